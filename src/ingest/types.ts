@@ -1,0 +1,50 @@
+// The ingest pipeline's contract: STOW-RS, `fovea import` and DIMSE C-STORE all call it and get
+// one outcome per instance, with a DICOM Failure Reason (PS3.4 / PS3.18 Table 10.5.3-2) on failure.
+
+import type { FoveaError } from '../errors';
+import type { CommitOutcome } from '../store/types';
+
+/** PS3.18 Table 10.5.3-2 / PS3.4 failure reasons used by Fovea. */
+export const FailureReason = {
+  ProcessingFailure: 0x0110,
+  NoSuchSopClass: 0x0122,
+  SopClassNotSupported: 0x0122,
+  OutOfResources: 0xa700,
+  DataSetDoesNotMatchSopClass: 0xa900,
+  CannotUnderstand: 0xc000,
+  /** Study Instance UID in the instance differs from the one in the STOW-RS path. */
+  StudyInstanceUidMismatch: 0xa900,
+  TransferSyntaxNotSupported: 0xc122,
+} as const;
+
+export interface IngestSuccess {
+  status: CommitOutcome;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  sopClassUid: string;
+  warnings: string[];
+}
+
+export interface IngestFailure {
+  status: 'failed';
+  /** Known only if the header could be parsed that far. */
+  sopInstanceUid: string | null;
+  sopClassUid: string | null;
+  failureReason: number;
+  error: FoveaError;
+  warnings: string[];
+}
+
+export type IngestOutcome = IngestSuccess | IngestFailure;
+
+export interface IngestOptions {
+  /** STOW-RS /studies/{study}: instances of another study are refused (0xA900 / 409). */
+  expectedStudyInstanceUid?: string;
+}
+
+export interface Ingestor {
+  /** Ingests one Part 10 file (or bare dataset) from a local path; never throws for bad input. */
+  ingestFile(path: string, options?: IngestOptions): Promise<IngestOutcome>;
+  ingestBytes(bytes: Uint8Array, options?: IngestOptions): Promise<IngestOutcome>;
+}

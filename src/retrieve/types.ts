@@ -1,0 +1,34 @@
+// The retrieve side's contract (WADO-RS, WADO-URI, later C-GET/C-MOVE): produce stored objects
+// in a chosen transfer syntax as streams, frames and bulk data. The HTTP layer negotiates what to
+// ask for (Accept / transferSyntax) from `transferSyntaxesFor`, then calls the producers.
+
+/** Transfer syntax choice: a UID, or '*' meaning "as stored" (PS3.18 §8.7.3.5.2). */
+export type TransferSyntaxChoice = string;
+
+export interface ObjectStream {
+  /** The transfer syntax actually used (never '*'). */
+  transferSyntaxUid: string;
+  /** Exact byte length when known in advance (for Content-Length / Range), else null. */
+  length: number | null;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+export interface FrameBytes {
+  transferSyntaxUid: string;
+  /** Bulk media type of the frame: image/jp2 (J2K codestream), image/jphc (HTJ2K),
+   *  application/octet-stream (uncompressed little-endian samples). */
+  mediaType: string;
+  bytes: Uint8Array;
+}
+
+export interface RetrieveService {
+  /** Syntaxes this instance can be produced in, the stored one first. */
+  transferSyntaxesFor(sopInstanceUid: string): string[];
+  /** The whole instance as a Part 10 file in the chosen syntax (NotAcceptableError if it can't). */
+  instance(sopInstanceUid: string, transferSyntax: TransferSyntaxChoice): Promise<ObjectStream>;
+  /** One frame (1-based) in the chosen syntax: the stored codestream for '*' or its own syntax,
+   *  decoded little-endian samples for Explicit VR LE (1.2.840.10008.1.2.1). */
+  frame(sopInstanceUid: string, frameNumber: number, transferSyntax: TransferSyntaxChoice): Promise<FrameBytes>;
+  /** Bulk data of one attribute (path of 8-hex tags, e.g. ["7FE00010"] or ["00540016","0","00181072"]). */
+  bulkdata(sopInstanceUid: string, tagPath: string[]): Promise<{ mediaType: string; bytes: Uint8Array }>;
+}

@@ -1,0 +1,164 @@
+// Domain records and the Store contract. SQLite (better-sqlite3) implements it today; a
+// PostgreSQL + object-store implementation can implement the same interfaces later, so the
+// rest of Fovea never sees SQL, file paths or the database engine.
+
+/** DICOM JSON (PS3.18 F.2) object: tag "GGGGEEEE" → { vr, Value?, InlineBinary?, BulkDataURI? }. */
+export type DicomJson = Record<string, DicomJsonAttribute>;
+export interface DicomJsonAttribute {
+  vr: string;
+  Value?: unknown[];
+  InlineBinary?: string;
+  BulkDataURI?: string;
+}
+
+/** Summary of a frame's codestream, as parsed from SIZ/COD (j2k.codestreamSummary). */
+export interface CodestreamSummary {
+  width: number;
+  height: number;
+  components: number;
+  bitDepth: number;
+  signed: boolean;
+  levels: number;
+  layers: number;
+  /** 'LRCP' | 'RLCP' | 'RPCL' | 'PCRL' | 'CPRL' */
+  progression: string;
+  tilesX: number;
+  tilesY: number;
+  /** Precinct sizes per resolution, e.g. "128x128,128x128" or "" for the default (2^15). */
+  precincts: string;
+  htj2k: boolean;
+}
+
+export interface FrameWrite {
+  /** 1-based frame number. */
+  frameNumber: number;
+  /** Byte offset and length of the codestream inside the version's frames file. */
+  offset: number;
+  length: number;
+  sha256: string;
+  /** Transfer syntax of this codestream as stored (.90/.91/.201/.202/.203). */
+  transferSyntaxUid: string;
+  summary: CodestreamSummary;
+  /** Encoded packet index (j2k.encodePacketIndex), or null if not computed. */
+  packetIndex: Uint8Array | null;
+}
+
+export interface FrameRecord extends FrameWrite {
+  sopInstanceUid: string;
+  /** Blob key of the frames file that holds this codestream. */
+  framesKey: string;
+}
+
+/** What ingest hands the store for one instance (blobs already written under `versionKey`). */
+export interface InstanceWrite {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  sopClassUid: string;
+  /** Transfer syntax the sender used. */
+  receivedTransferSyntaxUid: string;
+  /**
+   * Transfer syntax of the stored representation: the frames' syntax for pixel objects,
+   * Explicit VR LE for objects without pixels, .94/.95/.204/.205 for JPIP-referenced objects.
+   */
+  storedTransferSyntaxUid: string;
+  /** SHA-256 of the received object's content (dataset without group 0002); decides no-op vs replace. */
+  contentSha256: string;
+  /** Blob-store key prefix of this version: `${versionKey}/dataset.dcm`, `${versionKey}/frames.bin`. */
+  versionKey: string;
+  /** Size of the object as received, in bytes. */
+  sizeBytes: number;
+  numberOfFrames: number;
+  /** Pixel Data Provider URL of a received JPIP-referenced object, else null. */
+  pixelDataProviderUrl: string | null;
+  /** The instance's full DICOM JSON (bulk data as BulkDataURI relative to the instance URL). */
+  metadata: DicomJson;
+  frames: FrameWrite[];
+}
+
+export type CommitOutcome = 'stored' | 'unchanged' | 'replaced';
+
+export interface CommitResult {
+  outcome: CommitOutcome;
+  /** For 'replaced': the version key whose blobs can now be deleted. For 'unchanged': the version
+   *  key of the new (unused) blobs the caller wrote and should delete. */
+  obsoleteVersionKey: string | null;
+}
+
+export interface InstanceRecord {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  sopClassUid: string;
+  receivedTransferSyntaxUid: string;
+  storedTransferSyntaxUid: string;
+  contentSha256: string;
+  versionKey: string;
+  sizeBytes: number;
+  numberOfFrames: number;
+  pixelDataProviderUrl: string | null;
+  instanceNumber: number | null;
+}
+
+export type QidoLevel = 'study' | 'series' | 'instance';
+
+/** One matching key from a QIDO-RS query (PS3.18 §8.3.4, matching per PS3.4 C.2.2.2). */
+export interface QidoMatch {
+  /** 8-hex-digit tag, upper case (e.g. "00100010"); nested sequence matching is not supported. */
+  tag: string;
+  /** Raw query value (already %-decoded); comma-separated UID lists, "a-b" ranges, * and ? wildcards. */
+  value: string;
+}
+
+export interface QidoQuery {
+  level: QidoLevel;
+  /** Path scoping: /studies/{study}/series, /studies/{study}/series/{series}/instances ... */
+  studyInstanceUid?: string;
+  seriesInstanceUid?: string;
+  matches: QidoMatch[];
+  /** Tags requested with includefield (8-hex upper), or 'all'. */
+  includeFields: string[] | 'all';
+  fuzzyMatching: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface QidoResult {
+  /** DICOM JSON objects for the level, with the default attributes of PS3.18 Table 10.6.3-3/4/5 plus includefields. */
+  items: DicomJson[];
+  /** Total matches before limit/offset, when cheap to know; else null. */
+  total: number | null;
+}
+
+/** Read/write access to instances, frames and the QIDO indexes. */
+export interface InstanceStore {
+  /** Atomically records one instance (all rows in one transaction). */
+  commitInstance(write: InstanceWrite): CommitResult;
+  getInstance(sopInstanceUid: string): InstanceRecord | undefined;
+  /** Instances of a study or series, ordered by series then instance number. */
+  listInstances(scope: { studyInstanceUid: string; seriesInstanceUid?: string }): InstanceRecord[];
+  getFrame(sopInstanceUid: string, frameNumber: number): FrameRecord | undefined;
+  listFrames(sopInstanceUid: string): FrameRecord[];
+  /** Precomputed DICOM JSON of each instance, in listInstances order (WADO-RS metadata). */
+  metadata(scope: { studyInstanceUid: string; seriesInstanceUid?: string; sopInstanceUid?: string }): DicomJson[];
+  query(query: QidoQuery): QidoResult;
+  /** Frames whose packet index is missing (to fill at start-up). */
+  framesWithoutIndex(limit: number): FrameRecord[];
+  setPacketIndex(sopInstanceUid: string, frameNumber: number, packetIndex: Uint8Array): void;
+  close(): void;
+}
+
+/** Byte storage for dataset and frames files, keyed by relative paths like "ab/1.2.3/v1/frames.bin". */
+export interface BlobStore {
+  /** Writes atomically: temp file, fsync, rename. Chunks are written in order. */
+  put(key: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ size: number; sha256: string }>;
+  /** Reads `length` bytes at `offset` (throws NotFoundError if the blob is missing). */
+  read(key: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Streams a byte range without holding it in memory. */
+  stream(key: string, offset: number, length: number): AsyncIterable<Uint8Array>;
+  size(key: string): Promise<number>;
+  /** Deletes every blob under a key prefix (a whole version folder). */
+  deletePrefix(prefix: string): Promise<void>;
+  /** Absolute path for local tools (CLI), or null for non-file backends. */
+  localPath(key: string): string | null;
+}
