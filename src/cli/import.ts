@@ -1,0 +1,80 @@
+// `fovea import PATH...`: walk files and folders (recursive), push every file through the ingest
+// pipeline, show a progress bar, print a summary of stored / unchanged / replaced / skipped /
+// failed with reasons. Exit code 0 only if nothing failed.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { readConfig } from '../config';
+import { buildGateway } from '../server';
+import { createLogger } from '../log';
+import type { IngestOutcome } from '../ingest/types';
+import { parseCommandArgs, stringOpt } from './args';
+import { EXIT, UsageError } from './exit-codes';
+
+/** Error codes meaning "this file is not a DICOM object": counted as skipped, not failed. */
+const NOT_DICOM_CODES = new Set(['DICOM_NOT_DICOM', 'INGEST_DICOMDIR']);
+
+async function* walk(p: string): AsyncGenerator<string> {
+  const st = await fs.promises.lstat(p);
+  if (st.isSymbolicLink()) return;
+  if (st.isDirectory()) {
+    const entries = (await fs.promises.readdir(p)).sort();
+    for (const e of entries) yield* walk(path.join(p, e));
+  } else if (st.isFile()) {
+    yield p;
+  }
+}
+
+interface Summary {
+  stored: number;
+  unchanged: number;
+  replaced: number;
+  skipped: { file: string; reason: string }[];
+  failed: { file: string; reason: string }[];
+}
+
+export async function runImport(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { data: { type: 'string' }, 'public-url': { type: 'string' }, quiet: { type: 'boolean' } },
+    true,
+  );
+  if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
+  for (const p of positionals) {
+    if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  }
+  const config = readConfig({ data: stringOpt(values, 'data'), publicUrl: stringOpt(values, 'public-url'), logLevel: 'warn' }, process.env);
+  const files: string[] = [];
+  for (const p of positionals) for await (const f of walk(p)) files.push(f);
+
+  const gateway = await buildGateway(config, createLogger('warn'));
+  const quiet = values['quiet'] === true;
+  const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} files | {stored} stored, {failed} failed', stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
+  if (!quiet) bar.start(files.length, 0, { stored: 0, failed: 0 });
+  const summary: Summary = { stored: 0, unchanged: 0, replaced: 0, skipped: [], failed: [] };
+  try {
+    for (const file of files) {
+      const outcome: IngestOutcome = await gateway.ingestor.ingestFile(file);
+      if (outcome.status === 'failed') {
+        const reason = `${outcome.error.code}: ${outcome.error.message}`;
+        if (NOT_DICOM_CODES.has(outcome.error.code)) summary.skipped.push({ file, reason });
+        else summary.failed.push({ file, reason });
+      } else {
+        summary[outcome.status] += 1;
+      }
+      if (!quiet) bar.increment(1, { stored: summary.stored + summary.replaced + summary.unchanged, failed: summary.failed.length });
+    }
+  } finally {
+    if (!quiet) bar.stop();
+    await gateway.close();
+  }
+  const out = process.stdout;
+  out.write(
+    `stored ${summary.stored}, replaced ${summary.replaced}, unchanged ${summary.unchanged}, ` +
+      `skipped ${summary.skipped.length}, failed ${summary.failed.length} (of ${files.length} files)\n`,
+  );
+  for (const s of summary.skipped) out.write(`skipped ${s.file}: ${s.reason}\n`);
+  for (const f of summary.failed) out.write(`failed  ${f.file}: ${f.reason}\n`);
+  return summary.failed.length === 0 ? EXIT.ok : EXIT.failures;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// `fovea` command line: one file per subcommand. Exit codes: 0 success, 1 some input failed,
+// 2 usage or configuration error, 3 unexpected internal error.
+
+import { runServe } from './serve';
+import { runImport } from './import';
+import { runIndex } from './index-command';
+import { EXIT, UsageError } from './exit-codes';
+
+const USAGE = `usage: fovea <command> [options]
+
+commands:
+  serve                 start the gateway (DICOMweb, WADO-URI, JPIP)
+      --port N          (FOVEA_PORT, default 8080)
+      --host H          (FOVEA_HOST, default 127.0.0.1)
+      --data DIR        (FOVEA_DATA, default ./data)
+      --public-url URL  (FOVEA_PUBLIC_URL, default http://HOST:PORT)
+  import PATH...        store DICOM files and folders (recursive) into --data DIR
+  index FILE            print the JPEG 2000 packet index of a .j2k/.j2c/.jp2/.jph file or DICOM frame
+      [--frame N] [--json]
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return runServe(rest);
+    case 'import':
+      return runImport(rest);
+    case 'index':
+      return runIndex(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      process.stderr.write(`fovea: unknown command "${command}"\n${USAGE}`);
+      return EXIT.usage;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== EXIT.running) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`fovea: ${err.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    const code = (e as { code?: unknown }).code;
+    process.stderr.write(`fovea: ${e.message}${typeof code === 'string' ? ` (${code})` : ''}\n`);
+    process.exitCode = typeof code === 'string' && code.startsWith('CONFIG_') ? EXIT.usage : EXIT.internal;
+  },
+);

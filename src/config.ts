@@ -1,0 +1,81 @@
+// The one config reader: command-line flags over environment over defaults, validated once and
+// frozen. Modules receive the values they need as parameters; nothing else reads process.env.
+
+import * as path from 'node:path';
+import { BadRequestError } from './errors';
+
+export interface Limits {
+  /** Largest STOW-RS request body (bytes). */
+  maxBodyBytes: number;
+  /** Largest single part / imported file (bytes). */
+  maxPartBytes: number;
+  /** Most parts in one STOW-RS request. */
+  maxParts: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Base URL used in every URL the gateway hands out (RetrieveURL, BulkDataURI, Pixel Data Provider URL). */
+  publicUrl: string;
+  /** Allowed CORS origins; ['*'] allows any origin. */
+  corsOrigins: string[];
+  limits: Limits;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export interface ConfigInput {
+  port?: string | undefined;
+  host?: string | undefined;
+  data?: string | undefined;
+  publicUrl?: string | undefined;
+  corsOrigins?: string | undefined;
+  maxBodyBytes?: string | undefined;
+  maxPartBytes?: string | undefined;
+  maxParts?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+/** Thrown for invalid configuration; the CLI maps it to exit code 2. */
+export class ConfigError extends BadRequestError {}
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError('CONFIG_NOT_INTEGER', `${name} must be a whole number, got "${raw}"`);
+  const v = Number(raw);
+  if (v < min || v > max) throw new ConfigError('CONFIG_OUT_OF_RANGE', `${name} must be between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** Builds the configuration from flags (first) and environment variables FOVEA_* (second). */
+export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly<Config> {
+  const port = integer('port', flags.port ?? env['FOVEA_PORT'], 8080, 0, 65535);
+  const host = flags.host ?? env['FOVEA_HOST'] ?? '127.0.0.1';
+  if (host.length === 0) throw new ConfigError('CONFIG_BAD_HOST', 'host must not be empty');
+  const dataDir = path.resolve(flags.data ?? env['FOVEA_DATA'] ?? './data');
+  const rawUrl = flags.publicUrl ?? env['FOVEA_PUBLIC_URL'] ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let publicUrl: string;
+  try {
+    const u = new URL(rawUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    publicUrl = u.toString().replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError('CONFIG_BAD_PUBLIC_URL', `public URL must be an absolute http(s) URL, got "${rawUrl}"`);
+  }
+  const corsOrigins = (flags.corsOrigins ?? env['FOVEA_CORS_ORIGINS'] ?? '*')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const logLevelRaw = flags.logLevel ?? env['FOVEA_LOG_LEVEL'] ?? 'info';
+  const logLevel = LOG_LEVELS.find((l) => l === logLevelRaw);
+  if (logLevel === undefined) throw new ConfigError('CONFIG_BAD_LOG_LEVEL', `log level must be one of ${LOG_LEVELS.join(', ')}`);
+  const limits: Limits = {
+    maxBodyBytes: integer('max body bytes', flags.maxBodyBytes ?? env['FOVEA_MAX_BODY_BYTES'], 8 * 1024 ** 3, 1024, 2 ** 50),
+    maxPartBytes: integer('max part bytes', flags.maxPartBytes ?? env['FOVEA_MAX_PART_BYTES'], 4 * 1024 ** 3, 1024, 2 ** 50),
+    maxParts: integer('max parts', flags.maxParts ?? env['FOVEA_MAX_PARTS'], 10000, 1, 1_000_000),
+  };
+  return Object.freeze({ port, host, dataDir, publicUrl, corsOrigins, limits: Object.freeze(limits), logLevel });
+}
