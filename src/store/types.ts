@@ -36,6 +36,9 @@ export interface FrameWrite {
   offset: number;
   length: number;
   sha256: string;
+  /** Offset of the codestream (SOC) inside the stored frame: 0, or the JP2/JPH header length
+   *  when the sender put a JP2 file in Pixel Data (kept byte for byte). */
+  codestreamOffset: number;
   /** Transfer syntax of this codestream as stored (.90/.91/.201/.202/.203). */
   transferSyntaxUid: string;
   summary: CodestreamSummary;
@@ -141,6 +144,11 @@ export interface InstanceStore {
   listFrames(sopInstanceUid: string): FrameRecord[];
   /** Precomputed DICOM JSON of each instance, in listInstances order (WADO-RS metadata). */
   metadata(scope: { studyInstanceUid: string; seriesInstanceUid?: string; sopInstanceUid?: string }): DicomJson[];
+  /** Same as `metadata`, already serialised as one JSON array string (the stored JSON texts
+   *  concatenated, nothing parsed): the fast path for WADO-RS metadata of large series. */
+  metadataJson(scope: { studyInstanceUid: string; seriesInstanceUid?: string; sopInstanceUid?: string }): string;
+  /** True if an instance row references this version key (orphan sweep). */
+  hasVersion(versionKey: string): boolean;
   query(query: QidoQuery): QidoResult;
   /** Frames whose packet index is missing (to fill at start-up). */
   framesWithoutIndex(limit: number): FrameRecord[];

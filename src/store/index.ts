@@ -1,0 +1,44 @@
+// Public API of store/: openStore() builds the SQLite instance store and the file blob store over
+// one data folder (<dataDir>/fovea.sqlite, <dataDir>/objects, <dataDir>/tmp). Everything else in
+// Fovea sees only the interfaces of ./types, so a PostgreSQL + object-store backend can replace it.
+
+import { openDatabase } from './db';
+import { FileBlobStore } from './file-blob-store';
+import { SqliteInstanceStore } from './sqlite-instance-store';
+import { sweepOrphans, type SweepOptions, type SweepReport } from './sweep';
+import type { BlobStore, InstanceStore } from './types';
+
+export interface StoreOptions {
+  dataDir: string;
+  /** Defaults to the migrations/ folder of the package. */
+  migrationsDir?: string;
+}
+
+export interface OpenedStore {
+  readonly dataDir: string;
+  readonly instances: InstanceStore;
+  readonly blobs: BlobStore;
+  /** Deletes version folders no instance references and stale tmp/ files (call at start-up). */
+  sweepOrphans(options?: SweepOptions): Promise<SweepReport>;
+  close(): void;
+}
+
+export function openStore(options: StoreOptions): OpenedStore {
+  const db = openDatabase(options.migrationsDir === undefined ? { dataDir: options.dataDir } : { dataDir: options.dataDir, migrationsDir: options.migrationsDir });
+  const instances = new SqliteInstanceStore(db);
+  const blobs = new FileBlobStore(options.dataDir);
+  return {
+    dataDir: options.dataDir,
+    instances,
+    blobs,
+    sweepOrphans: (sweepOptions?: SweepOptions) => sweepOrphans(options.dataDir, instances, sweepOptions),
+    close: () => instances.close(),
+  };
+}
+
+export { fileSource } from './file-source';
+export { newVersionKey, assertBlobKey } from './blob-key';
+export { sweepOrphans, type SweepOptions, type SweepReport } from './sweep';
+export { InvalidBlobKeyError, BlobIntegrityError, StoreSetupError, InvalidWriteError } from './errors';
+export { STUDY_ATTRIBUTES, SERIES_ATTRIBUTES, INSTANCE_ATTRIBUTES, type LevelAttribute, type MatchKind } from './qido-attributes';
+export type * from './types';

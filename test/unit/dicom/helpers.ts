@@ -1,0 +1,50 @@
+// Shared helpers for the dicom unit tests: fixture paths, loading, canonical element dumps, and
+// optional dcmdump (DCMTK) availability.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { bufferSource, ParseError, type RandomAccessSource } from '../../../src/bytes';
+import { padEven, type DicomDataset } from '../../../src/dicom';
+
+export const DICOM_DIR = path.resolve(__dirname, '../../../../shared/data/dicom');
+
+export function load(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(path.join(DICOM_DIR, name)));
+}
+export function source(name: string): RandomAccessSource {
+  return bufferSource(load(name));
+}
+
+export function dcmdumpPath(): string | undefined {
+  try {
+    return execFileSync('which', ['dcmdump'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Canonical dump: tag, vr, value bytes (bulk resolved, padded to even) or items, recursively. */
+export function canonical(ds: DicomDataset, src: RandomAccessSource, ignoreVr = false): unknown[] {
+  return ds.elements().map((el) => {
+    const v = el.value;
+    const vr = ignoreVr ? '' : el.vr;
+    if (v.kind === 'sequence') return [el.tag, vr, v.items.map((i) => canonical(i, src, ignoreVr))];
+    if (v.kind === 'encapsulated') {
+      // The writer always emits encapsulated Pixel Data as OB (PS3.5 A.4), whatever the input said.
+      return [el.tag, ignoreVr ? '' : 'OB', v.basicOffsetTable.join(','), v.fragments.map((f) => Buffer.from(padEven(src.read(f.offset, f.length), 0)).toString('hex'))];
+    }
+    const bytes = v.kind === 'inline' ? v.bytes : src.read(v.offset, v.length);
+    return [el.tag, vr, Buffer.from(padEven(bytes, el.vr === 'UI' || !/^(AE|AS|CS|DA|DS|DT|IS|LO|LT|PN|SH|ST|TM|UC|UR|UT)$/.test(el.vr) ? 0 : 0x20)).toString('hex')];
+  });
+}
+
+/** Runs `fn`; returns the thrown error, asserting it is one of our typed parse errors. */
+export function typedFailure(fn: () => unknown): ParseError | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    return e;
+  }
+}
