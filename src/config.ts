@@ -19,6 +19,8 @@ export interface Config {
   dataDir: string;
   /** Base URL used in every URL the gateway hands out (RetrieveURL, BulkDataURI, Pixel Data Provider URL). */
   publicUrl: string;
+  /** True when the public URL was configured; false when derived from host and port. */
+  publicUrlExplicit: boolean;
   /** Allowed CORS origins; ['*'] allows any origin. */
   corsOrigins: string[];
   limits: Limits;
@@ -48,6 +50,12 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   return v;
 }
 
+/** http://host:port, with IPv6 literals bracketed and the wildcard address replaced by loopback. */
+export function defaultPublicUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+}
+
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 /** Builds the configuration from flags (first) and environment variables FOVEA_* (second). */
@@ -56,7 +64,8 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
   const host = flags.host ?? env['FOVEA_HOST'] ?? '127.0.0.1';
   if (host.length === 0) throw new ConfigError('CONFIG_BAD_HOST', 'host must not be empty');
   const dataDir = path.resolve(flags.data ?? env['FOVEA_DATA'] ?? './data');
-  const rawUrl = flags.publicUrl ?? env['FOVEA_PUBLIC_URL'] ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const explicitUrl = flags.publicUrl ?? env['FOVEA_PUBLIC_URL'];
+  const rawUrl = explicitUrl ?? defaultPublicUrl(host, port);
   let publicUrl: string;
   try {
     const u = new URL(rawUrl);
@@ -77,5 +86,5 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     maxPartBytes: integer('max part bytes', flags.maxPartBytes ?? env['FOVEA_MAX_PART_BYTES'], 4 * 1024 ** 3, 1024, 2 ** 50),
     maxParts: integer('max parts', flags.maxParts ?? env['FOVEA_MAX_PARTS'], 10000, 1, 1_000_000),
   };
-  return Object.freeze({ port, host, dataDir, publicUrl, corsOrigins, limits: Object.freeze(limits), logLevel });
+  return Object.freeze({ port, host, dataDir, publicUrl, publicUrlExplicit: explicitUrl !== undefined, corsOrigins, limits: Object.freeze(limits), logLevel });
 }

@@ -3,11 +3,11 @@
 
 import * as http from 'node:http';
 import * as path from 'node:path';
-import type { Config } from './config';
+import { defaultPublicUrl, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { openStore, type OpenedStore } from './store';
 import { loadCodecs } from './codec';
-import { createIngestor } from './ingest';
+import { createIngestor, backfillPacketIndexes } from './ingest';
 import { createRetrieveService } from './retrieve';
 import { createApp } from './http';
 import type { Ingestor } from './ingest/types';
@@ -27,6 +27,10 @@ export interface Gateway {
 export async function buildGateway(config: Readonly<Config>, logger: Logger = createLogger(config.logLevel)): Promise<Gateway> {
   const store = openStore({ dataDir: config.dataDir });
   const tmpDir = path.join(config.dataDir, 'tmp');
+  // Crash recovery: version folders no row references and stale temporary files are removed.
+  const swept = await store.sweepOrphans();
+  if (swept.removedVersions.length > 0 || swept.removedTmp > 0) logger.info('store.swept', { versions: swept.removedVersions.length, tmp: swept.removedTmp });
+  await backfillPacketIndexes(store, logger);
   const codecs = await loadCodecs();
   const ingestor = createIngestor({ store, codecs, publicUrl: config.publicUrl, logger, maxObjectBytes: config.limits.maxPartBytes });
   const retrieve = createRetrieveService({ store, codecs, publicUrl: config.publicUrl });
@@ -61,25 +65,40 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Builds the gateway and listens on config.host:config.port. */
+/** Listens on config.host:config.port, then builds the gateway (with the bound port in the
+ *  default public URL when port 0 asked for an ephemeral one). */
 export async function startServer(config: Readonly<Config>, logger?: Logger): Promise<RunningServer> {
-  const gateway = await buildGateway(config, logger);
-  const server = http.createServer(gateway.app);
+  let handler: http.RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.setHeader('retry-after', '1');
+    res.end('starting');
+  };
+  const server = http.createServer((req, res) => handler(req, res));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  gateway.logger.info('listening', { host: config.host, port, dataDir: config.dataDir, publicUrl: config.publicUrl });
+  const bound = server.address();
+  const boundPort = typeof bound === 'object' && bound !== null ? bound.port : config.port;
+  const effective = config.publicUrlExplicit || boundPort === config.port ? config : Object.freeze({ ...config, publicUrl: defaultPublicUrl(config.host, boundPort) });
+  let gateway: Gateway;
+  try {
+    gateway = await buildGateway(effective, logger);
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  handler = gateway.app;
+  gateway.logger.info('listening', { host: config.host, port: boundPort, dataDir: config.dataDir, publicUrl: effective.publicUrl });
   return {
     gateway,
     server,
-    port,
+    port: boundPort,
     stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await gateway.close();
     },
   };

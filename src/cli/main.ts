@@ -41,6 +41,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A closed pipe (e.g. `fovea index --json | head`) ends output quietly instead of crashing.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(EXIT.ok);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== EXIT.running) process.exitCode = code;

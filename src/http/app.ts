@@ -1,0 +1,79 @@
+// The one route table of the gateway (issue #2 "Routes"): /dicomweb (PS3.18 RESTful services),
+// /wado (WADO-URI, PS3.18 §8.2), /jpip (ISO/IEC 15444-9, router supplied by the JPIP module),
+// /healthz. Cross-cutting: request ids (X-Request-Id, echoed), access log, CORS, a JSON body limit,
+// a JSON 404 for unknown routes and the error middleware (error-map.ts) — text/plain under /jpip.
+
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import { NotFoundError } from '../errors';
+import type { Ingestor } from '../ingest/types';
+import { createLogger, type Logger } from '../log';
+import type { RetrieveService } from '../retrieve/types';
+import type { InstanceStore } from '../store/types';
+import { corsMiddleware } from './cors';
+import { createDicomwebRouter, type DicomwebLimits } from './dicomweb/router';
+import { wadoUriHandler } from './dicomweb/wado-uri';
+import { errorMiddleware } from './error-map';
+
+export interface AppDeps {
+  ingestor: Ingestor;
+  store: InstanceStore;
+  retrieve: RetrieveService;
+  publicUrl: string;
+  tmpDir: string;
+  limits: DicomwebLimits;
+  /** Allowed CORS origins; default ["*"] (any origin, GET/HEAD). */
+  corsOrigins?: readonly string[];
+  logger?: Logger;
+  /** The JPIP router (built by the JPIP module), mounted at /jpip when given. */
+  jpipRouter?: Router;
+  /** Largest JSON request body; default 1 MiB. */
+  jsonLimitBytes?: number;
+}
+
+export const DICOMWEB_PATH = '/dicomweb';
+
+export function createApp(deps: AppDeps): Express {
+  const logger = deps.logger ?? createLogger('silent');
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    res.locals['requestId'] = id;
+    res.setHeader('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.info('request', { requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    });
+    next();
+  });
+  app.use(corsMiddleware({ origins: deps.corsOrigins ?? ['*'] }));
+  app.use(express.json({ limit: deps.jsonLimitBytes ?? 1024 * 1024, type: ['application/json'] }));
+
+  app.get('/healthz', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
+  });
+  app.use(DICOMWEB_PATH, createDicomwebRouter({
+    ingestor: deps.ingestor,
+    store: deps.store,
+    retrieve: deps.retrieve,
+    publicUrl: deps.publicUrl,
+    tmpDir: deps.tmpDir,
+    limits: deps.limits,
+    logger,
+    mountPath: DICOMWEB_PATH,
+  }));
+  app.get('/wado', wadoUriHandler({ store: deps.store, retrieve: deps.retrieve }));
+  if (deps.jpipRouter !== undefined) {
+    app.use('/jpip', deps.jpipRouter, errorMiddleware({ logger, format: 'text' }));
+  }
+  app.use((req, _res, next) => {
+    next(new NotFoundError('HTTP_NO_ROUTE', `no resource at ${req.method} ${req.path}`));
+  });
+  app.use(errorMiddleware({ logger, format: 'json' }));
+  return app;
+}

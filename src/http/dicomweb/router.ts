@@ -1,0 +1,71 @@
+// The DICOMweb route table (PS3.18 §10): STOW-RS, QIDO-RS and WADO-RS resources, mounted by
+// app.ts under /dicomweb. One line per resource; the handlers live one file per service.
+
+import { Router } from 'express';
+import type { Ingestor } from '../../ingest/types';
+import type { Logger } from '../../log';
+import type { RetrieveService } from '../../retrieve/types';
+import type { InstanceStore } from '../../store/types';
+import { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from '../multipart-reader';
+import { qidoHandler } from './qido-rs';
+import { stowHandler } from './stow-rs';
+import { dicomwebUrls } from './urls';
+import { bulkdataHandler, framesHandler, instancesHandler, metadataHandler } from './wado-rs';
+
+export interface DicomwebLimits {
+  maxBodyBytes: number;
+  maxPartBytes: number;
+  maxParts: number;
+  maxHeaderBytes?: number;
+}
+
+export interface DicomwebDeps {
+  ingestor: Ingestor;
+  store: InstanceStore;
+  retrieve: RetrieveService;
+  /** Base of every URL handed out, e.g. "https://gw.example" (no trailing slash needed). */
+  publicUrl: string;
+  /** Folder for STOW-RS temporary part files. */
+  tmpDir: string;
+  limits: DicomwebLimits;
+  logger: Logger;
+  /** Where app.ts mounts the router; default "/dicomweb". */
+  mountPath?: string;
+}
+
+export function createDicomwebRouter(deps: DicomwebDeps): Router {
+  const urls = dicomwebUrls(deps.publicUrl, deps.mountPath ?? '/dicomweb');
+  const limits: MultipartLimits = {
+    maxBodyBytes: deps.limits.maxBodyBytes,
+    maxPartBytes: deps.limits.maxPartBytes,
+    maxParts: deps.limits.maxParts,
+    maxHeaderBytes: deps.limits.maxHeaderBytes ?? DEFAULT_MULTIPART_LIMITS.maxHeaderBytes,
+  };
+  const wado = { store: deps.store, retrieve: deps.retrieve, urls };
+  const qido = { store: deps.store, urls };
+  const stow = stowHandler({ ingestor: deps.ingestor, tmpDir: deps.tmpDir, limits, urls, logger: deps.logger });
+  const s = '/studies/:study';
+  const se = `${s}/series/:series`;
+  const i = `${se}/instances/:instance`;
+  const r = Router({ caseSensitive: true, strict: false });
+  // STOW-RS §10.5
+  r.post('/studies', stow);
+  r.post(s, stow);
+  // QIDO-RS §10.6
+  r.get('/studies', qidoHandler(qido, 'study'));
+  r.get('/series', qidoHandler(qido, 'series'));
+  r.get('/instances', qidoHandler(qido, 'instance'));
+  r.get(`${s}/series`, qidoHandler(qido, 'series'));
+  r.get(`${s}/instances`, qidoHandler(qido, 'instance'));
+  r.get(`${se}/instances`, qidoHandler(qido, 'instance'));
+  // WADO-RS §10.4
+  r.get(s, instancesHandler(wado));
+  r.get(se, instancesHandler(wado));
+  r.get(i, instancesHandler(wado));
+  r.get(`${s}/metadata`, metadataHandler(wado));
+  r.get(`${se}/metadata`, metadataHandler(wado));
+  r.get(`${i}/metadata`, metadataHandler(wado));
+  r.get(`${i}/frames/:frames`, framesHandler(wado));
+  r.get(`${i}/bulkdata/*tagpath`, bulkdataHandler(wado));
+  return r;
+}

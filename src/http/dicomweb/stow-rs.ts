@@ -1,0 +1,146 @@
+// STOW-RS (PS3.18 §10.5): POST /studies and /studies/{study}. The request must be
+// multipart/related; type="application/dicom" (else 415, §10.5.1.1); each part is streamed to a
+// temp file under tmpDir, ingested, and the temp file deleted, one part at a time, so the request
+// is never held in memory. Outcomes are collected per instance and answered once (Table 10.5.3-1
+// via error-map.stowStatus) with the Store Instances Response Module (Table 10.5.3-3):
+// RetrieveURL, ReferencedSOPSequence, FailedSOPSequence with FailureReason.
+// A truncated or over-limit body fails the request (400/413) after the fact: instances completely
+// received before the fault stay stored (the ingest is per instance); the partial part is discarded.
+// Not supported: application/dicom+json / +xml metadata-and-bulkdata requests (415).
+
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Request, RequestHandler, Response } from 'express';
+import { BadRequestError, UnsupportedMediaTypeError } from '../../errors';
+import { FailureReason, type Ingestor, type IngestOutcome } from '../../ingest/types';
+import type { Logger } from '../../log';
+import type { DicomJson } from '../../store/types';
+import { stowStatus } from '../error-map';
+import { parseMediaType } from '../media-type';
+import { readMultipart, validateBoundary, type MultipartLimits } from '../multipart-reader';
+import { sendDicomJson } from '../send';
+import { attr, uidParam, type DicomwebUrls } from './urls';
+
+export interface StowDeps {
+  ingestor: Ingestor;
+  tmpDir: string;
+  limits: MultipartLimits;
+  urls: DicomwebUrls;
+  logger: Logger;
+}
+
+interface PartOutcome {
+  sopClassUid: string | null;
+  sopInstanceUid: string | null;
+  studyInstanceUid: string | null;
+  seriesInstanceUid: string | null;
+  failureReason: number | null;
+  warnings: number;
+}
+
+/** PS3.18 §10.5.1.1: only multipart/related with type application/dicom is accepted here. */
+function requireDicomMultipart(contentType: string | undefined): string {
+  if (contentType === undefined) throw new UnsupportedMediaTypeError('STOW_NO_CONTENT_TYPE', 'STOW-RS needs Content-Type: multipart/related; type="application/dicom"');
+  const mt = parseMediaType(contentType);
+  if (mt.type !== 'multipart' || mt.subtype !== 'related') {
+    throw new UnsupportedMediaTypeError('STOW_NOT_MULTIPART_RELATED', `STOW-RS needs multipart/related, got ${mt.type}/${mt.subtype}`);
+  }
+  const type = mt.params.get('type')?.toLowerCase();
+  if (type !== 'application/dicom') {
+    throw new UnsupportedMediaTypeError('STOW_TYPE_UNSUPPORTED', `STOW-RS accepts type="application/dicom" only, got ${type === undefined ? 'no type parameter' : `"${type}"`}`);
+  }
+  const boundary = mt.params.get('boundary');
+  if (boundary === undefined) throw new BadRequestError('STOW_NO_BOUNDARY', 'the multipart/related Content-Type has no boundary');
+  return validateBoundary(boundary);
+}
+
+function fromIngest(o: IngestOutcome): PartOutcome {
+  if (o.status === 'failed') {
+    return { sopClassUid: o.sopClassUid, sopInstanceUid: o.sopInstanceUid, studyInstanceUid: null, seriesInstanceUid: null, failureReason: o.failureReason, warnings: o.warnings.length };
+  }
+  return { sopClassUid: o.sopClassUid, sopInstanceUid: o.sopInstanceUid, studyInstanceUid: o.studyInstanceUid, seriesInstanceUid: o.seriesInstanceUid, failureReason: null, warnings: o.warnings.length };
+}
+
+/** PS3.18 Table 10.5.3-3 Store Instances Response Module. */
+function responseBody(outcomes: PartOutcome[], urls: DicomwebUrls, pathStudy: string | undefined): DicomJson {
+  const body: DicomJson = {};
+  const stored = outcomes.filter((o) => o.failureReason === null);
+  const failed = outcomes.filter((o) => o.failureReason !== null);
+  const studies = new Set(stored.map((o) => o.studyInstanceUid));
+  const onlyStudy = pathStudy ?? (studies.size === 1 ? [...studies][0] : undefined);
+  if (onlyStudy !== undefined && onlyStudy !== null) body['00081190'] = attr('UR', urls.study(onlyStudy));
+  if (failed.length > 0) {
+    body['00081198'] = {
+      vr: 'SQ',
+      Value: failed.map((o) => {
+        const item: DicomJson = {};
+        item['00081150'] = o.sopClassUid === null ? { vr: 'UI' } : attr('UI', o.sopClassUid);
+        item['00081155'] = o.sopInstanceUid === null ? { vr: 'UI' } : attr('UI', o.sopInstanceUid);
+        item['00081197'] = attr('US', o.failureReason);
+        return item;
+      }),
+    };
+  }
+  if (stored.length > 0) {
+    body['00081199'] = {
+      vr: 'SQ',
+      Value: stored.map((o) => {
+        const item: DicomJson = {};
+        if (o.sopClassUid !== null) item['00081150'] = attr('UI', o.sopClassUid);
+        if (o.sopInstanceUid !== null) item['00081155'] = attr('UI', o.sopInstanceUid);
+        if (o.studyInstanceUid !== null && o.seriesInstanceUid !== null && o.sopInstanceUid !== null) {
+          item['00081190'] = attr('UR', urls.instance(o.studyInstanceUid, o.seriesInstanceUid, o.sopInstanceUid));
+        }
+        return item;
+      }),
+    };
+  }
+  return body;
+}
+
+/** Handler for POST /studies and /studies/{study}. */
+export function stowHandler(deps: StowDeps): RequestHandler {
+  return async (req: Request, res: Response): Promise<void> => {
+    const rawStudy = req.params['study'];
+    const pathStudy = rawStudy === undefined ? undefined : uidParam(rawStudy, 'study UID');
+    const boundary = requireDicomMultipart(req.headers['content-type']);
+    await mkdir(deps.tmpDir, { recursive: true });
+    const outcomes: PartOutcome[] = [];
+    const requestId = typeof res.locals['requestId'] === 'string' ? res.locals['requestId'] : undefined;
+    await readMultipart(req, boundary, async (part) => {
+      const ct = part.headers.contentType === null ? null : parseMediaType(part.headers.contentType);
+      if (ct !== null && `${ct.type}/${ct.subtype}` !== 'application/dicom') {
+        // A part we cannot interpret (PS3.18 §10.5.3: failure per instance, not per request).
+        outcomes.push({ sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.CannotUnderstand, warnings: 0 });
+        return;
+      }
+      const tmp = path.join(deps.tmpDir, `stow-${randomUUID()}.part`);
+      try {
+        await pipeline(part.body, createWriteStream(tmp, { flags: 'wx' }));
+        let outcome: PartOutcome;
+        try {
+          outcome = fromIngest(await deps.ingestor.ingestFile(tmp, pathStudy === undefined ? {} : { expectedStudyInstanceUid: pathStudy }));
+        } catch (error) {
+          // The ingest contract says bad input never throws, so this is an internal fault: record it, go on.
+          deps.logger.error('stow_ingest_crashed', { requestId, part: part.index, error });
+          outcome = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.ProcessingFailure, warnings: 0 };
+        }
+        outcomes.push(outcome);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    }, deps.limits);
+    if (outcomes.length === 0) throw new BadRequestError('STOW_NO_PARTS', 'the multipart body contains no parts');
+    const summary = {
+      stored: outcomes.filter((o) => o.failureReason === null).length,
+      failed: outcomes.filter((o) => o.failureReason !== null).length,
+      warnings: outcomes.filter((o) => o.failureReason === null && o.warnings > 0).length,
+    };
+    deps.logger.info('stow_done', { requestId, ...summary });
+    if (summary.warnings > 0) res.setHeader('Warning', `299 fovea "${summary.warnings} instance(s) stored with warnings"`);
+    sendDicomJson(res, stowStatus(summary), responseBody(outcomes, deps.urls, pathStudy));
+  };
+}

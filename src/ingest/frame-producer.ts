@@ -1,0 +1,127 @@
+// Produces the stored codestream of each frame, one frame at a time (memory bounded by one frame):
+// JPEG 2000 / HTJ2K frames are kept byte for byte as sent (PS3.5 A.4.4 / A.4.7: one frame may
+// span several fragments; a JP2 file inside Pixel Data is kept whole and located by j2k); every
+// other encoding is decoded and re-encoded losslessly as JPIP-friendly J2K by the codec layer.
+
+import { createHash } from 'node:crypto';
+import type { RandomAccessSource } from '../bytes';
+import { UnsupportedError } from '../bytes';
+import {
+  frameLocations, readFrame, readExtendedOffsetTable, pixelDescription,
+  type ParsedDicom, type TransferSyntax, type PixelDescription,
+} from '../dicom';
+import type { Codecs, TransferSyntaxFamily } from '../codec';
+import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex } from '../j2k';
+import type { FrameWrite } from '../store/types';
+
+export const JPEG_2000_LOSSLESS = '1.2.840.10008.1.2.4.90';
+
+/** Families the codec layer can decode for transcoding. */
+const TRANSCODABLE = new Set<TransferSyntaxFamily>(['native', 'rle', 'jpeg-baseline', 'jpeg-extended', 'jpeg-lossless', 'jpeg-ls']);
+
+export interface FramePlan {
+  /** Syntax of the stored codestreams. */
+  storedTransferSyntaxUid: string;
+  /** Photometric Interpretation the stored object must state (transcoding may change it). */
+  photometricInterpretation: string | null;
+  numberOfFrames: number;
+  /** Yields each frame's stored bytes in order and fills `frames` as it goes. */
+  produce(): Generator<Uint8Array>;
+  frames: FrameWrite[];
+  warnings: string[];
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Indexes one frame: SIZ/COD summary (required) and packet index (best effort, warned). */
+function describeFrame(frame: Uint8Array, frameNumber: number, offset: number, tsUid: string, warnings: string[]): FrameWrite {
+  const loc = findCodestream(frame);
+  const codestream = frame.subarray(loc.offset, loc.offset + loc.length);
+  const summary = codestreamSummary(codestream);
+  let packetIndex: Uint8Array | null = null;
+  try {
+    packetIndex = encodePacketIndex(buildPacketIndex(codestream));
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    warnings.push(`frame ${frameNumber}: no packet index (${typeof code === 'string' ? code : 'error'}: ${(err as Error).message})`);
+  }
+  return {
+    frameNumber,
+    offset,
+    length: frame.length,
+    sha256: sha256(frame),
+    transferSyntaxUid: tsUid,
+    codestreamOffset: loc.offset,
+    summary,
+    packetIndex,
+  };
+}
+
+function swap16(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
+    out[i] = bytes[i + 1] as number;
+    out[i + 1] = bytes[i] as number;
+  }
+  return out;
+}
+
+export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Codecs): FramePlan | null {
+  const layout = parsed.pixelData;
+  if (layout === null) return null;
+  const source: RandomAccessSource = parsed.source;
+  const ds = parsed.dataset;
+  const desc: PixelDescription = pixelDescription(ds);
+  const warnings: string[] = [];
+  const onWarning = (m: string): void => void warnings.push(m);
+  const locations =
+    layout.kind === 'native'
+      ? frameLocations(layout, desc, source)
+      : frameLocations(layout, desc.numberOfFrames, source, readExtendedOffsetTable(ds), { onWarning });
+  const frames: FrameWrite[] = [];
+
+  if (ts.family === 'j2k' || ts.family === 'htj2k') {
+    return {
+      storedTransferSyntaxUid: ts.uid,
+      photometricInterpretation: null,
+      numberOfFrames: locations.length,
+      frames,
+      warnings,
+      *produce() {
+        let offset = 0;
+        for (let i = 0; i < locations.length; i++) {
+          const frame = readFrame(source, locations[i] as (typeof locations)[number]);
+          frames.push(describeFrame(frame, i + 1, offset, ts.uid, warnings));
+          offset += frame.length;
+          yield frame;
+        }
+      },
+    };
+  }
+  const family = ts.family as TransferSyntaxFamily;
+  if (!TRANSCODABLE.has(family)) {
+    throw new UnsupportedError('INGEST_TRANSFER_SYNTAX_UNSUPPORTED', `pixel data in ${ts.name} (${ts.uid}) cannot be decoded`, { context: ts.uid });
+  }
+  const plan: FramePlan = {
+    storedTransferSyntaxUid: JPEG_2000_LOSSLESS,
+    photometricInterpretation: null,
+    numberOfFrames: locations.length,
+    frames,
+    warnings,
+    *produce() {
+      let offset = 0;
+      for (let i = 0; i < locations.length; i++) {
+        let bytes = readFrame(source, locations[i] as (typeof locations)[number]);
+        if (layout.kind === 'native' && layout.bigEndian && desc.bitsAllocated === 16) bytes = swap16(bytes);
+        const result = codecs.transcodeToJ2k(family, bytes, desc);
+        plan.photometricInterpretation = result.storedPhotometricInterpretation;
+        frames.push(describeFrame(result.codestream, i + 1, offset, JPEG_2000_LOSSLESS, warnings));
+        offset += result.codestream.length;
+        yield result.codestream;
+      }
+    },
+  };
+  return plan;
+}

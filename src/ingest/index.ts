@@ -1,0 +1,4 @@
+// Public API of ingest/: the one pipeline for STOW-RS, `fovea import` and DIMSE C-STORE.
+export { createIngestor, type IngestDeps } from './pipeline';
+export { FailureReason, type IngestOutcome, type IngestSuccess, type IngestFailure, type IngestOptions, type Ingestor } from './types';
+export { backfillPacketIndexes } from './backfill-index';
