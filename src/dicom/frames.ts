@@ -32,6 +32,8 @@ export interface FrameGeometry {
   columns: number;
   samplesPerPixel: number;
   bitsAllocated: number;
+  /** YBR_FULL_422 / YBR_PARTIAL_422 native data hold two samples per pixel (PS3.3 C.7.6.3.1.2). */
+  photometricInterpretation?: string;
 }
 
 export interface ExtendedOffsetTable {
@@ -129,7 +131,9 @@ function encapsulatedFrames(
 }
 
 function nativeFrames(layout: Extract<PixelDataLayout, { kind: 'native' }>, g: FrameGeometry): FrameLocation[] {
-  const frameBits = g.rows * g.columns * g.samplesPerPixel * g.bitsAllocated;
+  const subsampled422 = g.samplesPerPixel === 3 && (g.photometricInterpretation === 'YBR_FULL_422' || g.photometricInterpretation === 'YBR_PARTIAL_422');
+  const samplesPerPixel = subsampled422 ? 2 : g.samplesPerPixel;
+  const frameBits = g.rows * g.columns * samplesPerPixel * g.bitsAllocated;
   if (!Number.isSafeInteger(frameBits) || frameBits <= 0) throw malformed('DICOM_BAD_PIXEL_DESCRIPTION', 'invalid frame size');
   if (g.bitsAllocated !== 1 && frameBits % 8 !== 0) throw malformed('DICOM_BAD_PIXEL_DESCRIPTION', 'frame size is not whole bytes');
   const needed = Math.ceil((frameBits * g.numberOfFrames) / 8);

@@ -137,10 +137,13 @@ export function stowHandler(deps: StowDeps): RequestHandler {
     const summary = {
       stored: outcomes.filter((o) => o.failureReason === null).length,
       failed: outcomes.filter((o) => o.failureReason !== null).length,
-      warnings: outcomes.filter((o) => o.failureReason === null && o.warnings > 0).length,
+      // Ingest notes (a parse oddity, a frame without packet index) change nothing that was stored:
+      // they are logged, not reported as PS3.18 warnings, which mean coerced or discarded
+      // elements (Warning Reason B000/B006/B007) — Fovea never coerces.
+      warnings: 0,
     };
-    deps.logger.info('stow_done', { requestId, ...summary });
-    if (summary.warnings > 0) res.setHeader('Warning', `299 fovea "${summary.warnings} instance(s) stored with warnings"`);
+    const noted = outcomes.filter((o) => o.failureReason === null && o.warnings > 0).length;
+    deps.logger.info('stow_done', { requestId, ...summary, withNotes: noted });
     sendDicomJson(res, stowStatus(summary), responseBody(outcomes, deps.urls, pathStudy));
   };
 }
