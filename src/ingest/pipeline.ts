@@ -64,8 +64,12 @@ function storedDataset(parsed: ParsedDicom, plan: FramePlan | null): DicomDatase
   return ds;
 }
 
-/** DICOM JSON of the stored instance; bulk values and Pixel Data as BulkDataURI relative to the instance URL. */
-function metadataOf(ds: DicomDataset, parsed: ParsedDicom, plan: FramePlan | null): DicomJson {
+/**
+ * DICOM JSON of the stored instance. Bulk values and Pixel Data get a BulkDataURI relative to the
+ * DICOMweb root ("studies/{S}/series/{SE}/instances/{I}/bulkdata/..."): the HTTP layer prefixes
+ * the public root when it serves the stored text.
+ */
+function metadataOf(ds: DicomDataset, parsed: ParsedDicom, plan: FramePlan | null, instancePath: string): DicomJson {
   const json = toDicomJson(ds, {
     source: parsed.source,
     // Small binary values are inlined; larger ones get a URI that WADO-RS bulkdata serves.
@@ -73,12 +77,12 @@ function metadataOf(ds: DicomDataset, parsed: ParsedDicom, plan: FramePlan | nul
       const v = element.value;
       const length = v.kind === 'inline' ? v.bytes.length : v.kind === 'bulk' ? v.length : Number.POSITIVE_INFINITY;
       if (length <= INLINE_BINARY_MAX) return undefined;
-      return `bulkdata/${path.map((p, i) => (i % 2 === 0 ? p.toString(16).toUpperCase().padStart(8, '0') : String(p))).join('/')}`;
+      return `${instancePath}/bulkdata/${path.map((p, i) => (i % 2 === 0 ? p.toString(16).toUpperCase().padStart(8, '0') : String(p))).join('/')}`;
     },
   }) as DicomJson;
   if (plan !== null) {
     const vr = (ds.number(Tags.BitsAllocated) ?? 8) > 8 ? 'OW' : 'OB';
-    json['7FE00010'] = { vr, BulkDataURI: 'bulkdata/7FE00010' };
+    json['7FE00010'] = { vr, BulkDataURI: `${instancePath}/bulkdata/7FE00010` };
   }
   return json;
 }
@@ -141,7 +145,7 @@ export function createIngestor(deps: IngestDeps): Ingestor {
           sizeBytes: source?.size ?? 0,
           numberOfFrames: plan !== null ? plan.frames.length : 0,
           pixelDataProviderUrl: isJpipReferenced ? (ds.string(Tags.PixelDataProviderURL) ?? null) : null,
-          metadata: metadataOf(stored, parsed, plan),
+          metadata: metadataOf(stored, parsed, plan, `studies/${study}/series/${series}/instances/${sopUid}`),
           frames: plan !== null ? plan.frames : [],
         };
         const result = deps.store.instances.commitInstance(write);

@@ -173,3 +173,18 @@ function subsample422(full: Buffer, rows: number, columns: number): Buffer {
   }
   return out;
 }
+
+test('series metadata carries absolute BulkDataURIs that WADO-RS bulkdata serves (PS3.18 §10.4.1.1.2, §10.4.1.1.5)', async () => {
+  const o = originals.get('CT_small.dcm') as OriginalObject;
+  const res = await fetch(`${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/metadata`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^application\/dicom\+json/);
+  const items = (await res.json()) as Record<string, { BulkDataURI?: string; Value?: string[] }>[];
+  const mine = items.find((i) => i['00080018']?.Value?.[0] === o.sopInstanceUid);
+  const uri = mine?.['7FE00010']?.BulkDataURI ?? '';
+  expect(uri).toBe(`${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/instances/${o.sopInstanceUid}/bulkdata/7FE00010`);
+  const bulk = await fetch(uri, { headers: { accept: 'application/octet-stream' } });
+  expect(bulk.status).toBe(200);
+  const pixels = Buffer.from(await bulk.arrayBuffer());
+  expect(Buffer.compare(pixels.subarray(0, (o.nativePixels as Buffer).length), o.nativePixels as Buffer)).toBe(0);
+});

@@ -13,7 +13,6 @@ import type { InstanceRecord, InstanceStore } from '../../store/types';
 import { negotiate, negotiateBulkdata, negotiateMetadata, parseAccept, type Representation } from '../accept';
 import { encodeMultipart, multipartContentType, randomBoundary, type OutgoingPart } from '../multipart-writer';
 import { sendBytes, sendDicomJson, sendStream } from '../send';
-import { absolutizeBulkDataUris } from './metadata';
 import { firstString, uidParam, type DicomwebUrls } from './urls';
 
 export interface WadoDeps {
@@ -73,25 +72,27 @@ export function instancesHandler(deps: WadoDeps): RequestHandler {
   };
 }
 
-/** GET .../metadata at any level: DICOM JSON array, BulkDataURIs made absolute. */
+/**
+ * GET .../metadata at any level (PS3.18 §10.4.1.1.2): the DICOM JSON array precomputed at ingest,
+ * sent as stored text. Its BulkDataURIs are stored relative to the DICOMweb root
+ * ("studies/.../bulkdata/..."), so one string substitution makes them absolute without parsing
+ * (JSON.stringify never emits that key/value sequence inside a string value).
+ */
 export function metadataHandler(deps: WadoDeps): RequestHandler {
   return async (req: Request, res: Response): Promise<void> => {
     const scope = scopeOf(req);
     const mediaType = negotiateMetadata(parseAccept(req.headers.accept));
     if (scope.sop !== undefined) instancesFor(deps.store, scope);
-    const items = deps.store.metadata({
+    const text = deps.store.metadataJson({
       studyInstanceUid: scope.study,
       ...(scope.series === undefined ? {} : { seriesInstanceUid: scope.series }),
       ...(scope.sop === undefined ? {} : { sopInstanceUid: scope.sop }),
     });
-    if (items.length === 0) throw new NotFoundError('DICOMWEB_NOT_FOUND', 'nothing stored at this level');
-    const out = items.map((json) => {
-      const st = firstString(json, '0020000D') ?? scope.study;
-      const se = firstString(json, '0020000E') ?? scope.series;
-      const sop = firstString(json, '00080018') ?? scope.sop;
-      return se === undefined || sop === undefined ? json : absolutizeBulkDataUris(json, deps.urls.instance(st, se, sop));
-    });
-    sendDicomJson(res, 200, out, mediaType);
+    if (text === '[]') throw new NotFoundError('DICOMWEB_NOT_FOUND', 'nothing stored at this level');
+    const base = JSON.stringify(`${deps.urls.base}/studies/`).slice(1, -1);
+    const body = text.split('"BulkDataURI":"studies/').join(`"BulkDataURI":"${base}`);
+    res.status(200).setHeader('Content-Type', `${mediaType}; charset=utf-8`);
+    res.end(body);
   };
 }
 

@@ -37,15 +37,16 @@ const store: InstanceStore = {
     .filter((r) => r.studyInstanceUid === scope.studyInstanceUid && (scope.sopInstanceUid === undefined || r.sopInstanceUid === scope.sopInstanceUid))
     .map((r): DicomJson => ({
       '00080018': { vr: 'UI', Value: [r.sopInstanceUid] }, '0020000D': { vr: 'UI', Value: [ST] }, '0020000E': { vr: 'UI', Value: [SE] },
-      '00540016': { vr: 'SQ', Value: [{ '00181072': { vr: 'OB', BulkDataURI: 'bulkdata/00540016/0/00181072' } }] },
-      '7FE00010': { vr: 'OB', BulkDataURI: 'bulkdata/7FE00010' },
+      '00540016': { vr: 'SQ', Value: [{ '00181072': { vr: 'OB', BulkDataURI: `studies/${ST}/series/${SE}/instances/${r.sopInstanceUid}/bulkdata/00540016/0/00181072` } }] },
+      '7FE00010': { vr: 'OB', BulkDataURI: `studies/${ST}/series/${SE}/instances/${r.sopInstanceUid}/bulkdata/7FE00010` },
     })),
   query: (q) => {
     lastQuery = q;
     if (q.matches.some((m) => m.tag === '00100020' && m.value === 'none')) return { items: [], total: 0 };
     return { items: [{ '0020000D': { vr: 'UI', Value: [ST] }, '00100010': { vr: 'PN', Value: [{ Alphabetic: 'DOE^J' }] } }], total: 5 };
   },
-  metadataJson: () => { throw new Error('unused: the HTTP layer absolutizes BulkDataURIs per instance'); },
+  // As the SQLite store does: the stored JSON texts joined into one array.
+  metadataJson: (scope) => JSON.stringify(store.metadata(scope)),
   hasVersion: () => false,
   framesWithoutIndex: () => [],
   setPacketIndex: () => undefined,
