@@ -25,6 +25,23 @@ export interface Config {
   corsOrigins: string[];
   limits: Limits;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  dimse: DimseConfig;
+}
+
+export interface DimsePeerConfig {
+  aeTitle: string;
+  host: string;
+  port: number;
+}
+
+export interface DimseConfig {
+  /** 0 disables the DICOM listener. */
+  port: number;
+  aeTitle: string;
+  /** Calling AE titles allowed to associate, or 'any'. */
+  acceptedCallingAeTitles: string[] | 'any';
+  /** Known peers, destinations of C-MOVE. */
+  peers: DimsePeerConfig[];
 }
 
 export interface ConfigInput {
@@ -37,6 +54,10 @@ export interface ConfigInput {
   maxPartBytes?: string | undefined;
   maxParts?: string | undefined;
   logLevel?: string | undefined;
+  dimsePort?: string | undefined;
+  aeTitle?: string | undefined;
+  callingAeTitles?: string | undefined;
+  peers?: string | undefined;
 }
 
 /** Thrown for invalid configuration; the CLI maps it to exit code 2. */
@@ -48,6 +69,35 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   const v = Number(raw);
   if (v < min || v > max) throw new ConfigError('CONFIG_OUT_OF_RANGE', `${name} must be between ${min} and ${max}, got ${v}`);
   return v;
+}
+
+const AE_TITLE = /^[\x20-\x5b\x5d-\x7e]{1,16}$/;
+
+function aeTitle(name: string, raw: string): string {
+  const v = raw.trim();
+  if (!AE_TITLE.test(v)) throw new ConfigError('CONFIG_BAD_AE_TITLE', `${name} must be 1-16 printable characters without backslash, got "${raw}"`);
+  return v;
+}
+
+/** DIMSE settings: FOVEA_DIMSE_PORT (default 11112, 0 = off), FOVEA_AE_TITLE (FOVEA),
+ *  FOVEA_DIMSE_CALLING_AETS (comma list, default any), FOVEA_DIMSE_PEERS ("AE@host:port,..."). */
+function readDimse(flags: ConfigInput, env: NodeJS.ProcessEnv): DimseConfig {
+  const port = integer('DIMSE port', flags.dimsePort ?? env['FOVEA_DIMSE_PORT'], 11112, 0, 65535);
+  const ae = aeTitle('AE title', flags.aeTitle ?? env['FOVEA_AE_TITLE'] ?? 'FOVEA');
+  const callingRaw = flags.callingAeTitles ?? env['FOVEA_DIMSE_CALLING_AETS'];
+  const calling = callingRaw === undefined || callingRaw.trim() === '' || callingRaw.trim() === '*'
+    ? 'any' as const
+    : callingRaw.split(',').map((a) => aeTitle('calling AE title', a));
+  const peersRaw = flags.peers ?? env['FOVEA_DIMSE_PEERS'] ?? '';
+  const peers: DimsePeerConfig[] = [];
+  for (const item of peersRaw.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const m = /^([^@]+)@(.+):(\d+)$/.exec(item);
+    if (m === null || m[1] === undefined || m[2] === undefined || m[3] === undefined) {
+      throw new ConfigError('CONFIG_BAD_PEER', `peer must look like AE@host:port, got "${item}"`);
+    }
+    peers.push({ aeTitle: aeTitle('peer AE title', m[1]), host: m[2], port: integer('peer port', m[3], 0, 1, 65535) });
+  }
+  return Object.freeze({ port, aeTitle: ae, acceptedCallingAeTitles: calling, peers: Object.freeze(peers) as DimsePeerConfig[] });
 }
 
 /** http://host:port, with IPv6 literals bracketed and the wildcard address replaced by loopback. */
@@ -86,5 +136,6 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     maxPartBytes: integer('max part bytes', flags.maxPartBytes ?? env['FOVEA_MAX_PART_BYTES'], 4 * 1024 ** 3, 1024, 2 ** 50),
     maxParts: integer('max parts', flags.maxParts ?? env['FOVEA_MAX_PARTS'], 10000, 1, 1_000_000),
   };
-  return Object.freeze({ port, host, dataDir, publicUrl, publicUrlExplicit: explicitUrl !== undefined, corsOrigins, limits: Object.freeze(limits), logLevel });
+  const dimse = readDimse(flags, env);
+  return Object.freeze({ port, host, dataDir, publicUrl, publicUrlExplicit: explicitUrl !== undefined, corsOrigins, limits: Object.freeze(limits), logLevel, dimse });
 }

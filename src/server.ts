@@ -10,6 +10,7 @@ import { loadCodecs } from './codec';
 import { createIngestor, backfillPacketIndexes } from './ingest';
 import { createRetrieveService } from './retrieve';
 import { createApp } from './http';
+import { startDimse, type RunningDimse } from './dimse';
 import type { Ingestor } from './ingest/types';
 import type { RetrieveService } from './retrieve/types';
 
@@ -62,6 +63,8 @@ export interface RunningServer {
   server: http.Server;
   /** The port actually bound (useful with port 0). */
   port: number;
+  /** The DICOM (DIMSE) listener, or null when disabled (port 0). */
+  dimse: RunningDimse | null;
   stop(): Promise<void>;
 }
 
@@ -90,12 +93,37 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
     throw err;
   }
   handler = gateway.app;
+  let dimse: RunningDimse | null = null;
+  if (config.dimse.port !== 0) {
+    try {
+      dimse = await startDimse({
+        ingestor: gateway.ingestor,
+        store: gateway.store.instances,
+        retrieve: gateway.retrieve,
+        logger: gateway.logger,
+        aeTitle: config.dimse.aeTitle,
+        port: config.dimse.port,
+        host: config.host,
+        acceptedCallingAeTitles: config.dimse.acceptedCallingAeTitles,
+        peers: config.dimse.peers,
+        tmpDir: path.join(config.dataDir, 'tmp', 'dimse'),
+        maxObjectBytes: config.limits.maxPartBytes,
+      });
+      gateway.logger.info('dimse.listening', { aeTitle: config.dimse.aeTitle, port: dimse.port });
+    } catch (err) {
+      server.close();
+      await gateway.close();
+      throw err;
+    }
+  }
   gateway.logger.info('listening', { host: config.host, port: boundPort, dataDir: config.dataDir, publicUrl: effective.publicUrl });
   return {
     gateway,
     server,
     port: boundPort,
+    dimse,
     stop: async () => {
+      await dimse?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -15,6 +15,10 @@ commands:
       --host H          (FOVEA_HOST, default 127.0.0.1)
       --data DIR        (FOVEA_DATA, default ./data)
       --public-url URL  (FOVEA_PUBLIC_URL, default http://HOST:PORT)
+      --dimse-port N    (FOVEA_DIMSE_PORT, default 11112; 0 disables DICOM networking)
+      --ae-title AET    (FOVEA_AE_TITLE, default FOVEA)
+      --calling-ae-titles A,B   (FOVEA_DIMSE_CALLING_AETS, default any)
+      --peers AE@host:port,...  (FOVEA_DIMSE_PEERS: C-MOVE destinations)
   import PATH...        store DICOM files and folders (recursive) into --data DIR
   index FILE            print the JPEG 2000 packet index of a .j2k/.j2c/.jp2/.jph file or DICOM frame
       [--frame N] [--json]

@@ -14,6 +14,10 @@ export async function runServe(argv: string[]): Promise<number> {
       'public-url': { type: 'string' },
       'cors-origins': { type: 'string' },
       'log-level': { type: 'string' },
+      'dimse-port': { type: 'string' },
+      'ae-title': { type: 'string' },
+      'calling-ae-titles': { type: 'string' },
+      peers: { type: 'string' },
     },
     false,
   );
@@ -25,6 +29,10 @@ export async function runServe(argv: string[]): Promise<number> {
       publicUrl: stringOpt(values, 'public-url'),
       corsOrigins: stringOpt(values, 'cors-origins'),
       logLevel: stringOpt(values, 'log-level'),
+      dimsePort: stringOpt(values, 'dimse-port'),
+      aeTitle: stringOpt(values, 'ae-title'),
+      callingAeTitles: stringOpt(values, 'calling-ae-titles'),
+      peers: stringOpt(values, 'peers'),
     },
     process.env,
   );

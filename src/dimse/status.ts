@@ -4,7 +4,7 @@
 
 import { FoveaError, BadRequestError, NotFoundError, UnavailableError } from '../errors';
 import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../bytes';
-import type { IngestOutcome } from '../ingest/types';
+import type { IngestOutcome } from '../ingest';
 
 export const DimseStatus = {
   Success: 0x0000,

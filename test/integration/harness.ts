@@ -20,7 +20,8 @@ export interface TestServer {
 
 export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-it-'));
-  const config = readConfig({ port: '0', host: '127.0.0.1', data: dataDir, logLevel: 'silent' }, extraEnv);
+  // DIMSE off unless a test asks for it (FOVEA_DIMSE_PORT), so parallel test files never collide on 11112.
+  const config = readConfig({ port: '0', host: '127.0.0.1', data: dataDir, logLevel: 'silent' }, { FOVEA_DIMSE_PORT: '0', ...extraEnv });
   const running = await startServer(config, createLogger('silent'));
   const url = `http://127.0.0.1:${running.port}`;
   return {

@@ -1,0 +1,7 @@
+// Public API of dimse/: the DICOM network node (PS3.7/PS3.8 upper layer via dcmjs-dimse) —
+// Verification, Storage, Query/Retrieve (FIND, MOVE, GET) SCP mapped onto ingest/, store/ and retrieve/.
+export { startDimse, type DimseDeps, type RunningDimse } from './server';
+export type { Peer } from './store-scu';
+export { DimseStatus, storeStatusFor, queryFailureStatusFor, retrieveFinalStatus } from './status';
+export { identifierToQuery, matchToIdentifier, type MappedIdentifier, type QueryRetrieveLevel } from './identifier';
+export { STORAGE_SYNTAXES, isStorageSopClass, chooseTransferSyntax } from './sop-classes';

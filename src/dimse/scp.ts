@@ -1,0 +1,294 @@
+// One association handled as SCP (PS3.7 / PS3.8): A-ASSOCIATE negotiation (called/calling AE
+// titles, SOP classes, transfer syntaxes, SCP/SCU role selection for C-GET), C-ECHO, C-STORE
+// through the ingest pipeline (SUCCESS only after the commit), C-FIND, C-MOVE and C-GET.
+// The bytes of a received data set go to a temporary Part 10 file; nothing is ingested unless the
+// whole data set arrived, so a dropped association leaves the store unchanged.
+
+import * as fs from 'node:fs';
+import type { Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import type { Ingestor } from '../ingest';
+import type { Logger } from '../log';
+import type { InstanceStore } from '../store';
+import type { RetrieveService } from '../retrieve';
+import {
+  CEchoResponse, CFindResponse, CGetResponse, CMoveResponse, CStoreResponse, Dataset, PresentationContextResult, RejectReason, RejectResult,
+  RejectSource, Scp, type DimseAssociation, type DimseCEchoRequest, type DimseCFindRequest, type DimseCGetRequest, type DimseCMoveRequest,
+  type DimseCStoreRequest, type DimsePresentationContext,
+} from './dcmjs-dimse';
+import { identifierToQuery, matchToIdentifier, type Naturalized } from './identifier';
+import { instancesFor, runQuery } from './find-matches';
+import { ReceivedObject } from './received-object';
+import { chooseTransferSyntax, isQueryRetrieveModel, isStorageSopClass, TS, VERIFICATION } from './sop-classes';
+import { DimseStatus, queryFailureStatusFor, retrieveFinalStatus, storeStatusFor } from './status';
+import { openStoreAssociation, type Peer } from './store-scu';
+import { runSubOperations, type StoreChannel, type SubOperationCounts } from './sub-operations';
+
+export interface ScpContext {
+  ingestor: Ingestor;
+  store: InstanceStore;
+  retrieve: RetrieveService;
+  logger: Logger;
+  aeTitle: string;
+  acceptedCallingAeTitles: readonly string[] | 'any';
+  peers: readonly Peer[];
+  tmpDir: string;
+  maxObjectBytes: number;
+  maxFindResults: number;
+  timeoutMs: number;
+}
+
+type MessageCallback<R> = (responses: R[]) => void;
+type RetrieveRequest = DimseCMoveRequest | DimseCGetRequest;
+
+export class FoveaScp extends Scp {
+  private readonly tcp: Socket;
+  private readonly ctx: ScpContext;
+  private readonly receivers = new Map<DimseCStoreRequest, ReceivedObject>();
+  private readonly cancelled = new Set<number>();
+  private association: DimseAssociation | undefined;
+  private readonly closed: Promise<void>;
+  private readonly peerName: string;
+
+  constructor(socket: Socket, ctx: ScpContext) {
+    super(socket, { connectTimeout: ctx.timeoutMs, associationTimeout: ctx.timeoutMs, pduTimeout: ctx.timeoutMs });
+    this.tcp = socket;
+    this.ctx = ctx;
+    this.peerName = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    void this.closed.then(() => this.discardPartialReceives());
+  }
+
+  // PS3.8 7.1.1 / PS3.7 D.3.3: AE titles, then each presentation context on its own.
+  override associationRequested(association: DimseAssociation): void {
+    this.association = association;
+    const called = association.getCalledAeTitle().trim();
+    const calling = association.getCallingAeTitle().trim();
+    const log = { peer: this.peerName, calling, called };
+    if (called !== this.ctx.aeTitle) {
+      this.ctx.logger.warn('dimse.association_rejected', { ...log, reason: 'called AE title not recognized' });
+      this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeNotRecognized);
+      return;
+    }
+    if (this.ctx.acceptedCallingAeTitles !== 'any' && !this.ctx.acceptedCallingAeTitles.includes(calling)) {
+      this.ctx.logger.warn('dimse.association_rejected', { ...log, reason: 'calling AE title not recognized' });
+      this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeNotRecognized);
+      return;
+    }
+    let accepted = 0;
+    for (const { context } of association.getPresentationContexts()) {
+      const abstract = context.getAbstractSyntaxUid();
+      if (abstract !== VERIFICATION && !isQueryRetrieveModel(abstract) && !isStorageSopClass(abstract)) {
+        context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
+        continue;
+      }
+      const ts = chooseTransferSyntax(abstract, context.getTransferSyntaxUids());
+      if (ts === null) {
+        context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
+        continue;
+      }
+      context.setResult(PresentationContextResult.Accept, ts);
+      accepted += 1;
+    }
+    this.ctx.logger.info('dimse.association_accepted', { ...log, contexts: accepted });
+    this.sendAssociationAccept();
+  }
+
+  override associationReleaseRequested(): void {
+    this.sendAssociationReleaseResponse();
+  }
+
+  override abort(): void {
+    this.ctx.logger.warn('dimse.association_aborted_by_peer', { peer: this.peerName });
+    this.tcp.destroy();
+  }
+
+  override cEchoRequest(request: DimseCEchoRequest, callback: (response: InstanceType<typeof CEchoResponse>) => void): void {
+    const response = CEchoResponse.fromRequest(request);
+    response.setStatus(DimseStatus.Success);
+    callback(response);
+  }
+
+  override cCancelRequest(request: { getMessageIdBeingRespondedTo(): number }): void {
+    this.cancelled.add(request.getMessageIdBeingRespondedTo());
+  }
+
+  // C-STORE data set → temporary Part 10 file (see received-object.ts).
+  override createStoreWritableStream(context: DimsePresentationContext, request: DimseCStoreRequest): Writable {
+    try {
+      const receiver = new ReceivedObject({
+        tmpDir: this.ctx.tmpDir,
+        sopClassUid: request.getAffectedSopClassUid(),
+        sopInstanceUid: request.getAffectedSopInstanceUid(),
+        transferSyntaxUid: context.getAcceptedTransferSyntaxUid() ?? TS.ImplicitLittle,
+        callingAeTitle: this.association?.getCallingAeTitle().trim() ?? '',
+        maxBytes: this.ctx.maxObjectBytes,
+      });
+      this.receivers.set(request, receiver);
+      return receiver.writable;
+    } catch (err) {
+      this.ctx.logger.error('dimse.receive_failed', { peer: this.peerName, error: err });
+      return new Writable({ write: (_c, _e, cb) => cb() });
+    }
+  }
+
+  override createDatasetFromStoreWritableStream(_w: Writable, context: DimsePresentationContext, callback: (dataset: InstanceType<typeof Dataset>) => void): void {
+    // The data set is ingested from the file; dcmjs-dimse gets an empty placeholder (no parsing).
+    callback(new Dataset({}, context.getAcceptedTransferSyntaxUid() ?? TS.ImplicitLittle));
+  }
+
+  override cStoreRequest(request: DimseCStoreRequest, callback: (response: InstanceType<typeof CStoreResponse>) => void): void {
+    void this.handleStore(request).then((r) => {
+      const response = CStoreResponse.fromRequest(request);
+      response.setStatus(r.status);
+      if (r.comment !== '') response.setErrorComment(r.comment);
+      callback(response);
+    });
+  }
+
+  private async handleStore(request: DimseCStoreRequest): Promise<{ status: number; comment: string }> {
+    const receiver = this.receivers.get(request);
+    this.receivers.delete(request);
+    const sop = request.getAffectedSopInstanceUid();
+    if (receiver === undefined) return { status: DimseStatus.ProcessingFailure, comment: 'DIMSE_RECEIVE_FAILED' };
+    try {
+      const file = await receiver.done;
+      if (file.overflow) return { status: DimseStatus.OutOfResources, comment: 'DIMSE_OBJECT_TOO_LARGE' };
+      const outcome = await this.ctx.ingestor.ingestFile(file.path);
+      const status = storeStatusFor(outcome);
+      if (outcome.status === 'failed') this.ctx.logger.warn('dimse.store_failed', { peer: this.peerName, sop, status: status.status, error: outcome.error });
+      else this.ctx.logger.info('dimse.stored', { peer: this.peerName, sop, outcome: outcome.status });
+      if (outcome.status !== 'failed' && outcome.sopInstanceUid !== sop) {
+        // PS3.4 B.2.3 lets the SCP store it; the data set's own UID is what was stored.
+        this.ctx.logger.warn('dimse.affected_uid_mismatch', { peer: this.peerName, command: sop, dataset: outcome.sopInstanceUid });
+      }
+      return status;
+    } catch (err) {
+      this.ctx.logger.error('dimse.store_error', { peer: this.peerName, sop, error: err });
+      return { status: DimseStatus.OutOfResources, comment: 'DIMSE_RECEIVE_IO' };
+    } finally {
+      await fs.promises.rm(receiver.path, { force: true });
+    }
+  }
+
+  private discardPartialReceives(): void {
+    for (const receiver of this.receivers.values()) void receiver.discard();
+    this.receivers.clear();
+  }
+
+  private identifierOf(request: DimseCFindRequest | RetrieveRequest): { elements: Naturalized; ts: string } {
+    const dataset = request.getDataset();
+    return { elements: dataset?.getElements() ?? {}, ts: dataset?.getTransferSyntaxUid() ?? TS.ExplicitLittle };
+  }
+
+  // PS3.4 C.4.1.3: one Pending response per match, with the requested keys, then Success.
+  override cFindRequest(request: DimseCFindRequest, callback: MessageCallback<InstanceType<typeof CFindResponse>>): void {
+    const { elements, ts } = this.identifierOf(request);
+    const responses: InstanceType<typeof CFindResponse>[] = [];
+    const final = CFindResponse.fromRequest(request);
+    try {
+      const mapped = identifierToQuery(elements, { limit: this.ctx.maxFindResults });
+      const { result, dropped } = runQuery(this.ctx.store, mapped.query);
+      for (const item of result.items) {
+        if (this.cancelled.has(request.getMessageId())) break;
+        const pending = CFindResponse.fromRequest(request);
+        pending.setStatus(DimseStatus.Pending);
+        pending.setDataset(new Dataset(matchToIdentifier(item, mapped.requestedTags, mapped.level), ts));
+        responses.push(pending);
+      }
+      final.setStatus(this.cancelled.has(request.getMessageId()) ? DimseStatus.Cancel : DimseStatus.Success);
+      this.ctx.logger.info('dimse.find', { peer: this.peerName, level: mapped.level, matches: result.items.length, ignored: [...mapped.ignored, ...dropped] });
+    } catch (err) {
+      const failure = queryFailureStatusFor(err);
+      final.setStatus(failure.status);
+      final.setErrorComment(failure.comment);
+      this.ctx.logger.warn('dimse.find_failed', { peer: this.peerName, status: failure.status, error: err });
+    }
+    responses.push(final);
+    callback(responses);
+  }
+
+  override cMoveRequest(request: DimseCMoveRequest, callback: MessageCallback<InstanceType<typeof CMoveResponse>>): void {
+    const destination = String(request.getCommandDataset().getElement('MoveDestination') ?? '').trim();
+    const peer = this.ctx.peers.find((p) => p.aeTitle === destination);
+    if (peer === undefined) {
+      const response = CMoveResponse.fromRequest(request);
+      response.setStatus(DimseStatus.MoveDestinationUnknown);
+      response.setErrorComment('DIMSE_UNKNOWN_DESTINATION');
+      this.ctx.logger.warn('dimse.move_refused', { peer: this.peerName, destination });
+      callback([response]);
+      return;
+    }
+    void this.handleRetrieve(request, callback, () => CMoveResponse.fromRequest(request), async (instances) => {
+      const syntaxes = new Map<string, string[]>();
+      for (const i of instances) syntaxes.set(i.sopClassUid, [...new Set([...(syntaxes.get(i.sopClassUid) ?? []), i.storedTransferSyntaxUid])]);
+      const channel = await openStoreAssociation(peer, this.ctx.aeTitle, syntaxes, this.ctx.timeoutMs);
+      return { channel, finish: () => channel.release() };
+    });
+  }
+
+  override cGetRequest(request: DimseCGetRequest, callback: MessageCallback<InstanceType<typeof CGetResponse>>): void {
+    const channel: StoreChannel = { association: this.association, sendRequests: (r) => this.sendRequests(r), closed: this.closed };
+    void this.handleRetrieve(request, callback, () => CGetResponse.fromRequest(request), () => Promise.resolve({ channel, finish: () => Promise.resolve() }));
+  }
+
+  // PS3.4 C.4.2.3 / C.4.3.3: Pending responses with sub-operation counts, then the final status.
+  private async handleRetrieve<R extends InstanceType<typeof CMoveResponse> | InstanceType<typeof CGetResponse>>(
+    request: RetrieveRequest,
+    callback: MessageCallback<R>,
+    makeResponse: () => R,
+    open: (instances: ReturnType<typeof instancesFor>) => Promise<{ channel: StoreChannel; finish(): Promise<void> }>,
+  ): Promise<void> {
+    const respond = (status: number, counts: SubOperationCounts | null, comment = ''): void => {
+      const response = makeResponse();
+      response.setStatus(status);
+      if (comment !== '') response.setErrorComment(comment);
+      if (counts !== null) {
+        if (status === DimseStatus.Pending) response.setRemaining(counts.remaining);
+        response.setCompleted(counts.completed);
+        response.setFailures(counts.failed);
+        response.setWarnings(counts.warning);
+        if (status !== DimseStatus.Pending && counts.failedSopInstanceUids.length > 0) {
+          response.setDataset(new Dataset({ FailedSOPInstanceUIDList: counts.failedSopInstanceUids }, this.identifierOf(request).ts));
+        }
+      }
+      // The library's callback may be called once: Pending responses go out directly.
+      if (status === DimseStatus.Pending) this.sendResponse(request, response);
+      else callback([response]);
+    };
+    let instances: ReturnType<typeof instancesFor>;
+    try {
+      instances = instancesFor(this.ctx.store, identifierToQuery(this.identifierOf(request).elements, { limit: this.ctx.maxFindResults }));
+    } catch (err) {
+      const failure = queryFailureStatusFor(err);
+      this.ctx.logger.warn('dimse.retrieve_failed', { peer: this.peerName, status: failure.status, error: err });
+      respond(failure.status, null, failure.comment);
+      return;
+    }
+    const empty: SubOperationCounts = { remaining: instances.length, completed: 0, failed: 0, warning: 0, failedSopInstanceUids: [] };
+    if (instances.length === 0) {
+      respond(DimseStatus.Success, empty);
+      return;
+    }
+    let opened: { channel: StoreChannel; finish(): Promise<void> };
+    try {
+      opened = await open(instances);
+    } catch (err) {
+      this.ctx.logger.warn('dimse.move_destination_failed', { peer: this.peerName, error: err });
+      respond(DimseStatus.OutOfResourcesSubOperations, { ...empty, remaining: 0, failed: instances.length, failedSopInstanceUids: instances.map((i) => i.sopInstanceUid) }, 'DIMSE_DESTINATION_UNAVAILABLE');
+      return;
+    }
+    const messageId = request.getMessageId();
+    respond(DimseStatus.Pending, empty);
+    const counts = await runSubOperations(opened.channel, this.ctx.retrieve, instances, {
+      responseTimeoutMs: this.ctx.timeoutMs,
+      cancelled: () => this.cancelled.has(messageId),
+      onProgress: (c) => respond(DimseStatus.Pending, c),
+      onError: (instance, err) => this.ctx.logger.warn('dimse.suboperation_failed', { peer: this.peerName, sop: instance.sopInstanceUid, error: err }),
+    });
+    await opened.finish().catch((err: unknown) => this.ctx.logger.warn('dimse.release_failed', { error: err }));
+    const status = this.cancelled.has(messageId) ? DimseStatus.Cancel : retrieveFinalStatus(counts);
+    this.ctx.logger.info('dimse.retrieve_done', { peer: this.peerName, status, completed: counts.completed, failed: counts.failed });
+    respond(status, counts);
+  }
+}

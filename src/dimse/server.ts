@@ -1,0 +1,125 @@
+// The DIMSE listener: a node:net server bound to the configured host and port (dcmjs-dimse's own
+// Server binds every interface and cannot report an ephemeral port), one FoveaScp per connection,
+// a PDU framing guard in front of the library, a cap on concurrent associations, and a close that
+// ends every association. Temporary files of received data sets live in `tmpDir`.
+
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BadRequestError } from '../errors';
+import type { Ingestor } from '../ingest';
+import type { Logger } from '../log';
+import type { InstanceStore } from '../store';
+import type { RetrieveService } from '../retrieve';
+import { abortPdu, PduGuard } from './pdu-guard';
+import { FoveaScp, type ScpContext } from './scp';
+import type { Peer } from './store-scu';
+
+export interface DimseDeps {
+  ingestor: Ingestor;
+  store: InstanceStore;
+  retrieve: RetrieveService;
+  logger: Logger;
+  /** Called AE title of this SCP (PS3.8 §7.1.1.4); associations to another title are rejected. */
+  aeTitle: string;
+  /** TCP port; 0 picks a free port (the bound one is returned). */
+  port: number;
+  host: string;
+  acceptedCallingAeTitles: string[] | 'any';
+  /** Known C-MOVE destinations. */
+  peers: Peer[];
+  /** Folder for received data sets in flight (default: a fresh folder under the OS temp dir). */
+  tmpDir?: string;
+  /** Largest data set accepted by C-STORE (default 2 GiB); larger ones get 0xA700. */
+  maxObjectBytes?: number;
+  /** ARTIM / PDU / sub-operation response timeout (default 60 s). */
+  timeoutMs?: number;
+  /** Concurrent associations (default 32); more connections are closed at once. */
+  maxAssociations?: number;
+  /** Most C-FIND matches returned, and most studies/series/images a C-MOVE/C-GET resolves (default 10000). */
+  maxFindResults?: number;
+}
+
+export interface RunningDimse {
+  port: number;
+  close(): Promise<void>;
+}
+
+const AE_TITLE = /^[\x20-\x5b\x5d-\x7e]{1,16}$/; // PS3.5 Table 6.2-1 AE: 16 chars, no backslash or controls
+/** Largest incoming PDU accepted (the library negotiates its own receive length, which is smaller). */
+const MAX_INCOMING_PDU = 1 << 20;
+
+export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
+  for (const title of [deps.aeTitle, ...deps.peers.map((p) => p.aeTitle)]) {
+    if (!AE_TITLE.test(title) || title.trim() === '') throw new BadRequestError('DIMSE_BAD_AE_TITLE', `invalid AE title "${title}"`, { context: title });
+  }
+  const ownTmp = deps.tmpDir === undefined;
+  const tmpDir = deps.tmpDir ?? (await fs.promises.mkdtemp(path.join(os.tmpdir(), 'fovea-dimse-')));
+  await fs.promises.mkdir(tmpDir, { recursive: true });
+  const ctx: ScpContext = {
+    ingestor: deps.ingestor,
+    store: deps.store,
+    retrieve: deps.retrieve,
+    logger: deps.logger,
+    aeTitle: deps.aeTitle.trim(),
+    acceptedCallingAeTitles: deps.acceptedCallingAeTitles === 'any' ? 'any' : deps.acceptedCallingAeTitles.map((t) => t.trim()),
+    peers: deps.peers.map((p) => ({ ...p, aeTitle: p.aeTitle.trim() })),
+    tmpDir,
+    maxObjectBytes: deps.maxObjectBytes ?? 2 * 1024 ** 3,
+    maxFindResults: deps.maxFindResults ?? 10_000,
+    timeoutMs: deps.timeoutMs ?? 60_000,
+  };
+  const maxAssociations = deps.maxAssociations ?? 32;
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer((socket) => {
+    if (sockets.size >= maxAssociations) {
+      deps.logger.warn('dimse.too_many_associations', { remote: socket.remoteAddress });
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    const guard = new PduGuard(MAX_INCOMING_PDU);
+    // Registered before the library's listener, so a bad header is caught before it is buffered.
+    socket.on('data', (chunk: Buffer) => {
+      if (socket.destroyed) return;
+      try {
+        guard.feed(chunk);
+      } catch (err) {
+        deps.logger.warn('dimse.protocol_violation', { remote: socket.remoteAddress, error: err });
+        socket.end(abortPdu(1));
+        socket.destroy();
+      }
+    });
+    const scp = new FoveaScp(socket, ctx);
+    // dcmjs-dimse 'connected' is set by the socket 'connect' event, which a server socket never emits.
+    Object.assign(scp, { connected: true, connectedTime: Date.now() });
+    scp.on('networkError', (err: unknown) => {
+      deps.logger.warn('dimse.network_error', { remote: socket.remoteAddress, error: err });
+      socket.destroy();
+    });
+  });
+  server.maxConnections = maxAssociations * 2;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.port, deps.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (err) => deps.logger.error('dimse.server_error', { error: err }));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : deps.port;
+  deps.logger.info('dimse.listening', { host: deps.host, port, aeTitle: ctx.aeTitle });
+  return {
+    port,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+      if (ownTmp) await fs.promises.rm(tmpDir, { recursive: true, force: true });
+    },
+  };
+}
