@@ -5,6 +5,7 @@
 import { runServe } from './serve';
 import { runImport } from './import';
 import { runIndex } from './index-command';
+import { runJpip } from './jpip-command';
 import { EXIT, UsageError } from './exit-codes';
 
 const USAGE = `usage: fovea <command> [options]
@@ -22,6 +23,9 @@ commands:
   import PATH...        store DICOM files and folders (recursive) into --data DIR
   index FILE            print the JPEG 2000 packet index of a .j2k/.j2c/.jp2/.jph file or DICOM frame
       [--frame N] [--json]
+  jpip URL              fetch a view from a JPIP server; print bytes, messages, EOR, time
+      [--fsiz W,H[,round]] [--roff X,Y] [--rsiz W,H] [--layers L] [--comps 0,1-2] [--stream N]
+      [--type jpp-stream|jpt-stream] [--len N] [--session] [--out FILE.png|.pgm|.ppm|.j2k] [--timeout MS]
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       return runImport(rest);
     case 'index':
       return runIndex(rest);
+    case 'jpip':
+      return runJpip(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -29,3 +29,5 @@ export { ClientCache, type ClientBinView, type ClientCacheOptions } from './clie
 export {
   formatRanges, resolveComponents, resolveStreams, responseHeaders, type NewChannel, type ServedResponse,
 } from './response-headers';
+export * from './server';
+export * from './client';
