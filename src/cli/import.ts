@@ -13,7 +13,7 @@ import { parseCommandArgs, stringOpt } from './args';
 import { EXIT, UsageError } from './exit-codes';
 
 /** Error codes meaning "this file is not a DICOM object": counted as skipped, not failed. */
-const NOT_DICOM_CODES = new Set(['DICOM_NOT_DICOM', 'INGEST_DICOMDIR']);
+const NOT_DICOM_CODES = new Set(['DICOM_NO_DICM', 'INGEST_DICOMDIR']);
 
 async function* walk(p: string): AsyncGenerator<string> {
   const st = await fs.promises.lstat(p);

@@ -120,11 +120,14 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
       const ts = resolve(rec, choice);
       const { ds, bytes } = await storedDataset(rec);
       const frames = rec.numberOfFrames > 0 ? instances.listFrames(sop) : [];
-      if (frames.length === 0) {
-        // No pixels (or a received JPIP-referenced object): dataset.dcm is the whole object.
-        return { transferSyntaxUid: ts, length: bytes.length, chunks: (async function* () { yield bytes; })() };
-      }
       const meta = { mediaStorageSopClassUid: rec.sopClassUid, mediaStorageSopInstanceUid: sop };
+      if (frames.length === 0) {
+        // No pixels (or a received JPIP-referenced object): dataset.dcm (Explicit VR Little Endian)
+        // is the whole object; a JPIP-referenced one is re-encoded so its file meta names its syntax.
+        if (ts === EXPLICIT_VR_LITTLE_ENDIAN) return { transferSyntaxUid: ts, length: bytes.length, chunks: (async function* () { yield bytes; })() };
+        const file = encodePart10(ds, ts, meta);
+        return { transferSyntaxUid: ts, length: file.length, chunks: (async function* () { yield file; })() };
+      }
       if (sameBytesSyntaxes(rec.storedTransferSyntaxUid).includes(ts)) {
         const head = concat([encodeFileMetaInformation(ds, ts, meta), encodeDataset(ds, ts), encapsulatedPixelDataPrefix(frames.map((f) => f.length))]);
         const length = head.length + frames.reduce((s, f) => s + 8 + f.length + (f.length % 2), 0) + SEQUENCE_DELIMITER.length;

@@ -36,7 +36,9 @@ export function qidoHandler(deps: QidoDeps, level: QidoLevel): RequestHandler {
       else if (level === 'instance' && study !== undefined && series !== undefined && sop !== undefined) url = deps.urls.instance(study, series, sop);
       return url === undefined ? item : withAttribute(item, '00081190', attr('UR', url));
     });
-    if (result.total !== null && result.total > query.offset + items.length) {
+    // The store reports total = null when it stopped at the limit without counting the rest.
+    const more = result.total === null ? items.length >= query.limit : result.total > query.offset + items.length;
+    if (more) {
       warnings.push('The number of results exceeded the maximum supported by the server. Additional results can be requested.');
     }
     if (warnings.length > 0) res.setHeader('Warning', warnings.map((w) => `299 fovea "${w.replace(/"/g, "'")}"`).join(', '));

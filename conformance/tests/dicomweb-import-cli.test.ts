@@ -1,0 +1,93 @@
+// `fovea import` end to end (issue #2 "Skeleton"): the compiled CLI (built once with
+// tsconfig.build.json into a private folder, so a concurrently used dist/ is never touched) run as a
+// child process on real files. Exit codes (src/cli/exit-codes.ts): 0 nothing failed, 1 some file
+// failed, 2 usage error. Summary line and per-file skipped/failed lines on stdout; files that are
+// not DICOM are skipped, not failed. The stored result is then served by the gateway (QIDO-RS).
+
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { startServer, type RunningServer } from '../../src/server';
+import { DICOM_DIR, REPO_ROOT, run, uidsOf } from './dicomweb-helpers';
+
+const OUT = path.join(REPO_ROOT, 'node_modules', '.cache', 'fovea-conformance-cli');
+const MAIN = path.join(OUT, 'cli', 'main.js');
+
+let work: string;
+
+function fovea(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { timeout: 120_000, env: { ...process.env, FOVEA_DIMSE_PORT: '0' } }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+beforeAll(async () => {
+  fs.rmSync(OUT, { recursive: true, force: true });
+  // tsc emits even when another module being edited has a type error; the CLI entry must exist.
+  const tsc = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', OUT], 240_000);
+  if (!fs.existsSync(MAIN)) throw new Error(`build failed (${tsc.code}): ${tsc.stdout}${tsc.stderr}`);
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-import-'));
+}, 300_000);
+
+afterAll(() => {
+  if (work !== undefined) fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('good files: exit 0, "stored N" summary; importing again is a no-op ("unchanged")', async () => {
+  const data = path.join(work, 'good');
+  const files = ['CT_small.dcm', 'JPEG2000.dcm'].map((f) => path.join(DICOM_DIR, f));
+  const first = await fovea(['import', '--data', data, ...files]);
+  expect(first.code).toBe(0);
+  expect(first.stdout).toContain('stored 2, replaced 0, unchanged 0, skipped 0, failed 0 (of 2 files)');
+  const again = await fovea(['import', '--data', data, '--quiet', ...files]);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toContain('stored 0, replaced 0, unchanged 2, skipped 0, failed 0 (of 2 files)');
+
+  // The imported data folder is what the gateway then serves.
+  let running: RunningServer | undefined;
+  try {
+    running = await startServer(readConfig({ port: '0', host: '127.0.0.1', data: data, logLevel: 'silent' }, { FOVEA_DIMSE_PORT: '0' }), createLogger('silent'));
+    const res = await fetch(`http://127.0.0.1:${running.port}/dicomweb/instances`);
+    const sops = ((await res.json()) as Record<string, { Value?: unknown[] }>[]).map((i) => i['00080018']?.Value?.[0]).sort();
+    expect(sops).toEqual([uidsOf('CT_small.dcm').sop, uidsOf('JPEG2000.dcm').sop].sort());
+  } finally {
+    await running?.stop();
+  }
+});
+
+test('a folder walked recursively: non-DICOM files are skipped with a reason, exit 0', async () => {
+  const dir = path.join(work, 'tree');
+  fs.mkdirSync(path.join(dir, 'a', 'b'), { recursive: true });
+  fs.copyFileSync(path.join(DICOM_DIR, 'MR_small.dcm'), path.join(dir, 'a', 'b', 'mr.dcm'));
+  fs.writeFileSync(path.join(dir, 'a', 'README.txt'), 'not a DICOM file, just text\n'.repeat(20));
+  const r = await fovea(['import', '--data', path.join(work, 'tree-data'), '--quiet', dir]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('stored 1, replaced 0, unchanged 0, skipped 1, failed 0 (of 2 files)');
+  expect(r.stdout).toMatch(/^skipped .*README\.txt: [A-Z_]+: /m);
+});
+
+test('a broken DICOM file: exit 1 with a "failed" line naming the file and the error code', async () => {
+  const broken = path.join(work, 'broken.dcm');
+  fs.writeFileSync(broken, fs.readFileSync(path.join(DICOM_DIR, 'CT_small.dcm')).subarray(0, 4000));
+  const r = await fovea(['import', '--data', path.join(work, 'broken-data'), '--quiet', broken, path.join(DICOM_DIR, 'dx_image.dcm')]);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('stored 1, replaced 0, unchanged 0, skipped 0, failed 1 (of 2 files)');
+  expect(r.stdout).toMatch(/^failed {2}.*broken\.dcm: [A-Z0-9_]+: /m);
+});
+
+test.each([
+  ['no path', ['import', '--data', 'x']],
+  ['a path that does not exist', ['import', '/nonexistent/fovea/path.dcm']],
+  ['an unknown flag', ['import', '--frobnicate', 'x']],
+  ['an unknown command', ['frobnicate']],
+])('usage error (%s): exit 2 with a message on stderr', async (_label, args) => {
+  const r = await fovea(args);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/fovea: /);
+  expect(r.stdout).not.toMatch(/stored \d+/);
+});
