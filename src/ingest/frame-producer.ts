@@ -1,7 +1,9 @@
 // Produces the stored codestream of each frame, one frame at a time (memory bounded by one frame):
 // JPEG 2000 / HTJ2K frames are kept byte for byte as sent (PS3.5 A.4.4 / A.4.7: one frame may
 // span several fragments; a JP2 file inside Pixel Data is kept whole and located by j2k); every
-// other encoding is decoded and re-encoded losslessly as JPIP-friendly J2K by the codec layer.
+// other encoding is decoded and re-encoded losslessly as JPIP-friendly J2K by the codec layer,
+// then given 128x128 precincts at every resolution (j2k repartitionPrecincts; the OpenJPEG
+// wrapper cannot write precincts) so that JPIP can serve regions (issue #2).
 
 import { createHash } from 'node:crypto';
 import type { RandomAccessSource } from '../bytes';
@@ -11,7 +13,8 @@ import {
   type ParsedDicom, type TransferSyntax, type PixelDescription,
 } from '../dicom';
 import type { Codecs, TransferSyntaxFamily } from '../codec';
-import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex } from '../j2k';
+import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex, repartitionPrecincts, type PrecinctSize } from '../j2k';
+import { FoveaError } from '../errors';
 import type { FrameWrite } from '../store/types';
 
 export const JPEG_2000_LOSSLESS = '1.2.840.10008.1.2.4.90';
@@ -57,6 +60,20 @@ function describeFrame(frame: Uint8Array, frameNumber: number, offset: number, t
     summary,
     packetIndex,
   };
+}
+
+/** Precincts of transcoded frames: 128x128 at every level (keeps the encoder's 64x64 code-blocks). */
+const TRANSCODE_PRECINCTS: readonly PrecinctSize[] = [{ PPx: 7, PPy: 7 }];
+
+/** The transcoded codestream with precincts; the unpartitioned one (warned) if that fails. */
+function withPrecincts(codestream: Uint8Array, frameNumber: number, warnings: string[]): Uint8Array {
+  try {
+    return repartitionPrecincts(codestream, { precincts: TRANSCODE_PRECINCTS });
+  } catch (err) {
+    if (!(err instanceof FoveaError)) throw err;
+    warnings.push(`frame ${frameNumber}: stored without precincts (${err.code}: ${err.message})`);
+    return codestream;
+  }
 }
 
 function swap16(bytes: Uint8Array): Uint8Array {
@@ -117,9 +134,10 @@ export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Code
         if (layout.kind === 'native' && layout.bigEndian && desc.bitsAllocated === 16) bytes = swap16(bytes);
         const result = codecs.transcodeToJ2k(family, bytes, desc);
         plan.photometricInterpretation = result.storedPhotometricInterpretation;
-        frames.push(describeFrame(result.codestream, i + 1, offset, JPEG_2000_LOSSLESS, warnings));
-        offset += result.codestream.length;
-        yield result.codestream;
+        const codestream = withPrecincts(result.codestream, i + 1, warnings);
+        frames.push(describeFrame(codestream, i + 1, offset, JPEG_2000_LOSSLESS, warnings));
+        offset += codestream.length;
+        yield codestream;
       }
     },
   };

@@ -21,3 +21,7 @@ export {
   type TilePartEntry,
   type ByteRange,
 } from './index-types';
+// Header parsers for JPIP data-bins (main header bin without SOT: allowEnd; tile-header bins).
+export { parseMainHeaderAt, parseTilePartHeader } from './header-parse';
+export type { CodingHeader, TilePartHeader } from './header-types';
+export { repartitionPrecincts, type RepartitionOptions, type PrecinctSize } from './repacketize';
