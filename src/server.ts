@@ -9,7 +9,7 @@ import { openStore, type OpenedStore } from './store';
 import { loadCodecs } from './codec';
 import { createIngestor, backfillPacketIndexes } from './ingest';
 import { createRetrieveService } from './retrieve';
-import { createApp } from './http';
+import { createApp, createJpipRouter } from './http';
 import { startDimse, type RunningDimse } from './dimse';
 import type { Ingestor } from './ingest/types';
 import type { RetrieveService } from './retrieve/types';
@@ -44,6 +44,7 @@ export async function buildGateway(config: Readonly<Config>, logger: Logger = cr
     corsOrigins: config.corsOrigins,
     limits: config.limits,
     logger,
+    jpipRouter: createJpipRouter({ store: store.instances, blobs: store.blobs, sessions: store.jpipSessions }),
   });
   return {
     config,

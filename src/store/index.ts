@@ -5,8 +5,9 @@
 import { openDatabase } from './db';
 import { FileBlobStore } from './file-blob-store';
 import { SqliteInstanceStore } from './sqlite-instance-store';
+import { SqliteJpipSessionStore } from './sqlite-jpip-sessions';
 import { sweepOrphans, type SweepOptions, type SweepReport } from './sweep';
-import type { BlobStore, InstanceStore } from './types';
+import type { BlobStore, InstanceStore, JpipSessionStore } from './types';
 
 export interface StoreOptions {
   dataDir: string;
@@ -18,6 +19,8 @@ export interface OpenedStore {
   readonly dataDir: string;
   readonly instances: InstanceStore;
   readonly blobs: BlobStore;
+  /** JPIP sessions and channels (ISO/IEC 15444-9 Annex B), in the same database. */
+  readonly jpipSessions: JpipSessionStore;
   /** Deletes version folders no instance references and stale tmp/ files (call at start-up). */
   sweepOrphans(options?: SweepOptions): Promise<SweepReport>;
   close(): void;
@@ -27,10 +30,12 @@ export function openStore(options: StoreOptions): OpenedStore {
   const db = openDatabase(options.migrationsDir === undefined ? { dataDir: options.dataDir } : { dataDir: options.dataDir, migrationsDir: options.migrationsDir });
   const instances = new SqliteInstanceStore(db);
   const blobs = new FileBlobStore(options.dataDir);
+  const jpipSessions = new SqliteJpipSessionStore(db);
   return {
     dataDir: options.dataDir,
     instances,
     blobs,
+    jpipSessions,
     sweepOrphans: (sweepOptions?: SweepOptions) => sweepOrphans(options.dataDir, instances, sweepOptions),
     close: () => instances.close(),
   };

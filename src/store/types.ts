@@ -170,3 +170,34 @@ export interface BlobStore {
   /** Absolute path for local tools (CLI), or null for non-file backends. */
   localPath(key: string): string | null;
 }
+
+/** One JPIP session (ISO/IEC 15444-9 Annex B) as stored: its target, target id and cache model. */
+export interface JpipSessionRecord {
+  sessionId: string;
+  /** SOP Instance UID the session is bound to. */
+  target: string;
+  tid: string;
+  /** Encoded server cache model (jpip CacheModel.encode()). */
+  cacheModel: Uint8Array;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+/** Persistent JPIP sessions and channels, shared by every server process on the data folder. */
+export interface JpipSessionStore {
+  /** Creates a session with its first channel. */
+  create(session: JpipSessionRecord, cid: string, transport: string): void;
+  /** Adds a channel to an existing session; false if the session is gone. */
+  addChannel(sessionId: string, cid: string, transport: string, now: number): boolean;
+  /** The session a channel belongs to, or undefined (unknown or closed cid). */
+  byChannel(cid: string): JpipSessionRecord | undefined;
+  /** Channel ids of a session. */
+  channels(sessionId: string): string[];
+  /** Stores the updated cache model and tid, and marks the session used at `now`. */
+  save(sessionId: string, tid: string, cacheModel: Uint8Array, now: number): void;
+  /** Closes channels; a session left without channels is deleted. */
+  closeChannels(sessionId: string, cids: readonly string[]): void;
+  /** Deletes sessions not used since `before`; returns how many. */
+  deleteIdle(before: number): number;
+  count(): number;
+}

@@ -1,0 +1,13 @@
+// Public surface of jpip/server: the pure JPIP server core (ISO/IEC 15444-9): frame models over a
+// stored codestream and its packet index, response planning under len and the cache model, message
+// emission through a byte-range reader, return-type negotiation and raw (JP2/JPH) wrapping.
+export { imageGeometry } from './geometry-adapter';
+export {
+  prepareFrame, precinctLayout, sliceSegments, tileHeaderLayout, tileLayout,
+  type BinLayout, type BinSegment, type CodestreamReader, type FrameModel,
+} from './frame-model';
+export { modelContext } from './model-context';
+export { planResponse, type PlanOptions, type PlannedMessage, type ResponsePlan, type ServedFrame } from './plan';
+export { emitResponse, type EmitOptions } from './emit';
+export { assertImplemented, chooseReturnType, refusedPreferences, type ReturnChoice } from './negotiate';
+export { rawWrapper, type RawWrapper } from './raw';
