@@ -26,6 +26,16 @@ export interface Config {
   limits: Limits;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   dimse: DimseConfig;
+  jpip: JpipConfig;
+}
+
+export interface JpipConfig {
+  /** Most live JPIP sessions (Annex B); more get 503. */
+  maxSessions: number;
+  /** A session idle this long expires (ms). */
+  sessionIdleMs: number;
+  /** Memory bound of the decoded packet-index cache (bytes). */
+  indexCacheBytes: number;
 }
 
 export interface DimsePeerConfig {
@@ -137,5 +147,10 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     maxParts: integer('max parts', flags.maxParts ?? env['FOVEA_MAX_PARTS'], 10000, 1, 1_000_000),
   };
   const dimse = readDimse(flags, env);
-  return Object.freeze({ port, host, dataDir, publicUrl, publicUrlExplicit: explicitUrl !== undefined, corsOrigins, limits: Object.freeze(limits), logLevel, dimse });
+  const jpip: JpipConfig = Object.freeze({
+    maxSessions: integer('JPIP max sessions', env['FOVEA_JPIP_MAX_SESSIONS'], 256, 1, 1_000_000),
+    sessionIdleMs: integer('JPIP session idle seconds', env['FOVEA_JPIP_SESSION_IDLE_S'], 600, 1, 7 * 24 * 3600) * 1000,
+    indexCacheBytes: integer('JPIP index cache MiB', env['FOVEA_JPIP_INDEX_CACHE_MB'], 64, 1, 1 << 20) * 1024 * 1024,
+  });
+  return Object.freeze({ port, host, dataDir, publicUrl, publicUrlExplicit: explicitUrl !== undefined, corsOrigins, limits: Object.freeze(limits), logLevel, dimse, jpip });
 }

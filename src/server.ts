@@ -44,7 +44,13 @@ export async function buildGateway(config: Readonly<Config>, logger: Logger = cr
     corsOrigins: config.corsOrigins,
     limits: config.limits,
     logger,
-    jpipRouter: createJpipRouter({ store: store.instances, blobs: store.blobs, sessions: store.jpipSessions }),
+    jpipRouter: createJpipRouter({
+      store: store.instances,
+      blobs: store.blobs,
+      sessions: store.jpipSessions,
+      frameCacheBytes: config.jpip.indexCacheBytes,
+      sessionOptions: { maxSessions: config.jpip.maxSessions, idleMs: config.jpip.sessionIdleMs },
+    }),
   });
   return {
     config,
