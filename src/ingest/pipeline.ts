@@ -126,6 +126,8 @@ export function createIngestor(deps: IngestDeps): Ingestor {
         const isJpipReferenced = ts !== undefined && (ts.family === 'jpip' || ts.family === 'jpip-htj2k');
         const plan = ts === undefined || isJpipReferenced ? null : planFrames(parsed, ts, deps.codecs);
         const versionKey = versionKeyFor(sopUid, contentSha);
+        // Journal first: if the process dies before the commit, the start-up sweep finds these files.
+        deps.store.instances.reserveVersion(versionKey);
         writtenVersion = versionKey;
         if (plan !== null) await deps.store.blobs.put(`${versionKey}/frames.bin`, plan.produce());
         if (plan !== null) warnings.push(...plan.warnings);
@@ -150,10 +152,15 @@ export function createIngestor(deps: IngestDeps): Ingestor {
         };
         const result = deps.store.instances.commitInstance(write);
         writtenVersion = null;
-        if (result.obsoleteVersionKey !== null && result.obsoleteVersionKey !== versionKey) {
-          await deps.store.blobs.deletePrefix(result.obsoleteVersionKey).catch((err: unknown) =>
-            deps.logger.warn('ingest.cleanup_failed', { versionKey: result.obsoleteVersionKey, error: err }),
-          );
+        const obsolete = result.obsoleteVersionKey;
+        if (obsolete !== null) {
+          // Journalled by the commit; released once its files are gone (else the sweep retries).
+          try {
+            await deps.store.blobs.deletePrefix(obsolete);
+            deps.store.instances.releaseVersion(obsolete);
+          } catch (err) {
+            deps.logger.warn('ingest.cleanup_failed', { versionKey: obsolete, error: err });
+          }
         }
         deps.logger.info('ingest.stored', { sopInstanceUid: sopUid, outcome: result.outcome, frames: write.numberOfFrames, ts: tsUid });
         return { status: result.outcome, ...base };
@@ -163,7 +170,12 @@ export function createIngestor(deps: IngestDeps): Ingestor {
       if (error.code === 'INGEST_INTERNAL') deps.logger.error('ingest.internal_error', { sopInstanceUid: sop, error: err });
       if (writtenVersion !== null) {
         const key = writtenVersion;
-        await deps.store.blobs.deletePrefix(key).catch(() => undefined);
+        try {
+          await deps.store.blobs.deletePrefix(key);
+          deps.store.instances.releaseVersion(key);
+        } catch {
+          // Left journalled: the start-up sweep deletes it.
+        }
       }
       return { status: 'failed', sopInstanceUid: sop, sopClassUid: sopClass, failureReason: failureReasonFor(error), error, warnings };
     } finally {

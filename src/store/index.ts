@@ -36,7 +36,7 @@ export function openStore(options: StoreOptions): OpenedStore {
     instances,
     blobs,
     jpipSessions,
-    sweepOrphans: (sweepOptions?: SweepOptions) => sweepOrphans(options.dataDir, instances, sweepOptions),
+    sweepOrphans: (sweepOptions?: SweepOptions) => sweepOrphans(options.dataDir, instances, blobs, sweepOptions),
     close: () => instances.close(),
   };
 }

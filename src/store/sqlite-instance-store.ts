@@ -56,6 +56,9 @@ function prepareStatements(db: SqliteDatabase) {
   const p = (sql: string): Statement => db.prepare(sql);
   return {
     instanceByUid: p('SELECT pk, series_pk, study_pk, content_sha256, version_key FROM instances WHERE sop_uid = ?'),
+    reservePending: p('INSERT INTO pending_versions (version_key, created_at) VALUES (?, ?) ON CONFLICT (version_key) DO NOTHING'),
+    releasePending: p('DELETE FROM pending_versions WHERE version_key = ?'),
+    listPending: p('SELECT version_key FROM pending_versions WHERE created_at < ? ORDER BY created_at'),
     upsertPatient: p(`INSERT INTO patients (patient_key, patient_id, patient_name_norm, patient_name_words, patient_birth_date, patient_sex)
       VALUES (@patient_key, @patient_id, @patient_name_norm, @patient_name_words, @patient_birth_date, @patient_sex)
       ON CONFLICT (patient_key) DO UPDATE SET patient_id = excluded.patient_id, patient_name_norm = excluded.patient_name_norm,
@@ -114,7 +117,28 @@ export class SqliteInstanceStore implements InstanceStore {
     return this.commitTx.immediate(write);
   }
 
+  reserveVersion(versionKey: string): void {
+    assertBlobKey(versionKey);
+    this.s.reservePending.run(versionKey, Date.now());
+  }
+
+  releaseVersion(versionKey: string): void {
+    this.s.releasePending.run(versionKey);
+  }
+
+  pendingVersions(beforeEpochMs: number): string[] {
+    return (this.s.listPending.all(beforeEpochMs) as { version_key: string }[]).map((r) => r.version_key);
+  }
+
   private commitInTransaction(w: InstanceWrite): CommitResult {
+    const result = this.commitRows(w);
+    // Journal: the committed version is referenced now; an obsolete one waits for deletion.
+    if (result.outcome !== 'unchanged' || result.obsoleteVersionKey === null) this.s.releasePending.run(w.versionKey);
+    if (result.obsoleteVersionKey !== null) this.s.reservePending.run(result.obsoleteVersionKey, Date.now());
+    return result;
+  }
+
+  private commitRows(w: InstanceWrite): CommitResult {
     const existing = this.s.instanceByUid.get(w.sopInstanceUid) as
       | { pk: number; series_pk: number; study_pk: number; content_sha256: string; version_key: string }
       | undefined;

@@ -1,16 +1,19 @@
 // Start-up clean-up (docs/architecture.md "Storage model"): blobs are written before the
-// database commit, so a crash can leave a version folder <hash2>/<sop>/<version>/ that no
-// instance row references, and stray files in <dataDir>/tmp. Both are deleted here when older
-// than `minAgeMs`, so that a concurrent writer (another `fovea import` on the same data folder)
-// never loses files it has not committed yet. Call it at start-up, before serving.
+// database commit, so a crash can leave a version folder that no instance row references, or a
+// replaced version whose deletion never ran, and stray files in <dataDir>/tmp. Such versions are
+// exactly the ones in the pending-version journal (ingest reserves a key before writing, the
+// commit releases it and journals the version a replacement made obsolete), so the sweep visits
+// only those — its cost does not grow with the archive. Entries younger than `minAgeMs` are
+// left alone, so a concurrent writer (another `fovea import` on the same data folder) never
+// loses files it has not committed yet.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isErrno } from './fs-errors';
-import type { InstanceStore } from './types';
+import type { BlobStore, InstanceStore } from './types';
 
 export interface SweepOptions {
-  /** Only entries last modified longer ago than this are removed (default 15 minutes). */
+  /** Only entries older than this are removed (default 15 minutes). */
   minAgeMs?: number;
   now?: number;
 }
@@ -22,47 +25,23 @@ export interface SweepReport {
   removedTmp: number;
 }
 
-async function subdirs(dir: string): Promise<string[]> {
-  try {
-    const entries = await fs.promises.readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return [];
-    throw err;
-  }
-}
-
-async function removeIfEmpty(dir: string): Promise<void> {
-  const left = await fs.promises.readdir(dir);
-  if (left.length === 0) await fs.promises.rmdir(dir);
-}
-
 export async function sweepOrphans(
   dataDir: string,
-  instances: Pick<InstanceStore, 'hasVersion'>,
+  instances: Pick<InstanceStore, 'hasVersion' | 'pendingVersions' | 'releaseVersion'>,
+  blobs: Pick<BlobStore, 'deletePrefix'>,
   options: SweepOptions = {},
 ): Promise<SweepReport> {
   const minAgeMs = options.minAgeMs ?? 15 * 60 * 1000;
   const cutoff = (options.now ?? Date.now()) - minAgeMs;
-  const objectsDir = path.join(dataDir, 'objects');
   const tmpDir = path.join(dataDir, 'tmp');
   const report: SweepReport = { removedVersions: [], removedTmp: 0 };
 
-  for (const h of await subdirs(objectsDir)) {
-    const hDir = path.join(objectsDir, h);
-    for (const sop of await subdirs(hDir)) {
-      const sopDir = path.join(hDir, sop);
-      for (const version of await subdirs(sopDir)) {
-        const key = `${h}/${sop}/${version}`;
-        const versionDir = path.join(sopDir, version);
-        const { mtimeMs } = await fs.promises.stat(versionDir);
-        if (mtimeMs > cutoff || instances.hasVersion(key)) continue;
-        await fs.promises.rm(versionDir, { recursive: true, force: true });
-        report.removedVersions.push(key);
-      }
-      await removeIfEmpty(sopDir);
+  for (const key of instances.pendingVersions(cutoff)) {
+    if (!instances.hasVersion(key)) {
+      await blobs.deletePrefix(key);
+      report.removedVersions.push(key);
     }
-    await removeIfEmpty(hDir);
+    instances.releaseVersion(key);
   }
 
   let tmpEntries: string[] = [];

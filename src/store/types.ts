@@ -135,8 +135,15 @@ export interface QidoResult {
 
 /** Read/write access to instances, frames and the QIDO indexes. */
 export interface InstanceStore {
-  /** Atomically records one instance (all rows in one transaction). */
+  /** Atomically records one instance (all rows in one transaction). Clears the journal entry of
+   *  `write.versionKey` and journals the version a replacement made obsolete. */
   commitInstance(write: InstanceWrite): CommitResult;
+  /** Journals a version key before its blobs are written (crash recovery, see sweepOrphans). */
+  reserveVersion(versionKey: string): void;
+  /** Removes a version key from the journal (its blobs are committed or deleted). */
+  releaseVersion(versionKey: string): void;
+  /** Journalled version keys reserved before `beforeEpochMs`. */
+  pendingVersions(beforeEpochMs: number): string[];
   getInstance(sopInstanceUid: string): InstanceRecord | undefined;
   /** Instances of a study or series, ordered by series then instance number. */
   listInstances(scope: { studyInstanceUid: string; seriesInstanceUid?: string }): InstanceRecord[];

@@ -48,6 +48,9 @@ const store: InstanceStore = {
   // As the SQLite store does: the stored JSON texts joined into one array.
   metadataJson: (scope) => JSON.stringify(store.metadata(scope)),
   hasVersion: () => false,
+  reserveVersion: () => { throw new Error('unused: routes never write'); },
+  releaseVersion: () => { throw new Error('unused: routes never write'); },
+  pendingVersions: () => [],
   framesWithoutIndex: () => [],
   setPacketIndex: () => undefined,
   close: () => undefined,
