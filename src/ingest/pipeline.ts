@@ -129,11 +129,19 @@ export function createIngestor(deps: IngestDeps): Ingestor {
         // Journal first: if the process dies before the commit, the start-up sweep finds these files.
         deps.store.instances.reserveVersion(versionKey);
         writtenVersion = versionKey;
-        if (plan !== null) await deps.store.blobs.put(`${versionKey}/frames.bin`, plan.produce());
-        if (plan !== null) warnings.push(...plan.warnings);
-        const stored = storedDataset(parsed, plan);
-        const datasetBytes = encodePart10(stored, EXPLICIT_VR_LITTLE_ENDIAN, { source: parsed.source });
-        await deps.store.blobs.put(`${versionKey}/dataset.dcm`, [datasetBytes]);
+        // frames.bin first (transcoding may change the colour space), then dataset.dcm, made
+        // durable together before the commit.
+        let stored: DicomDataset | undefined;
+        const datasetChunks = function* (): Generator<Uint8Array> {
+          if (plan !== null) warnings.push(...plan.warnings);
+          stored = storedDataset(parsed, plan);
+          yield encodePart10(stored, EXPLICIT_VR_LITTLE_ENDIAN, { source: parsed.source });
+        };
+        await deps.store.blobs.putMany([
+          ...(plan !== null ? [{ key: `${versionKey}/frames.bin`, chunks: plan.produce() }] : []),
+          { key: `${versionKey}/dataset.dcm`, chunks: datasetChunks() },
+        ]);
+        if (stored === undefined) throw new Error('dataset not written');
 
         const write: InstanceWrite = {
           studyInstanceUid: study,

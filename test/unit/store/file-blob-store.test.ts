@@ -86,6 +86,28 @@ describe('FileBlobStore', () => {
     expect(await codeOf(blobs.put('ab/9/v2/x', [('text' as unknown) as Uint8Array]))).toBe('STORE_BAD_CHUNK');
   });
 
+  test('putMany: all blobs land together, later entries may be produced after earlier ones; a failure in any leaves none', async () => {
+    let firstConsumed = false;
+    function* first(): Generator<Uint8Array> {
+      yield bytes(300, 1);
+      firstConsumed = true;
+    }
+    function* second(): Generator<Uint8Array> {
+      expect(firstConsumed).toBe(true);
+      yield bytes(20, 2);
+    }
+    const r = await blobs.putMany([{ key: 'cd/7/v1/frames.bin', chunks: first() }, { key: 'cd/7/v1/dataset.dcm', chunks: second() }]);
+    expect(r.map((x) => x.size)).toEqual([300, 20]);
+    expect(Buffer.from(await blobs.read('cd/7/v1/dataset.dcm', 0, 20))).toEqual(Buffer.from(bytes(20, 2)));
+    function* broken(): Generator<Uint8Array> {
+      yield bytes(5);
+      throw new Error('encoder failed');
+    }
+    await expect(blobs.putMany([{ key: 'cd/8/v1/frames.bin', chunks: [bytes(50)] }, { key: 'cd/8/v1/dataset.dcm', chunks: broken() }])).rejects.toThrow('encoder failed');
+    expect(fs.existsSync(path.join(dir, 'objects', 'cd', '8'))).toBe(false);
+    expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
+  });
+
   test('keys are validated before touching the file system', async () => {
     for (const key of ['', '../etc/passwd', 'ab/../../x', '/abs/path', 'ab//x', 'ab\\x', 'ab/./x', 'a b', 'ab/x/', 'x'.repeat(600)]) {
       expect(await codeOf(blobs.put(key, [bytes(1)]))).toBe('STORE_BLOB_KEY_INVALID');
