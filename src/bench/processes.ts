@@ -105,7 +105,7 @@ export function memoryOf(pid: number): { peakRss: number; rss: number } {
 /** Starts `fovea serve` as a child process on a loopback port over `dataDir`. */
 export async function startFovea(dataDir: string): Promise<Peer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/cli/main.js'), 'serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'error'], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/cli/main.js'), 'serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--dimse-port', '0', '--log-level', 'error'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let exited = false;

@@ -6,6 +6,8 @@
 import { parseArgs } from 'node:util';
 import { closeAgent } from './http-client';
 import { runJ2kBench } from './j2k-bench';
+import { runJpipBench } from './jpip-bench';
+import { runRenderBench } from './render-bench';
 import { cleanupAll, installExitHandlers, orthancAvailable } from './processes';
 import { runCorpusBench } from './qido-bench';
 import { runRssBench } from './rss-bench';
@@ -57,8 +59,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (only.has('rss')) await step('rss', () => runRssBench(ctx));
   if (only.has('j2k')) await step('j2k', () => runJ2kBench(ctx));
+  if (only.has('jpip')) await step('jpip', () => runJpipBench(ctx));
+  if (only.has('render')) await step('render', () => runRenderBench(ctx));
   closeAgent();
-  process.stdout.write(`\n${renderTable(rows)}\n\nratio = Fovea / Orthanc (same run, same machine); total ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(`\n${renderTable(rows)}\n\npeer = Orthanc (DICOMweb rows) or opj_server (JPIP rows), same run, same machine; ratio = Fovea / peer; total ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   return 0;
 }
 

@@ -8,7 +8,7 @@ function cell(s: string, width: number, right: boolean): string {
 }
 
 export function renderTable(rows: readonly BenchRow[]): string {
-  const header = ['metric', 'unit', 'Fovea', 'Orthanc', 'ratio', 'goal', 'result'];
+  const header = ['metric', 'unit', 'Fovea', 'peer', 'ratio', 'goal', 'result'];
   const body = rows.map((r) => [
     r.metric,
     r.unit,

@@ -1,6 +1,6 @@
 // Shared shapes of the benchmark run: the options (sizes per mode) and one printed result row.
 
-export const BENCH_IDS = ['stow', 'qido', 'metadata', 'rss', 'j2k'] as const;
+export const BENCH_IDS = ['stow', 'qido', 'metadata', 'rss', 'j2k', 'jpip', 'render'] as const;
 export type BenchId = (typeof BENCH_IDS)[number];
 
 export interface BenchSizes {
