@@ -51,6 +51,7 @@ export async function buildGateway(config: Readonly<Config>, logger: Logger = cr
       frameCacheBytes: config.jpip.indexCacheBytes,
       sessionOptions: { maxSessions: config.jpip.maxSessions, idleMs: config.jpip.sessionIdleMs },
     }),
+    render: { blobs: store.blobs, codecs },
   });
   return {
     config,

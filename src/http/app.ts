@@ -12,6 +12,7 @@ import type { RetrieveService } from '../retrieve/types';
 import type { InstanceStore } from '../store/types';
 import { corsMiddleware } from './cors';
 import { createDicomwebRouter, type DicomwebLimits } from './dicomweb/router';
+import { FrameRenderer, type RenderDeps } from './dicomweb/rendered-frames';
 import { wadoUriHandler } from './dicomweb/wado-uri';
 import { errorMiddleware } from './error-map';
 
@@ -29,6 +30,9 @@ export interface AppDeps {
   jpipRouter?: Router;
   /** Largest JSON request body; default 1 MiB. */
   jsonLimitBytes?: number;
+  /** Blob store and codecs for rendered images (DICOMweb /rendered, /thumbnail; WADO-URI
+   *  image/jpeg and image/png). Without them those are not available. */
+  render?: RenderDeps;
 }
 
 export const DICOMWEB_PATH = '/dicomweb';
@@ -57,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.status(200).json({ status: 'ok' });
   });
+  const renderer = deps.render === undefined ? undefined : new FrameRenderer(deps.store, deps.render);
   app.use(DICOMWEB_PATH, createDicomwebRouter({
     ingestor: deps.ingestor,
     store: deps.store,
@@ -66,8 +71,9 @@ export function createApp(deps: AppDeps): Express {
     limits: deps.limits,
     logger,
     mountPath: DICOMWEB_PATH,
+    ...(renderer === undefined ? {} : { renderer }),
   }));
-  app.get('/wado', wadoUriHandler({ store: deps.store, retrieve: deps.retrieve }));
+  app.get('/wado', wadoUriHandler({ store: deps.store, retrieve: deps.retrieve, ...(renderer === undefined ? {} : { renderer }) }));
   if (deps.jpipRouter !== undefined) {
     app.use('/jpip', deps.jpipRouter, errorMiddleware({ logger, format: 'text' }));
   }

@@ -8,6 +8,8 @@ import type { RetrieveService } from '../../retrieve/types';
 import type { InstanceStore } from '../../store/types';
 import { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from '../multipart-reader';
 import { qidoHandler } from './qido-rs';
+import { renderedHandler } from './rendered';
+import type { FrameRenderer } from './rendered-frames';
 import { stowHandler } from './stow-rs';
 import { dicomwebUrls } from './urls';
 import { bulkdataHandler, framesHandler, instancesHandler, metadataHandler } from './wado-rs';
@@ -31,6 +33,9 @@ export interface DicomwebDeps {
   logger: Logger;
   /** Where app.ts mounts the router; default "/dicomweb". */
   mountPath?: string;
+  /** Renders /rendered and /thumbnail (PS3.18 §10.4.1.1.4, §10.4.3); without it those
+   *  resources are not routed. */
+  renderer?: FrameRenderer;
 }
 
 export function createDicomwebRouter(deps: DicomwebDeps): Router {
@@ -67,5 +72,13 @@ export function createDicomwebRouter(deps: DicomwebDeps): Router {
   r.get(`${i}/metadata`, metadataHandler(wado));
   r.get(`${i}/frames/:frames`, framesHandler(wado));
   r.get(`${i}/bulkdata/*tagpath`, bulkdataHandler(wado));
+  // Rendered §10.4.1.1.4 and thumbnail §10.4.3 resources
+  const renderer = deps.renderer;
+  if (renderer !== undefined) {
+    for (const base of [s, se, i, `${i}/frames/:frames`]) {
+      r.get(`${base}/rendered`, renderedHandler(renderer, 'rendered'));
+      r.get(`${base}/thumbnail`, renderedHandler(renderer, 'thumbnail'));
+    }
+  }
   return r;
 }

@@ -1,30 +1,42 @@
 // WADO-URI (PS3.18 §8.2 / §9): GET /wado?requestType=WADO&studyUID&seriesUID&objectUID
-// [&contentType=application/dicom][&transferSyntax=UID][&frameNumber=n]. Only application/dicom is
-// produced: rendered types (image/jpeg, image/png, image/gif, image/jp2, text/html...), and an absent
-// contentType (whose default is a rendered image, §8.2.5), are 501 Not Implemented for now; other
-// types are 406. transferSyntax (only with application/dicom) may name any syntax incl. the JPIP ones
-// .94/.95/.204/.205; one the object cannot be produced in falls back to Explicit VR Little Endian
-// (§8.2.11, DICOM-JPIP.md §4.1), and if even that is impossible the answer is 406. frameNumber is
-// validated and ignored for application/dicom (it selects a frame of rendered output only, §8.2.7).
-// anonymize=yes is 501; rendering parameters with application/dicom are 400; unknown ones are 400.
+// [&contentType=...][&transferSyntax=UID][&frameNumber=n][&rows&columns&region&windowCenter&
+// windowWidth&imageQuality]. application/dicom: transferSyntax may name any syntax incl. the JPIP
+// ones .94/.95/.204/.205; one the object cannot be produced in falls back to Explicit VR Little
+// Endian (§8.2.11, DICOM-JPIP.md §4.1), and if even that is impossible the answer is 406;
+// frameNumber is validated and ignored; rendering parameters are 400. Rendered image/jpeg (also the
+// default when contentType is absent, §8.2.5), image/png and image/gif (when the app has a renderer):
+// region (fractions), rows/columns (maxima, aspect kept), windowCenter+windowWidth (LINEAR, PS3.3
+// C.11.2.1.2), frameNumber (default 1), imageQuality; transferSyntax is then 400. Not implemented
+// (501): other rendered types (image/jp2, text/html...), presentationUID, annotation, anonymize=yes.
+// Other types are 406; unknown parameters are 400.
 
 import type { Request, RequestHandler, Response } from 'express';
 import { UnsupportedError } from '../../bytes/errors';
 import { BadRequestError, NotAcceptableError, NotFoundError } from '../../errors';
+import { checkWindow, parseQuality, parseRegion, parseSide, type RenderedMediaType, type RenderOptions, type WadoUriGeometry } from '../../render';
 import type { RetrieveService } from '../../retrieve/types';
 import type { InstanceStore } from '../../store/types';
 import { useNotImplementedForUnsupported } from '../error-map';
 import { splitOutsideQuotes, parseMediaType } from '../media-type';
-import { sendStream } from '../send';
+import { sendBytes, sendStream } from '../send';
 import { EXPLICIT_VR_LITTLE_ENDIAN, isUid } from '../transfer-syntax-uids';
+import type { FrameRenderer } from './rendered-frames';
 
 export interface WadoUriDeps {
   store: InstanceStore;
   retrieve: RetrieveService;
+  /** Produces image/jpeg, image/png and image/gif; without it rendered types are 501. */
+  renderer?: FrameRenderer;
 }
 
 const RENDERED_ONLY = ['rows', 'columns', 'region', 'windowCenter', 'windowWidth', 'imageQuality', 'presentationUID', 'presentationSeriesUID', 'annotation'];
 const KNOWN = new Set(['requestType', 'studyUID', 'seriesUID', 'objectUID', 'contentType', 'charset', 'anonymize', 'transferSyntax', 'frameNumber', ...RENDERED_ONLY]);
+const RENDERABLE: ReadonlyMap<string, RenderedMediaType> = new Map([
+  ['image/jpeg', 'image/jpeg'],
+  ['image/png', 'image/png'],
+  ['image/gif', 'image/gif'],
+  ['image/*', 'image/jpeg'],
+]);
 const RENDERED_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/jp2', 'image/jpx', 'image/*', 'text/html', 'text/plain', 'text/xml', 'application/pdf', 'application/text', 'application/html', 'video/mpeg', 'video/mp4']);
 
 function one(params: URLSearchParams, name: string): string | undefined {
@@ -39,18 +51,56 @@ function requiredUid(params: URLSearchParams, name: string): string {
   return v;
 }
 
-/** The media type to produce from the contentType list (§8.2.5); only application/dicom is implemented. */
-function chooseContentType(raw: string | undefined): 'application/dicom' {
+/** The media type to produce from the contentType list (§8.2.5): application/dicom first, else the first renderable type. */
+function chooseContentType(raw: string | undefined, canRender: boolean): 'application/dicom' | RenderedMediaType {
+  const notImplemented = (what: string): UnsupportedError =>
+    new UnsupportedError('WADO_URI_RENDERING_NOT_IMPLEMENTED', `${what} is not implemented; use contentType=application/dicom`);
   if (raw === undefined) {
-    throw new UnsupportedError('WADO_URI_RENDERING_NOT_IMPLEMENTED', 'without contentType WADO-URI returns a rendered image, which is not implemented yet; use contentType=application/dicom');
+    if (canRender) return 'image/jpeg';
+    throw notImplemented('a rendered image (the default without contentType)');
   }
   const types = splitOutsideQuotes(raw, ',').filter((t) => t.trim() !== '').map((t) => parseMediaType(t));
   const essences = types.map((t) => `${t.type}/${t.subtype}`);
   if (essences.includes('application/dicom') || essences.includes('*/*')) return 'application/dicom';
-  if (essences.some((e) => RENDERED_TYPES.has(e))) {
-    throw new UnsupportedError('WADO_URI_RENDERING_NOT_IMPLEMENTED', `rendered content types (${essences.join(', ')}) are not implemented yet; use contentType=application/dicom`);
+  if (canRender) {
+    for (const e of essences) {
+      const hit = RENDERABLE.get(e);
+      if (hit !== undefined) return hit;
+    }
   }
+  if (essences.some((e) => RENDERED_TYPES.has(e))) throw notImplemented(`rendered content type ${essences.join(', ')}`);
   throw new NotAcceptableError('WADO_URI_CONTENT_TYPE_UNSUPPORTED', `contentType ${essences.join(', ')} cannot be produced; use application/dicom`);
+}
+
+function decimalParam(raw: string, name: string): number {
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$/.test(raw.trim())) throw new BadRequestError('WADO_URI_BAD_WINDOW', `${name} must be a decimal number`);
+  return Number(raw.trim());
+}
+
+/** Rendering parameters of a rendered WADO-URI request. // PS3.18 §8.2 (rows, columns, region, windowCenter/Width, imageQuality) */
+function renderOptions(params: URLSearchParams, mediaType: RenderedMediaType): RenderOptions {
+  for (const name of ['presentationUID', 'presentationSeriesUID', 'annotation']) {
+    if (params.has(name)) throw new UnsupportedError('WADO_URI_PARAMETER_NOT_IMPLEMENTED', `${name} is not implemented`);
+  }
+  if (params.has('transferSyntax')) throw new BadRequestError('WADO_URI_PARAMETER_NOT_APPLICABLE', `transferSyntax applies to application/dicom only, not ${mediaType}`);
+  const options: RenderOptions = { mediaType };
+  const geometry: WadoUriGeometry = {};
+  const rows = one(params, 'rows');
+  const columns = one(params, 'columns');
+  const region = one(params, 'region');
+  if (rows !== undefined) geometry.rows = parseSide(rows, 'rows');
+  if (columns !== undefined) geometry.columns = parseSide(columns, 'columns');
+  if (region !== undefined) geometry.region = parseRegion(region);
+  options.wadoUri = geometry;
+  const center = one(params, 'windowCenter');
+  const width = one(params, 'windowWidth');
+  if ((center === undefined) !== (width === undefined)) throw new BadRequestError('WADO_URI_BAD_WINDOW', 'windowCenter and windowWidth go together');
+  if (center !== undefined && width !== undefined) {
+    options.window = checkWindow({ center: decimalParam(center, 'windowCenter'), width: decimalParam(width, 'windowWidth'), function: 'linear' });
+  }
+  const quality = one(params, 'imageQuality');
+  if (quality !== undefined) options.quality = parseQuality(quality, 'WADO_URI_BAD_QUALITY');
+  return options;
 }
 
 export function wadoUriHandler(deps: WadoUriDeps): RequestHandler {
@@ -67,7 +117,18 @@ export function wadoUriHandler(deps: WadoUriDeps): RequestHandler {
     const requestedTs = one(params, 'transferSyntax');
     const frameNumber = one(params, 'frameNumber');
     if (frameNumber !== undefined && !/^[1-9]\d{0,8}$/.test(frameNumber)) throw new BadRequestError('WADO_URI_BAD_FRAME_NUMBER', 'frameNumber must be a whole number starting at 1');
-    const contentType = chooseContentType(one(params, 'contentType'));
+    const contentType = chooseContentType(one(params, 'contentType'), deps.renderer !== undefined);
+    if (contentType !== 'application/dicom' && deps.renderer !== undefined) {
+      if (params.has('anonymize')) throw new UnsupportedError('WADO_URI_ANONYMIZE_NOT_IMPLEMENTED', 'anonymize=yes is not implemented');
+      const options = renderOptions(params, contentType);
+      const rec = deps.store.getInstance(sop);
+      if (rec === undefined || rec.studyInstanceUid !== study || rec.seriesInstanceUid !== series) {
+        throw new NotFoundError('WADO_URI_OBJECT_NOT_FOUND', 'no such object in this study/series');
+      }
+      const out = await deps.renderer.render(rec, frameNumber === undefined ? 1 : Number(frameNumber), options);
+      sendBytes(req, res, out.mediaType, out.bytes);
+      return;
+    }
     const misplaced = RENDERED_ONLY.find((p) => params.has(p));
     if (misplaced !== undefined) throw new BadRequestError('WADO_URI_PARAMETER_NOT_APPLICABLE', `${misplaced} applies to rendered content types only, not ${contentType}`);
     const anonymize = one(params, 'anonymize');

@@ -1,0 +1,83 @@
+// Store glue of the rendered resources: picks the instance a rendered/thumbnail path addresses
+// (study/series level: a representative image, PS3.18 §10.4.3), loads its stored data set, and
+// gives the renderer a byte-range reader over the frame's codestream with the frame's prepared
+// JPIP model (packet index decoded once, LRU-cached). A frame whose index cannot be built is
+// rendered from a full read (render/ falls back when `index` is null).
+
+import { bufferSource, ParseError } from '../../bytes';
+import type { Codecs } from '../../codec';
+import { parseDicom, type DicomDataset } from '../../dicom';
+import { NotAcceptableError, NotFoundError } from '../../errors';
+import { renderFrame, type RenderOptions, type RenderResult, type StoredCodestream } from '../../render';
+import type { BlobStore, FrameRecord, InstanceRecord, InstanceStore } from '../../store/types';
+import { codestreamReader, JpipFrameCache } from '../jpip-frames';
+
+export interface RenderDeps {
+  blobs: BlobStore;
+  codecs: Codecs;
+}
+
+export interface RenderScope {
+  study: string;
+  series?: string;
+  sop?: string;
+}
+
+export class FrameRenderer {
+  private readonly cache: JpipFrameCache;
+
+  constructor(private readonly store: InstanceStore, private readonly deps: RenderDeps) {
+    this.cache = new JpipFrameCache(deps.blobs, { maxBytes: 32 * 1024 * 1024 });
+  }
+
+  /** The instance a path names; for study/series paths the middle image of the largest series. */
+  instanceFor(scope: RenderScope): InstanceRecord {
+    if (scope.sop !== undefined) {
+      const rec = this.store.getInstance(scope.sop);
+      if (rec === undefined || rec.studyInstanceUid !== scope.study || (scope.series !== undefined && rec.seriesInstanceUid !== scope.series)) {
+        throw new NotFoundError('DICOMWEB_INSTANCE_NOT_FOUND', 'no such instance in this study/series');
+      }
+      return rec;
+    }
+    const all = this.store.listInstances(scope.series === undefined ? { studyInstanceUid: scope.study } : { studyInstanceUid: scope.study, seriesInstanceUid: scope.series });
+    if (all.length === 0) throw new NotFoundError(scope.series === undefined ? 'DICOMWEB_STUDY_NOT_FOUND' : 'DICOMWEB_SERIES_NOT_FOUND', `no such ${scope.series === undefined ? 'study' : 'series'}`);
+    const images = all.filter((r) => r.numberOfFrames > 0);
+    if (images.length === 0) throw new NotAcceptableError('RENDER_NOT_AN_IMAGE', `the ${scope.series === undefined ? 'study' : 'series'} has no image to render`);
+    const bySeries = new Map<string, InstanceRecord[]>();
+    for (const r of images) {
+      const list = bySeries.get(r.seriesInstanceUid) ?? [];
+      list.push(r);
+      bySeries.set(r.seriesInstanceUid, list);
+    }
+    let best: InstanceRecord[] = [];
+    for (const list of bySeries.values()) if (list.length > best.length) best = list;
+    best.sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0) || (a.sopInstanceUid < b.sopInstanceUid ? -1 : 1));
+    return best[Math.floor((best.length - 1) / 2)] as InstanceRecord;
+  }
+
+  async dataset(rec: InstanceRecord): Promise<DicomDataset> {
+    const key = `${rec.versionKey}/dataset.dcm`;
+    const bytes = await this.deps.blobs.read(key, 0, await this.deps.blobs.size(key));
+    return parseDicom(bufferSource(bytes), { bulkThreshold: Number.MAX_SAFE_INTEGER }).dataset;
+  }
+
+  private async codestream(f: FrameRecord): Promise<StoredCodestream> {
+    const length = f.length - f.codestreamOffset;
+    try {
+      const { model, reader } = await this.cache.load(f);
+      return { length: model.index.codestreamLength, reader, index: model.index, htj2k: f.summary.htj2k, model };
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      return { length, reader: codestreamReader(this.deps.blobs, f, length), index: null, htj2k: f.summary.htj2k };
+    }
+  }
+
+  /** Renders frame `frameNumber` of `rec`; NotAcceptableError for objects without pixels. */
+  async render(rec: InstanceRecord, frameNumber: number, options: RenderOptions): Promise<RenderResult> {
+    if (rec.numberOfFrames === 0) throw new NotAcceptableError('RENDER_NOT_AN_IMAGE', `instance ${rec.sopInstanceUid} has no pixel data to render`);
+    const f = this.store.getFrame(rec.sopInstanceUid, frameNumber);
+    if (f === undefined) throw new NotFoundError('FRAME_NOT_FOUND', `instance ${rec.sopInstanceUid} has no frame ${frameNumber} (it has ${rec.numberOfFrames})`);
+    const ds = await this.dataset(rec);
+    return renderFrame(this.deps.codecs, ds, frameNumber, await this.codestream(f), options);
+  }
+}
