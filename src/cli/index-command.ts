@@ -1,12 +1,13 @@
 // `fovea index FILE [--frame N] [--json]`: the packet index (issue #3) of a raw codestream
 // (.j2k/.j2c/.jhc), a JP2/JPH file, or one frame of a DICOM object. Default output is a summary;
 // --json prints every packet with tile, component, resolution, precinct, layer, offsets, length
-// and JPIP precinct data-bin id. Offsets are relative to the codestream's SOC marker.
+// and JPIP precinct data-bin id. Offsets are relative to the codestream's SOC marker. Exit codes:
+// 0 indexed, 1 the input is damaged or unsupported (typed error on stderr), 2 usage.
 
 import * as fs from 'node:fs';
-import { bufferSource } from '../bytes';
+import { bufferSource, ParseError } from '../bytes';
 import { parseDicom, frameLocations, readFrame, readExtendedOffsetTable, pixelDescription, transferSyntax } from '../dicom';
-import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex, type PacketIndex } from '../j2k';
+import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex, type CodestreamLocation, type PacketIndex } from '../j2k';
 import { parseCommandArgs, stringOpt } from './args';
 import { EXIT, UsageError } from './exit-codes';
 
@@ -59,11 +60,21 @@ export async function runIndex(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
-  const frame = isDicom(bytes) ? dicomFrame(bytes, Number(frameRaw)) : bytes;
-  const loc = findCodestream(frame);
-  const codestream = frame.subarray(loc.offset, loc.offset + loc.length);
+  let loc: CodestreamLocation;
+  let codestream: Uint8Array;
+  let index: PacketIndex;
   const started = process.hrtime.bigint();
-  const index = buildPacketIndex(codestream);
+  try {
+    const frame = isDicom(bytes) ? dicomFrame(bytes, Number(frameRaw)) : bytes;
+    loc = findCodestream(frame);
+    codestream = frame.subarray(loc.offset, loc.offset + loc.length);
+    index = buildPacketIndex(codestream);
+  } catch (err) {
+    // A damaged or unsupported input is a failed input (exit 1), not an internal error.
+    if (!(err instanceof ParseError)) throw err;
+    process.stderr.write(`fovea index: ${file}: ${err.message} (${err.code}${err.offset !== undefined ? ` at offset ${err.offset}` : ''})\n`);
+    return EXIT.failures;
+  }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (values['json'] === true) {
     printJson(index);

@@ -13,7 +13,9 @@ export interface Rect {
 }
 
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
-const pow2 = (n: number): number => 2 ** n;
+/** 2^0 .. 2^63: a table lookup, since `2 ** n` costs ~50 ns in V8 and runs per code-block grid. */
+const POW2 = Float64Array.from({ length: 64 }, (_, i) => 2 ** i);
+export const pow2 = (n: number): number => (n >= 0 && n < 64 ? (POW2[n] as number) : 2 ** n);
 
 /** Tile t on the reference grid, B.3 Eq. B-7..B-10 (clipped to the image area). */
 export function tileRect(siz: Siz, t: number): Rect {

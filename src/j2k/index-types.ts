@@ -40,6 +40,11 @@ export interface TilePartEntry {
   dataOffset: number;
   /** Header marker segments, SOT and SOD excluded. */
   markers: MarkerSegment[];
+  /**
+   * Raw COD, COC and POC segments of this tile-part header (usually empty): with the main
+   * header's codingSegments, what the tile's packet order derives from. Empty in a version 1 index.
+   */
+  codingSegments: Uint8Array;
 }
 
 export interface TileEntry {
@@ -48,7 +53,8 @@ export interface TileEntry {
   parts: TilePartEntry[];
 }
 
-export const PACKET_INDEX_VERSION = 1;
+/** Version written by encodePacketIndex; decodePacketIndex also reads version 1. */
+export const PACKET_INDEX_VERSION = 2;
 
 export interface PacketIndex {
   version: number;
@@ -57,6 +63,11 @@ export interface PacketIndex {
   mainHeader: ByteRange;
   /** Main-header marker segments (so a server can strip TLM/PLM/PPM). */
   mainMarkers: MarkerSegment[];
+  /**
+   * Raw SIZ, COD, COC and POC segments of the main header, in codestream order: the geometry and
+   * packet order (B.12) of every tile derive from them. Empty in an index decoded from version 1.
+   */
+  codingSegments: Uint8Array;
   numTiles: number;
   numComponents: number;
   /** Max number of layers over tiles. */

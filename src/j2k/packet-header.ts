@@ -20,31 +20,64 @@ interface BandState {
   zbp: TagTree;
 }
 
-/** Decoder state of one precinct, carried from layer to layer (B.10). */
+/** Decoder state of one precinct, carried from layer to layer (B.10). Reusable via reset(). */
 export class PrecinctState {
-  readonly numBlocks: number;
+  numBlocks = 0;
   private readonly bands: BandState[] = [];
-  private readonly included: Uint8Array;
-  private readonly lblock: Uint8Array;
-  private readonly passes: Int32Array;
-  private readonly segPasses: Int32Array;
-  private readonly segMax: Int32Array;
-  private readonly segCount: Int32Array;
+  private numBands = 0;
+  private cblkStyle = 0;
+  private included = new Uint8Array(0);
+  private lblock = new Uint8Array(0);
+  private passes = new Int32Array(0);
+  private segPasses = new Int32Array(0);
+  private segMax = new Int32Array(0);
+  private segCount = new Int32Array(0);
 
-  constructor(grids: readonly BlockGrid[], private readonly cblkStyle: number) {
+  constructor(grids: readonly BlockGrid[], cblkStyle: number) {
+    this.reset(grids, cblkStyle);
+  }
+
+  /** Re-initialises the state for another precinct, reusing its arrays and tag trees. */
+  reset(grids: readonly BlockGrid[], cblkStyle: number): this {
+    this.cblkStyle = cblkStyle;
     let n = 0;
+    let k = 0;
     for (const g of grids) {
       const cnt = g.nw * g.nh;
-      if (cnt > 0) this.bands.push({ nw: g.nw, nh: g.nh, base: n, incl: new TagTree(g.nw, g.nh), zbp: new TagTree(g.nw, g.nh) });
+      if (cnt === 0) continue;
+      const band = this.bands[k];
+      if (band === undefined) {
+        this.bands.push({ nw: g.nw, nh: g.nh, base: n, incl: new TagTree(g.nw, g.nh), zbp: new TagTree(g.nw, g.nh) });
+      } else {
+        band.nw = g.nw;
+        band.nh = g.nh;
+        band.base = n;
+        band.incl.reset(g.nw, g.nh);
+        band.zbp.reset(g.nw, g.nh);
+      }
+      k++;
       n += cnt;
     }
+    this.numBands = k;
     this.numBlocks = n;
-    this.included = new Uint8Array(n);
-    this.lblock = new Uint8Array(n).fill(3);
-    this.passes = new Int32Array(n);
-    this.segPasses = new Int32Array(n);
-    this.segMax = new Int32Array(n);
-    this.segCount = new Int32Array(n);
+    if (n > this.included.length) {
+      const cap = Math.max(n, 2 * this.included.length);
+      this.included = new Uint8Array(cap);
+      this.lblock = new Uint8Array(cap);
+      this.passes = new Int32Array(cap);
+      this.segPasses = new Int32Array(cap);
+      this.segMax = new Int32Array(cap);
+      this.segCount = new Int32Array(cap);
+    }
+    for (let b = 0; b < n; b++) {
+      this.included[b] = 0;
+      this.lblock[b] = 3;
+      this.passes[b] = 0;
+      this.segPasses[b] = 0;
+      this.segMax[b] = 0;
+      this.segCount[b] = 0;
+    }
+    return this;
   }
 
   private newSegment(b: number): void {
@@ -67,7 +100,8 @@ export class PrecinctState {
   decode(br: BitReader, layer: number): number {
     if (br.bit() === 0) return 0;
     let body = 0;
-    for (const band of this.bands) {
+    for (let k = 0; k < this.numBands; k++) {
+      const band = this.bands[k] as BandState;
       const count = band.nw * band.nh;
       for (let i = 0; i < count; i++) {
         const b = band.base + i;

@@ -8,8 +8,8 @@ import { parseCodestream, type TilePart } from './codestream';
 import { PackedStream, splitPpm } from './markers/ppm-ppt';
 import { plmTileParts } from './markers/tlm-plm-plt';
 import { PrecinctState } from './packet-header';
-import { packetSequence } from './progression';
-import { blockGrids, tileLayout } from './tile-layout';
+import { blockGrids } from './tile-layout';
+import { mainCodingSegments, sortByBinId, tileCodingSegments, tileGeometry } from './index-geometry';
 import { resolveLimits } from './limits';
 import type { ParseOptions } from './header-types';
 import { PACKET_INDEX_VERSION, type PacketIndex, type PrecinctEntry, type TileEntry } from './index-types';
@@ -41,30 +41,21 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
   let packed = ppmStream !== null;
   const reader = new ByteReader(cs);
   const tpLengths: number[][] = parsed.tileParts.map(() => []);
+  // Precinct decoder states are pooled: one per precinct in flight, reused across precincts and tiles.
+  const pool: PrecinctState[] = [];
 
   for (let t = 0; t < numTiles; t++) {
     const parts = parsed.tiles[t] as TilePart[];
     tiles.push({
       tile: t,
-      parts: parts.map((p) => ({ offset: p.sotOffset, length: p.length, TPsot: p.TPsot, dataOffset: p.dataOffset, markers: p.markers })),
+      parts: parts.map((p) => ({
+        offset: p.sotOffset, length: p.length, TPsot: p.TPsot, dataOffset: p.dataOffset, markers: p.markers, codingSegments: tileCodingSegments(cs, p.markers),
+      })),
     });
-    const L = tileLayout(main, parts.map((p) => p.header), t, limits.maxPrecincts - precinctTotal);
+    const geo = tileGeometry(main, parts.map((p) => p.header), t, numTiles, limits.maxPrecincts - precinctTotal, limits.maxPackets - packetCount);
+    const { layout: L, sequence: seq, local } = geo;
     precinctTotal += L.numPrecincts;
     layersMax = Math.max(layersMax, L.layers);
-    const seq = packetSequence(L, limits.maxPackets - packetCount);
-    // Precinct entries of this tile, by tile-local id (component base + s).
-    const local: PrecinctEntry[] = new Array<PrecinctEntry>(L.numPrecincts);
-    const res = new Int32Array(L.numPrecincts);
-    for (const comp of L.comps) {
-      for (const rl of comp.res) {
-        for (let k = 0; k < rl.numPrecincts; k++) {
-          const s = rl.seqBase + k;
-          const id = (seq.precinctBase[comp.c] as number) + s;
-          res[id] = rl.r;
-          local[id] = { binId: t + (comp.c + s * Csiz) * numTiles, tile: t, component: comp.c, resolution: rl.r, precinct: k, packets: [] };
-        }
-      }
-    }
     for (const e of local) precincts.push(e);
     if (parts.length === 0) {
       if (L.numPrecincts > 0) options.onWarning?.({ code: 'J2K_TILE_MISSING', message: `tile ${t} has no tile-parts`, offset: cs.length });
@@ -98,7 +89,9 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
         if (!hs) hpos = bodyPos;
         let st = states[id];
         if (st === undefined) {
-          st = new PrecinctState(blockGrids(L, entry.component, entry.resolution, entry.precinct, limits.maxCodeBlocksPerPrecinct), L.comps[entry.component]?.style.cblkStyle ?? 0);
+          const grids = blockGrids(L, entry.component, entry.resolution, entry.precinct, limits.maxCodeBlocksPerPrecinct);
+          const cblkStyle = L.comps[entry.component]?.style.cblkStyle ?? 0;
+          st = pool.pop()?.reset(grids, cblkStyle) ?? new PrecinctState(grids, cblkStyle);
           states[id] = st;
         }
         br.reset(hpos);
@@ -129,7 +122,10 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
         }
         entry.packets.push({ headerOffset, headerLength, bodyOffset, bodyLength });
         lens.push(bodyPos - start);
-        if (layer + 1 >= L.layers) states[id] = undefined;
+        if (layer + 1 >= L.layers) {
+          pool.push(st);
+          states[id] = undefined;
+        }
         pi++;
         packetCount++;
       }
@@ -137,27 +133,29 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
         options.onWarning?.({ code: 'J2K_TILE_PART_TRAILING', message: `${end - bodyPos} bytes after the last packet of tile ${t}`, offset: bodyPos });
       }
     }
+    for (const st of states) if (st !== undefined) pool.push(st);
     if (pi < seq.count) {
       options.onWarning?.({ code: 'J2K_PACKETS_MISSING', message: `tile ${t}: ${seq.count - pi} of ${seq.count} packets absent`, offset: parts[parts.length - 1]?.dataEnd ?? 0 });
     }
     checkPlt(parts, tpLengths);
   }
   if (plm) checkPlm(parsed.tileParts, plm, tpLengths);
-  precincts.sort((a, b) => a.binId - b.binId);
   return {
     version: PACKET_INDEX_VERSION,
     codestreamLength: cs.length,
     mainHeader: { offset: 0, length: main.end },
     mainMarkers: main.markers,
+    codingSegments: mainCodingSegments(cs, main.markers),
     numTiles,
     numComponents: Csiz,
     layers: layersMax,
     packedHeaders: packed,
     tiles,
-    precincts,
+    precincts: sortByBinId(precincts, numTiles),
     packetCount,
   };
 }
+
 
 /** Where the packet headers of a tile-part are: its PPM chunk, its PPT segments, or null (in the body). */
 function headerSource(cs: Uint8Array, part: TilePart, ppm: PackedStream | null, chunks: Array<{ start: number; length: number }>): HeaderSource | null {

@@ -7,6 +7,7 @@
 
 import { LimitExceededError } from '../bytes';
 import type { TileLayout } from './tile-layout';
+import { pow2 } from './geometry';
 
 export interface PacketSequence {
   count: number;
@@ -88,8 +89,8 @@ export function packetSequence(L: TileLayout, maxPackets: number): PacketSequenc
       for (let r = e.RS; r < RE && r <= NL; r++) {
         const res = comp.res[r];
         if (res === undefined) continue;
-        const dx = comp.XRsiz * 2 ** (res.PPx + NL - r);
-        const dy = comp.YRsiz * 2 ** (res.PPy + NL - r);
+        const dx = comp.XRsiz * pow2(res.PPx + NL - r);
+        const dy = comp.YRsiz * pow2(res.PPy + NL - r);
         for (let ky = 0; ky < res.grid.ph; ky++) {
           const y = Math.max(L.rect.y0, (res.grid.py0 + ky) * dy);
           for (let kx = 0; kx < res.grid.pw; kx++) {
@@ -102,15 +103,18 @@ export function packetSequence(L: TileLayout, maxPackets: number): PacketSequenc
         }
       }
     }
-    const order = Array.from({ length: cs.length }, (_, i) => i);
-    const key = (i: number): number[] => {
-      const c = cs[i] as number, r = rs[i] as number, y = ys[i] as number, x = xs[i] as number;
-      return e.P === 2 ? [r, y, x, c] : e.P === 3 ? [y, x, c, r] : [c, y, x, r];
-    };
-    const keys = order.map(key);
+    // Sort keys as columns (no array per precinct): RPCL (r,y,x,c), PCRL (y,x,c,r), CPRL (c,y,x,r).
+    const n = cs.length;
+    const C = Float64Array.from(cs), R = Float64Array.from(rs), Y = Float64Array.from(ys), X = Float64Array.from(xs);
+    const cols = e.P === 2 ? [R, Y, X, C] : e.P === 3 ? [Y, X, C, R] : [C, Y, X, R];
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
     order.sort((a, b) => {
-      const ka = keys[a] as number[], kb = keys[b] as number[];
-      for (let q = 0; q < 4; q++) if (ka[q] !== kb[q]) return (ka[q] as number) - (kb[q] as number);
+      for (let q = 0; q < 4; q++) {
+        const col = cols[q] as Float64Array;
+        const d = (col[a] as number) - (col[b] as number);
+        if (d !== 0) return d;
+      }
       return a - b;
     });
     for (const i of order) for (let l = 0; l < LYE; l++) emit(cs[i] as number, ss[i] as number, l);

@@ -1,5 +1,6 @@
 // Tag-tree decoder, ISO/IEC 15444-1 B.10.2: a quad-tree of lower bounds over a w x h leaf grid.
-// Node state persists across layers of one precinct. Typed arrays; no allocation per decode.
+// Node state persists across layers of one precinct. Typed arrays; no allocation per decode, and
+// reset() reuses them for the next precinct (the packet index pools precinct states).
 
 import type { BitReader } from '../bytes';
 
@@ -8,34 +9,45 @@ const UNKNOWN = 0x7fffffff;
 const STACK = new Int32Array(64);
 
 export class TagTree {
-  private readonly value: Int32Array;
-  private readonly low: Int32Array;
-  private readonly parent: Int32Array;
+  private value = new Int32Array(0);
+  private low = new Int32Array(0);
+  private parent = new Int32Array(0);
 
   constructor(w: number, h: number) {
-    const dims: Array<[number, number]> = [];
-    let cw = w;
-    let ch = h;
+    this.reset(w, h);
+  }
+
+  /** Re-initialises the tree for a w x h leaf grid, reusing its arrays when they are large enough. */
+  reset(w: number, h: number): void {
     let total = 0;
-    for (;;) {
-      dims.push([cw, ch]);
+    for (let cw = w, ch = h; ; cw = Math.ceil(cw / 2), ch = Math.ceil(ch / 2)) {
       total += cw * ch;
       if (cw * ch <= 1) break;
-      cw = Math.ceil(cw / 2);
-      ch = Math.ceil(ch / 2);
     }
-    this.value = new Int32Array(total).fill(UNKNOWN);
-    this.low = new Int32Array(total);
-    this.parent = new Int32Array(total).fill(-1);
+    if (total > this.value.length) {
+      const cap = Math.max(total, 2 * this.value.length);
+      this.value = new Int32Array(cap);
+      this.low = new Int32Array(cap);
+      this.parent = new Int32Array(cap);
+    }
+    // Plain loops: TypedArray#fill costs more than the few elements of a typical precinct.
+    for (let i = 0; i < total; i++) {
+      this.value[i] = UNKNOWN;
+      this.low[i] = 0;
+    }
+    if (total > 0) this.parent[total - 1] = -1;
     let base = 0;
-    for (let k = 0; k + 1 < dims.length; k++) {
-      const [lw, lh] = dims[k] as [number, number];
-      const [pw] = dims[k + 1] as [number, number];
+    for (let lw = w, lh = h; lw * lh > 1; ) {
+      const pw = Math.ceil(lw / 2);
       const pbase = base + lw * lh;
       for (let y = 0; y < lh; y++) {
-        for (let x = 0; x < lw; x++) this.parent[base + y * lw + x] = pbase + (y >> 1) * pw + (x >> 1);
+        const row = base + y * lw;
+        const prow = pbase + (y >> 1) * pw;
+        for (let x = 0; x < lw; x++) this.parent[row + x] = prow + (x >> 1);
       }
       base = pbase;
+      lw = pw;
+      lh = Math.ceil(lh / 2);
     }
   }
 
