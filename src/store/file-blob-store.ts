@@ -10,6 +10,7 @@ import { BadRequestError, NotFoundError } from '../errors';
 import { assertBlobKey } from './blob-key';
 import { BlobIntegrityError, InvalidWriteError } from './errors';
 import { isErrno } from './fs-errors';
+import { ReadHandleCache } from './read-handle-cache';
 import type { BlobStore } from './types';
 
 const STREAM_CHUNK = 1 << 20;
@@ -37,6 +38,9 @@ async function fsyncDir(dir: string): Promise<void> {
 export class FileBlobStore implements BlobStore {
   readonly objectsDir: string;
   readonly tmpDir: string;
+
+  /** Open read handles of immutable blobs, reused across reads (JPIP and rendering read many small ranges). */
+  private readonly handles = new ReadHandleCache(64);
 
   constructor(dataDir: string) {
     this.objectsDir = path.join(dataDir, 'objects');
@@ -128,22 +132,21 @@ export class FileBlobStore implements BlobStore {
 
   async read(key: string, offset: number, length: number): Promise<Uint8Array> {
     checkRange(offset, length);
-    const fh = await this.open(key);
+    const h = await this.handles.acquire(this.pathOf(key), key);
     try {
-      const { size } = await fh.stat();
-      if (offset + length > size) {
-        throw new BlobIntegrityError('STORE_BLOB_SHORT', `blob ${key} has ${size} bytes, range ${offset}+${length} requested`, { context: key });
+      if (offset + length > h.size) {
+        throw new BlobIntegrityError('STORE_BLOB_SHORT', `blob ${key} has ${h.size} bytes, range ${offset}+${length} requested`, { context: key });
       }
       const out = new Uint8Array(length);
       let done = 0;
       while (done < length) {
-        const { bytesRead } = await fh.read(out, done, length - done, offset + done);
+        const { bytesRead } = await h.fh.read(out, done, length - done, offset + done);
         if (bytesRead === 0) throw new BlobIntegrityError('STORE_BLOB_SHORT', `blob ${key} shrank while reading`, { context: key });
         done += bytesRead;
       }
       return out;
     } finally {
-      await fh.close();
+      this.handles.release(h);
     }
   }
 
@@ -180,6 +183,7 @@ export class FileBlobStore implements BlobStore {
 
   async deletePrefix(prefix: string): Promise<void> {
     const target = this.pathOf(prefix);
+    await this.handles.evictUnder(target);
     await fs.promises.rm(target, { recursive: true, force: true });
     // Remove parent folders left empty (<hash2>/<sop>/), never objects/ itself.
     let dir = path.dirname(target);
@@ -196,5 +200,10 @@ export class FileBlobStore implements BlobStore {
 
   localPath(key: string): string {
     return this.pathOf(key);
+  }
+
+  /** Closes cached read handles. */
+  async close(): Promise<void> {
+    await this.handles.closeAll();
   }
 }

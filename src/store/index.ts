@@ -37,7 +37,10 @@ export function openStore(options: StoreOptions): OpenedStore {
     blobs,
     jpipSessions,
     sweepOrphans: (sweepOptions?: SweepOptions) => sweepOrphans(options.dataDir, instances, blobs, sweepOptions),
-    close: () => instances.close(),
+    close: () => {
+      instances.close();
+      void blobs.close();
+    },
   };
 }
 
