@@ -33,14 +33,24 @@ async function send(peer: Peer, files: readonly string[], sizes: readonly number
   return { stored, failed, seconds, bytes: sizes.reduce((a, b) => a + b, 0) };
 }
 
+/** JPEG 2000 / HTJ2K syntaxes: frames kept byte for byte, no transcode. */
+const KEPT_AS_SENT = /^1\.2\.840\.10008\.1\.2\.4\.(90|91|201|202|203)$/;
+
 export async function runStowBench(ctx: BenchContext): Promise<BenchRow[]> {
+  const all = await runStowSet(ctx, 'every file of the corpus', () => true);
+  const kept = await runStowSet(ctx, 'JPEG 2000 files only (kept as sent, no transcode)', (t) => KEPT_AS_SENT.test(t.parsed.transferSyntaxUid));
+  return [...all, ...kept];
+}
+
+async function runStowSet(ctx: BenchContext, label: string, include: (t: Template) => boolean): Promise<BenchRow[]> {
   const tmp = tempDir('fovea-bench-stow-');
   try {
     const dicomDir = path.join(SHARED, 'data/dicom');
     const templates: Template[] = [];
     for (const name of readdirSync(dicomDir).filter((n) => n.endsWith('.dcm')).sort()) {
       try {
-        templates.push(loadTemplate(path.join(dicomDir, name)));
+        const t = loadTemplate(path.join(dicomDir, name));
+        if (include(t)) templates.push(t);
       } catch (e) {
         ctx.log(`  stow: ${name} cannot be parsed, left out (${e instanceof Error ? e.message : String(e)})`);
       }
@@ -57,7 +67,7 @@ export async function runStowBench(ctx: BenchContext): Promise<BenchRow[]> {
       }
     }
     const mb = sizes.reduce((a, b) => a + b, 0) / (1024 * 1024);
-    ctx.log(`  stow: ${files.length} instances (${templates.length} files × ${ctx.sizes.stowRounds}), ${mb.toFixed(1)} MB, ${STOW_BATCH} per request`);
+    ctx.log(`  stow (${label}): ${files.length} instances (${templates.length} files × ${ctx.sizes.stowRounds}), ${mb.toFixed(1)} MB, ${STOW_BATCH} per request`);
 
     const runs = new Map<string, StowRun>();
     const starters: [string, (dir: string) => Promise<Peer>][] = [['Fovea', startFovea]];
@@ -81,7 +91,7 @@ export async function runStowBench(ctx: BenchContext): Promise<BenchRow[]> {
     const oRate = orthanc === undefined ? null : orthanc.stored / orthanc.seconds;
     return [{
       bench: 'stow',
-      metric: `STOW-RS ${files.length} instances (${mb.toFixed(0)} MB)`,
+      metric: `STOW-RS ${files.length} instances (${mb.toFixed(0)} MB), ${label}`,
       unit: 'inst/s',
       fovea: fRate,
       peer: oRate,

@@ -101,6 +101,10 @@ function responseBody(outcomes: PartOutcome[], urls: DicomwebUrls, pathStudy: st
   return body;
 }
 
+/** Parts ingested at once within one request. */
+const STOW_CONCURRENCY = 3;
+const PENDING: PartOutcome = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.ProcessingFailure, warnings: 0 };
+
 /** Handler for POST /studies and /studies/{study}. */
 export function stowHandler(deps: StowDeps): RequestHandler {
   return async (req: Request, res: Response): Promise<void> => {
@@ -110,29 +114,49 @@ export function stowHandler(deps: StowDeps): RequestHandler {
     await mkdir(deps.tmpDir, { recursive: true });
     const outcomes: PartOutcome[] = [];
     const requestId = typeof res.locals['requestId'] === 'string' ? res.locals['requestId'] : undefined;
-    await readMultipart(req, boundary, async (part) => {
-      const ct = part.headers.contentType === null ? null : parseMediaType(part.headers.contentType);
-      if (ct !== null && `${ct.type}/${ct.subtype}` !== 'application/dicom') {
-        // A part we cannot interpret (PS3.18 §10.5.3: failure per instance, not per request).
-        outcomes.push({ sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.CannotUnderstand, warnings: 0 });
-        return;
-      }
-      const tmp = path.join(deps.tmpDir, `stow-${randomUUID()}.part`);
+    // Parts are spooled one after the other (the body is one stream), but up to
+    // STOW_CONCURRENCY of them are ingested at once, so one instance's file syncs overlap the
+    // next one's parsing. Outcomes keep the order of the parts.
+    const inflight = new Set<Promise<void>>();
+    const ingestPart = async (index: number, tmp: string): Promise<void> => {
+      let outcome: PartOutcome;
       try {
-        await pipeline(part.body, createWriteStream(tmp, { flags: 'wx' }));
-        let outcome: PartOutcome;
-        try {
-          outcome = fromIngest(await deps.ingestor.ingestFile(tmp, pathStudy === undefined ? {} : { expectedStudyInstanceUid: pathStudy }));
-        } catch (error) {
-          // The ingest contract says bad input never throws, so this is an internal fault: record it, go on.
-          deps.logger.error('stow_ingest_crashed', { requestId, part: part.index, error });
-          outcome = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.ProcessingFailure, warnings: 0 };
-        }
-        outcomes.push(outcome);
+        outcome = fromIngest(await deps.ingestor.ingestFile(tmp, pathStudy === undefined ? {} : { expectedStudyInstanceUid: pathStudy }));
+      } catch (error) {
+        // The ingest contract says bad input never throws, so this is an internal fault: record it, go on.
+        deps.logger.error('stow_ingest_crashed', { requestId, part: index, error });
+        outcome = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.ProcessingFailure, warnings: 0 };
       } finally {
         await rm(tmp, { force: true });
       }
-    }, deps.limits);
+      outcomes[index] = outcome;
+    };
+    try {
+      await readMultipart(req, boundary, async (part) => {
+        const index = outcomes.length;
+        outcomes.push(PENDING);
+        const ct = part.headers.contentType === null ? null : parseMediaType(part.headers.contentType);
+        if (ct !== null && `${ct.type}/${ct.subtype}` !== 'application/dicom') {
+          // A part we cannot interpret (PS3.18 §10.5.3: failure per instance, not per request).
+          outcomes[index] = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.CannotUnderstand, warnings: 0 };
+          return;
+        }
+        const tmp = path.join(deps.tmpDir, `stow-${randomUUID()}.part`);
+        try {
+          await pipeline(part.body, createWriteStream(tmp, { flags: 'wx' }));
+        } catch (err) {
+          outcomes.pop();
+          await rm(tmp, { force: true });
+          throw err;
+        }
+        const task = ingestPart(index, tmp).finally(() => inflight.delete(task));
+        inflight.add(task);
+        if (inflight.size >= STOW_CONCURRENCY) await Promise.race(inflight);
+      }, deps.limits);
+    } finally {
+      // Instances received completely before a body error are still stored (and reported in logs).
+      await Promise.all(inflight);
+    }
     if (outcomes.length === 0) throw new BadRequestError('STOW_NO_PARTS', 'the multipart body contains no parts');
     const summary = {
       stored: outcomes.filter((o) => o.failureReason === null).length,
