@@ -3,3 +3,4 @@ export { ByteReader, type ByteReaderOptions } from './byte-reader';
 export { BitReader } from './bit-reader';
 export { bufferSource, type RandomAccessSource } from './random-access-source';
 export { ParseError, TruncatedError, MalformedError, UnsupportedError, LimitExceededError, type ParseErrorOptions } from './errors';
+export { concatBytes } from './concat';

@@ -64,8 +64,11 @@ export class JpipStreamReader {
     }
   }
 
-  push(chunk: Uint8Array): JpipStreamEvent[] {
+  push(rawChunk: Uint8Array): JpipStreamEvent[] {
     const events: JpipStreamEvent[] = [];
+    // Views of a subclass (e.g. Node's Buffer) are re-viewed as plain Uint8Array so every body
+    // handed out has one type, whatever the transport delivered.
+    const chunk = Object.getPrototypeOf(rawChunk) === Uint8Array.prototype ? rawChunk : new Uint8Array(rawChunk.buffer, rawChunk.byteOffset, rawChunk.byteLength);
     let input = chunk;
     if (this.pending.length > 0) {
       const joined = new Uint8Array(this.pending.length + chunk.length);

@@ -2,7 +2,7 @@
 // chosen transfer syntax and streamed (PS3.18 §8.7.3 transfer syntax negotiation, PS3.5 A.4
 // encapsulation, Supplement 106 JPIP Referenced objects), single frames and bulk data.
 
-import { bufferSource } from '../bytes';
+import { bufferSource, concatBytes } from '../bytes';
 import { NotAcceptableError, NotFoundError } from '../errors';
 import {
   parseDicom, encodeFileMetaInformation, encodeDataset, encodePart10, encapsulatedPixelDataPrefix, fragmentItemHeader,
@@ -129,7 +129,7 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
         return { transferSyntaxUid: ts, length: file.length, chunks: (async function* () { yield file; })() };
       }
       if (sameBytesSyntaxes(rec.storedTransferSyntaxUid).includes(ts)) {
-        const head = concat([encodeFileMetaInformation(ds, ts, meta), encodeDataset(ds, ts), encapsulatedPixelDataPrefix(frames.map((f) => f.length))]);
+        const head = concatBytes([encodeFileMetaInformation(ds, ts, meta), encodeDataset(ds, ts), encapsulatedPixelDataPrefix(frames.map((f) => f.length))]);
         const length = head.length + frames.reduce((s, f) => s + 8 + f.length + (f.length % 2), 0) + SEQUENCE_DELIMITER.length;
         return { transferSyntaxUid: ts, length, chunks: encapsulated(head, frames) };
       }
@@ -138,7 +138,7 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
         const pi = out.string(Tags.PhotometricInterpretation);
         if (pi === 'YBR_RCT' || pi === 'YBR_ICT') out.setString(Tags.PhotometricInterpretation, 'CS', 'RGB');
         if ((out.number(Tags.SamplesPerPixel) ?? 1) > 1) out.setNumber(Tags.PlanarConfiguration, 'US', 0);
-        const head = concat([encodeFileMetaInformation(out, ts, meta), encodeDataset(out, ts)]);
+        const head = concatBytes([encodeFileMetaInformation(out, ts, meta), encodeDataset(out, ts)]);
         const desc = pixelDescription(out);
         const pixLen = nativeLength(desc, frames.length);
         const length = head.length + nativePixelDataHeader(pixLen, 'OB').length + pixLen + (pixLen % 2);
@@ -190,7 +190,7 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
           if (!first) chunks.push(c);
           first = false;
         }
-        return { mediaType: 'application/octet-stream', bytes: concat(chunks) };
+        return { mediaType: 'application/octet-stream', bytes: concatBytes(chunks) };
       }
       const { ds } = await storedDataset(rec);
       return { mediaType: 'application/octet-stream', bytes: bulkValue(ds, tagPath) };
@@ -198,12 +198,3 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
   };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

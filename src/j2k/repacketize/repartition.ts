@@ -8,7 +8,7 @@
 // Incomplete input (no tile-part at all, packets of a present tile missing) is TruncatedError;
 // a tile without tile-parts is warned (J2K_TILE_MISSING) and left out, as in the input.
 
-import { TruncatedError, UnsupportedError } from '../../bytes';
+import { TruncatedError, UnsupportedError, concatBytes } from '../../bytes';
 import { parseCodestream } from '../codestream';
 import type { CodingHeader, J2kWarning, MainHeader } from '../header-types';
 import { resolveLimits, type J2kLimits } from '../limits';
@@ -43,17 +43,6 @@ function codingSegments(h: CodingHeader, Csiz: number): Uint8Array[] {
   return out;
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
-  return out;
-}
 
 // ISO/IEC 15444-1 A.6.1 (COD precincts), B.6 (precinct partition), B.10 (packet headers), B.12
 export function repartitionPrecincts(codestream: Uint8Array, options: RepartitionOptions): Uint8Array {
@@ -117,5 +106,5 @@ export function repartitionPrecincts(codestream: Uint8Array, options: Repartitio
     chunks.push(sotSegment(t, Psot), ...header, ...packets);
   }
   chunks.push(Uint8Array.of(0xff, 0xd9));
-  return concat(chunks);
+  return concatBytes(chunks);
 }

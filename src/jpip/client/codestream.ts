@@ -5,7 +5,7 @@
 // Peer quirk handled on purpose (JPIP.md §9.1): OpenJPEG's opj_server puts the SOT body (Lsot..
 // TNsot) and SOD into tile-header bins; such bins are detected and trimmed, with a warning.
 
-import { ByteReader, MalformedError, TruncatedError } from '../../bytes';
+import { ByteReader, MalformedError, TruncatedError, concatBytes } from '../../bytes';
 import { parseMainHeaderAt, rebuildCodestream, type MainHeader } from '../../j2k';
 import type { ClientCache } from '../client-cache';
 
@@ -86,15 +86,6 @@ function completeTileParts(bin: Uint8Array, complete: boolean, t: number): Uint8
   return bin.subarray(0, end);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
 
 /** Rebuilds a decodable codestream for codestream `csn` from what the cache holds. */
 export function rebuildFromCache(cache: ClientCache, csn: number, options: RebuildOptions = {}): RebuiltCodestream {
@@ -110,7 +101,7 @@ export function rebuildFromCache(cache: ClientCache, csn: number, options: Rebui
       parts.push(usable);
     }
     parts.push(Uint8Array.of(EOC >> 8, EOC & 0xff));
-    return { codestream: concat(parts), kind: 'jpt', main, warnings };
+    return { codestream: concatBytes(parts), kind: 'jpt', main, warnings };
   }
   if (tiles.length > 0) warnings.push('both tile and precinct bins received: tile bins ignored');
   const precincts = new Map<number, Uint8Array>();

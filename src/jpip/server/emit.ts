@@ -3,7 +3,7 @@
 // sorted and merged (adjacent or nearly adjacent ranges become one read), read through the
 // frame's CodestreamReader, and the batch is yielded as one chunk. Only planned bytes are read.
 
-import { MalformedError } from '../../bytes';
+import { MalformedError, concatBytes } from '../../bytes';
 import { JpipStreamWriter } from '../messages';
 import type { CodestreamReader } from './frame-model';
 import type { PlannedMessage, ResponsePlan } from './plan';
@@ -83,15 +83,6 @@ function messageData(m: PlannedMessage, spans: readonly Span[]): Uint8Array {
   return out;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
 
 /** Yields the response body: the planned messages in order, then EOR. // 15444-9 A.2, D.3 */
 export async function* emitResponse(plan: ResponsePlan, readers: ReadonlyMap<number, CodestreamReader>, options: EmitOptions = {}): AsyncGenerator<Uint8Array> {
@@ -114,7 +105,7 @@ export async function* emitResponse(plan: ResponsePlan, readers: ReadonlyMap<num
       const data = messageData(m, spans.get(m.csn) ?? []);
       out.push(writer.message({ classId: m.classId, csn: m.csn, binId: m.binId, offset: m.offset, last: m.last, data, ...(m.aux === undefined ? {} : { aux: m.aux }) }));
     }
-    yield concat(out);
+    yield concatBytes(out);
   }
   yield writer.eor(plan.eor);
 }

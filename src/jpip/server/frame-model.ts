@@ -5,7 +5,7 @@
 // tile-part header segment but SOT/SOD/PLT/PPT. Precinct bin: its packets in layer order, header
 // (re-inserted from PPM/PPT when packed) then body; SOP segments are not part of the index ranges.
 
-import { ByteReader, MalformedError } from '../../bytes';
+import { ByteReader, MalformedError, concatBytes } from '../../bytes';
 import { parseMainHeaderAt, parseTilePartHeader, type CodingHeader, type MainHeader, type PacketIndex, type PrecinctEntry } from '../../j2k';
 import type { ImageGeometry } from '../geometry';
 import { imageGeometry } from './geometry-adapter';
@@ -59,13 +59,13 @@ export async function prepareFrame(index: PacketIndex, reader: CodestreamReader)
     if (m.offset < 0 || m.offset + m.length > length) throw mismatch('main-header segment outside the main header');
     parts.push(headerBytes.subarray(m.offset, m.offset + m.length));
   }
-  const mainHeaderBin = concat(parts);
+  const mainHeaderBin = concatBytes(parts);
   const tileHeaders = new Map<number, CodingHeader[]>();
   for (const tile of index.tiles) {
     const coding = tile.parts.flatMap((p) => p.markers.filter((m) => m.marker === COD || m.marker === COC));
     if (coding.length === 0) continue;
     const segs = await Promise.all(coding.map((m) => reader.read(m.offset, m.length)));
-    const header = parseTilePartHeader(new ByteReader(concat(segs)), main.siz.Csiz, { allowEnd: true });
+    const header = parseTilePartHeader(new ByteReader(concatBytes(segs)), main.siz.Csiz, { allowEnd: true });
     tileHeaders.set(tile.tile, [header]);
   }
   const geometry = imageGeometry(main, tileHeaders);
@@ -76,15 +76,6 @@ export async function prepareFrame(index: PacketIndex, reader: CodestreamReader)
   return { index, main, geometry, htj2k, mainHeaderBin, approxBytes };
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
 
 /** Appends a file range, merging it with the previous one when adjacent. */
 function pushRange(segments: BinSegment[], offset: number, length: number): void {

@@ -4,6 +4,7 @@
 // differ, colr enumerated: sRGB for 3+ components, greyscale otherwise, UnkC = 1 because the
 // DICOM Photometric Interpretation, not the box, defines the colours), then jp2c.
 
+import { concatBytes } from '../../bytes';
 import type { MainHeader } from '../../j2k';
 
 function box(type: string, body: Uint8Array): Uint8Array {
@@ -19,15 +20,6 @@ function ascii(s: string): number[] {
   return [...s].map((c) => c.charCodeAt(0));
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
 
 export interface RawWrapper {
   mediaType: 'image/jp2' | 'image/jph';
@@ -56,9 +48,9 @@ export function rawWrapper(main: MainHeader, htj2k: boolean, codestreamLength: n
   if (!uniform) boxes.push(box('bpcc', new Uint8Array(siz.components.map((c) => c.Ssiz))));
   const colr = new Uint8Array([1, 0, 0, 0, 0, 0, siz.Csiz >= 3 ? 16 : 17]);
   boxes.push(box('colr', colr));
-  const jp2h = box('jp2h', concat(boxes));
+  const jp2h = box('jp2h', concatBytes(boxes));
   const jp2cHeader = new Uint8Array(8);
   new DataView(jp2cHeader.buffer).setUint32(0, 8 + codestreamLength);
   jp2cHeader.set(ascii('jp2c'), 4);
-  return { mediaType: htj2k ? 'image/jph' : 'image/jp2', prefix: concat([signature, ftyp, jp2h, jp2cHeader]) };
+  return { mediaType: htj2k ? 'image/jph' : 'image/jp2', prefix: concatBytes([signature, ftyp, jp2h, jp2cHeader]) };
 }
