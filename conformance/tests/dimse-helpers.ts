@@ -12,21 +12,7 @@ import { createLogger } from '../../src/log';
 export const DICOM_DIR = path.resolve(__dirname, '../../../shared/data/dicom');
 export const AE = 'FOVEA';
 
-export function hasCommand(cmd: string): boolean {
-  return (process.env['PATH'] ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, cmd)));
-}
-
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { hasCommand, freePort } from './peer-tools';
 
 export interface DimseGateway {
   http: TestServer;

@@ -3,25 +3,9 @@
 // in-process with its output captured.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as path from 'node:path';
 import { runJpip } from '../../src/cli/jpip-command';
 
-export function hasCommand(cmd: string): boolean {
-  return (process.env['PATH'] ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, cmd)));
-}
-
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { hasCommand, freePort } from './peer-tools';
 
 export async function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<string> {
   return await new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@
 // code signed data as unsigned bit patterns (JPEG lossless, JPEG-LS, some J2K writers; see
 // J2K_pixelrep_mismatch) are sign-extended from Bits Stored when the description says signed.
 
+import { imageOf } from './description';
 import { CodecError } from './errors';
 import type { DecodedImage, PixelDescription, PixelImage } from './types';
 
@@ -45,16 +46,7 @@ export function toPixelImage(decoded: DecodedImage, desc: PixelDescription, phot
   } else {
     throw new CodecError('CODEC_SIZE_MISMATCH', `Bits Allocated ${desc.bitsAllocated} is not 8 or 16 for a compressed frame`);
   }
-  return {
-    columns: desc.columns,
-    rows: desc.rows,
-    samplesPerPixel: desc.samplesPerPixel,
-    bitsAllocated: desc.bitsAllocated,
-    bitsStored: desc.bitsStored,
-    pixelRepresentation: desc.pixelRepresentation,
-    photometricInterpretation,
-    data,
-  };
+  return imageOf(desc, photometricInterpretation, data);
 }
 
 /** Wider-than-allocated samples are accepted only if every value fits (e.g. 8-bit signed coded at 9 bits). */
