@@ -4,8 +4,8 @@
 // input becomes a failure with a DICOM Failure Reason, never an exception.
 
 import { createHash } from 'node:crypto';
-import { bufferSource, MalformedError, LimitExceededError, type RandomAccessSource } from '../bytes';
-import { ConflictError } from '../errors';
+import { bufferSource, MalformedError, LimitExceededError, UnsupportedError, type RandomAccessSource } from '../bytes';
+import { ConflictError, FoveaError } from '../errors';
 import {
   parseDicom, transferSyntax, toDicomJson, encodePart10, Tags, EXPLICIT_VR_LITTLE_ENDIAN,
   type ParsedDicom, type DicomDataset,
@@ -124,6 +124,11 @@ export function createIngestor(deps: IngestDeps): Ingestor {
         const ts = transferSyntax(parsed.transferSyntaxUid);
         const tsUid = parsed.transferSyntaxUid;
         const isJpipReferenced = ts !== undefined && (ts.family === 'jpip' || ts.family === 'jpip-htj2k');
+        if (ts === undefined && parsed.pixelData !== null) {
+          // PS3.5 §10.1 lets the data set be read as Explicit VR LE, but its pixels cannot be: refuse
+          // rather than store the object without them.
+          throw new UnsupportedError('INGEST_TRANSFER_SYNTAX_UNSUPPORTED', `pixel data in unknown transfer syntax ${tsUid}`, { context: tsUid });
+        }
         const plan = ts === undefined || isJpipReferenced ? null : planFrames(parsed, ts, deps.codecs);
         const versionKey = versionKeyFor(sopUid, contentSha);
         // Journal first: if the process dies before the commit, the start-up sweep finds these files.
@@ -141,7 +146,7 @@ export function createIngestor(deps: IngestDeps): Ingestor {
           ...(plan !== null ? [{ key: `${versionKey}/frames.bin`, chunks: plan.produce() }] : []),
           { key: `${versionKey}/dataset.dcm`, chunks: datasetChunks() },
         ]);
-        if (stored === undefined) throw new Error('dataset not written');
+        if (stored === undefined) throw new FoveaError('INGEST_INTERNAL', 'the stored data set was not produced');
 
         const write: InstanceWrite = {
           studyInstanceUid: study,
