@@ -10,7 +10,7 @@ import { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from '../multipart-rea
 import { qidoHandler } from './qido-rs';
 import { renderedHandler } from './rendered';
 import type { FrameRenderer } from './rendered-frames';
-import { stowHandler } from './stow-rs';
+import { DEFAULT_MEMORY_PART_BYTES, stowHandler } from './stow-rs';
 import { dicomwebUrls } from './urls';
 import { bulkdataHandler, framesHandler, instancesHandler, metadataHandler } from './wado-rs';
 
@@ -19,6 +19,8 @@ export interface DicomwebLimits {
   maxPartBytes: number;
   maxParts: number;
   maxHeaderBytes?: number;
+  /** STOW-RS parts up to this size are ingested from memory, larger ones from a temp file (default 16 MiB). */
+  memoryPartBytes?: number;
 }
 
 export interface DicomwebDeps {
@@ -48,7 +50,10 @@ export function createDicomwebRouter(deps: DicomwebDeps): Router {
   };
   const wado = { store: deps.store, retrieve: deps.retrieve, urls };
   const qido = { store: deps.store, urls };
-  const stow = stowHandler({ ingestor: deps.ingestor, tmpDir: deps.tmpDir, limits, urls, logger: deps.logger });
+  const stow = stowHandler({
+    ingestor: deps.ingestor, tmpDir: deps.tmpDir, limits, urls, logger: deps.logger,
+    memoryPartBytes: deps.limits.memoryPartBytes ?? DEFAULT_MEMORY_PART_BYTES,
+  });
   const s = '/studies/:study';
   const se = `${s}/series/:series`;
   const i = `${se}/instances/:instance`;

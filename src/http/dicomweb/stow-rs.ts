@@ -9,10 +9,8 @@
 // Not supported: application/dicom+json / +xml metadata-and-bulkdata requests (415).
 
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler, Response } from 'express';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors';
 import { FailureReason, type Ingestor, type IngestOutcome } from '../../ingest/types';
@@ -30,6 +28,8 @@ export interface StowDeps {
   limits: MultipartLimits;
   urls: DicomwebUrls;
   logger: Logger;
+  /** Parts up to this size are kept in memory; larger ones are spooled to a temp file. */
+  memoryPartBytes: number;
 }
 
 interface PartOutcome {
@@ -101,6 +101,49 @@ function responseBody(outcomes: PartOutcome[], urls: DicomwebUrls, pathStudy: st
   return body;
 }
 
+export const DEFAULT_MEMORY_PART_BYTES = 16 * 1024 * 1024;
+
+type Spooled = { kind: 'memory'; bytes: Uint8Array } | { kind: 'file'; path: string };
+
+/**
+ * Receives one part's body: small parts stay in memory (no temp-file write and re-read), a part
+ * that grows past `memoryBytes` continues into a temp file, so memory stays bounded by
+ * STOW_CONCURRENCY × memoryBytes whatever the object size.
+ */
+async function spoolPart(body: AsyncIterable<Uint8Array>, tmpDir: string, memoryBytes: number): Promise<Spooled> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let file: { path: string; fh: FileHandle } | null = null;
+  try {
+    for await (const chunk of body) {
+      if (file === null) {
+        chunks.push(chunk.slice());
+        size += chunk.byteLength;
+        if (size <= memoryBytes) continue;
+        const tmp = path.join(tmpDir, `stow-${randomUUID()}.part`);
+        file = { path: tmp, fh: await open(tmp, 'wx') };
+        for (const c of chunks.splice(0)) await writeAll(file.fh, c);
+      } else {
+        await writeAll(file.fh, chunk);
+      }
+    }
+    if (file === null) return { kind: 'memory', bytes: Buffer.concat(chunks, size) };
+    await file.fh.close();
+    return { kind: 'file', path: file.path };
+  } catch (err) {
+    if (file !== null) {
+      await file.fh.close().catch(() => undefined);
+      await rm(file.path, { force: true });
+    }
+    throw err;
+  }
+}
+
+async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < chunk.byteLength) done += (await fh.write(chunk, done, chunk.byteLength - done)).bytesWritten;
+}
+
 /** Parts ingested at once within one request. */
 const STOW_CONCURRENCY = 3;
 const PENDING: PartOutcome = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.ProcessingFailure, warnings: 0 };
@@ -118,16 +161,19 @@ export function stowHandler(deps: StowDeps): RequestHandler {
     // STOW_CONCURRENCY of them are ingested at once, so one instance's file syncs overlap the
     // next one's parsing. Outcomes keep the order of the parts.
     const inflight = new Set<Promise<void>>();
-    const ingestPart = async (index: number, tmp: string): Promise<void> => {
+    const ingestPart = async (index: number, spooled: Spooled): Promise<void> => {
       let outcome: PartOutcome;
+      const options = pathStudy === undefined ? {} : { expectedStudyInstanceUid: pathStudy };
       try {
-        outcome = fromIngest(await deps.ingestor.ingestFile(tmp, pathStudy === undefined ? {} : { expectedStudyInstanceUid: pathStudy }));
+        outcome = fromIngest(
+          spooled.kind === 'memory' ? await deps.ingestor.ingestBytes(spooled.bytes, options) : await deps.ingestor.ingestFile(spooled.path, options),
+        );
       } catch (error) {
         // The ingest contract says bad input never throws, so this is an internal fault: record it, go on.
         deps.logger.error('stow_ingest_crashed', { requestId, part: index, error });
         outcome = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.ProcessingFailure, warnings: 0 };
       } finally {
-        await rm(tmp, { force: true });
+        if (spooled.kind === 'file') await rm(spooled.path, { force: true });
       }
       outcomes[index] = outcome;
     };
@@ -141,15 +187,14 @@ export function stowHandler(deps: StowDeps): RequestHandler {
           outcomes[index] = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.CannotUnderstand, warnings: 0 };
           return;
         }
-        const tmp = path.join(deps.tmpDir, `stow-${randomUUID()}.part`);
+        let spooled: Spooled;
         try {
-          await pipeline(part.body, createWriteStream(tmp, { flags: 'wx' }));
+          spooled = await spoolPart(part.body, deps.tmpDir, deps.memoryPartBytes);
         } catch (err) {
           outcomes.pop();
-          await rm(tmp, { force: true });
           throw err;
         }
-        const task = ingestPart(index, tmp).finally(() => inflight.delete(task));
+        const task = ingestPart(index, spooled).finally(() => inflight.delete(task));
         inflight.add(task);
         if (inflight.size >= STOW_CONCURRENCY) await Promise.race(inflight);
       }, deps.limits);

@@ -72,17 +72,22 @@ const retrieve: RetrieveService = {
 };
 
 const ingestCalls: { content: string; expected: string | undefined }[] = [];
-const ingestor: Ingestor = {
-  ingestFile: async (file, options): Promise<IngestOutcome> => {
-    const content = fs.readFileSync(file, 'latin1');
+function fakeIngest(content: string, options: { expectedStudyInstanceUid?: string } | undefined): IngestOutcome {
     ingestCalls.push({ content, expected: options?.expectedStudyInstanceUid });
     const m = /^OK:(\S+)( warn)?$/.exec(content);
     if (m !== null && m[1] !== undefined) {
       return { status: 'stored', studyInstanceUid: ST, seriesInstanceUid: SE, sopInstanceUid: m[1], sopClassUid: '1.2.840.10008.5.1.4.1.1.7', warnings: m[2] === undefined ? [] : ['w'] };
     }
     return { status: 'failed', sopInstanceUid: null, sopClassUid: null, failureReason: FailureReason.CannotUnderstand, error: new MalformedError('BAD', 'bad'), warnings: [] };
+}
+// STOW keeps small parts in memory (ingestBytes) and spools large ones to temp files (ingestFile).
+let fileIngests = 0;
+const ingestor: Ingestor = {
+  ingestFile: async (file, options) => {
+    fileIngests++;
+    return fakeIngest(fs.readFileSync(file, 'latin1'), options);
   },
-  ingestBytes: async () => { throw new Error('unused'); },
+  ingestBytes: async (bytes, options) => fakeIngest(Buffer.from(bytes).toString('latin1'), options),
 };
 
 const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-http-'));
@@ -133,6 +138,17 @@ describe('STOW-RS', () => {
     expect(refs).toHaveLength(2);
     expect(refs[0]?.['00081190']?.Value).toEqual([`${PUBLIC}/dicomweb/studies/${ST}/series/${SE}/instances/${SOP1}`]);
     expect(json['00081198']).toBeUndefined();
+    expect(ingestCalls).toEqual([{ content: `OK:${SOP1}`, expected: ST }, { content: `OK:${SOP2}`, expected: ST }]);
+    expect(fs.readdirSync(tmpDir)).toEqual([]);
+  });
+  it('parts larger than memoryPartBytes go through temp files, which are removed', async () => {
+    const spooling = createApp({ ingestor, store, retrieve, publicUrl: PUBLIC, tmpDir, limits: { maxBodyBytes: 100_000, maxPartBytes: 10_000, maxParts: 3, memoryPartBytes: 4 } });
+    ingestCalls.length = 0;
+    fileIngests = 0;
+    const { body, ct } = stow([`OK:${SOP1}`, `OK:${SOP2}`]);
+    const r = await request(spooling).post(`/dicomweb/studies/${ST}`).set('Content-Type', ct).send(body);
+    expect(r.status).toBe(200);
+    expect(fileIngests).toBe(2);
     expect(ingestCalls).toEqual([{ content: `OK:${SOP1}`, expected: ST }, { content: `OK:${SOP2}`, expected: ST }]);
     expect(fs.readdirSync(tmpDir)).toEqual([]);
   });
