@@ -99,30 +99,14 @@ export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Code
       : frameLocations(layout, desc.numberOfFrames, source, readExtendedOffsetTable(ds), { onWarning });
   const frames: FrameWrite[] = [];
 
-  if (ts.family === 'j2k' || ts.family === 'htj2k') {
-    return {
-      storedTransferSyntaxUid: ts.uid,
-      photometricInterpretation: null,
-      numberOfFrames: locations.length,
-      frames,
-      warnings,
-      *produce() {
-        let offset = 0;
-        for (let i = 0; i < locations.length; i++) {
-          const frame = readFrame(source, locations[i] as (typeof locations)[number]);
-          frames.push(describeFrame(frame, i + 1, offset, ts.uid, warnings));
-          offset += frame.length;
-          yield frame;
-        }
-      },
-    };
-  }
+  const keep = ts.family === 'j2k' || ts.family === 'htj2k';
   const family = ts.family as TransferSyntaxFamily;
-  if (!TRANSCODABLE.has(family)) {
+  if (!keep && !TRANSCODABLE.has(family)) {
     throw new UnsupportedError('INGEST_TRANSFER_SYNTAX_UNSUPPORTED', `pixel data in ${ts.name} (${ts.uid}) cannot be decoded`, { context: ts.uid });
   }
+  const storedTs = keep ? ts.uid : JPEG_2000_LOSSLESS;
   const plan: FramePlan = {
-    storedTransferSyntaxUid: JPEG_2000_LOSSLESS,
+    storedTransferSyntaxUid: storedTs,
     photometricInterpretation: null,
     numberOfFrames: locations.length,
     frames,
@@ -131,13 +115,15 @@ export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Code
       let offset = 0;
       for (let i = 0; i < locations.length; i++) {
         let bytes = readFrame(source, locations[i] as (typeof locations)[number]);
-        if (layout.kind === 'native' && layout.bigEndian && desc.bitsAllocated === 16) bytes = swap16(bytes);
-        const result = codecs.transcodeToJ2k(family, bytes, desc);
-        plan.photometricInterpretation = result.storedPhotometricInterpretation;
-        const codestream = withPrecincts(result.codestream, i + 1, warnings);
-        frames.push(describeFrame(codestream, i + 1, offset, JPEG_2000_LOSSLESS, warnings));
-        offset += codestream.length;
-        yield codestream;
+        if (!keep) {
+          if (layout.kind === 'native' && layout.bigEndian && desc.bitsAllocated === 16) bytes = swap16(bytes);
+          const result = codecs.transcodeToJ2k(family, bytes, desc);
+          plan.photometricInterpretation = result.storedPhotometricInterpretation;
+          bytes = withPrecincts(result.codestream, i + 1, warnings);
+        }
+        frames.push(describeFrame(bytes, i + 1, offset, storedTs, warnings));
+        offset += bytes.length;
+        yield bytes;
       }
     },
   };

@@ -39,19 +39,37 @@ export function parseModel(field: ModelField, s: string, maxStatements = MAX_MOD
   const out: ModelStatement[] = [];
   let streams: SampledRange[] | null = null;
   for (const item of splitTopLevel(field, s, maxStatements)) {
-    let rest = item;
-    if (rest.startsWith('[')) {
-      const close = rest.indexOf(']');
-      streams = parseQualifier(field, rest.slice(1, close));
-      rest = rest.slice(close + 1);
-      if (rest.length === 0) continue;
-    }
-    const subtractive = rest.startsWith('-');
-    if (subtractive) rest = rest.slice(1);
+    const head = itemHead(field, item, streams);
+    streams = head.streams;
+    if (head.rest === null) continue;
+    const { subtractive } = head;
+    const rest = head.rest;
     if (field === 'need' && subtractive) throw bad(field, `subtractive item '${clip(item)}' in need`);
     out.push({ streams, subtractive, ...parseDescriptor(field, rest) });
   }
   return out;
+}
+
+interface ItemHead {
+  /** The codestream qualifier in force for this item (a new one replaces the previous). */
+  streams: SampledRange[] | null;
+  subtractive: boolean;
+  /** The descriptor after the qualifier and '-', or null for a qualifier standing alone. */
+  rest: string | null;
+}
+
+/** [codestream-qualifier] ["-"] descriptor: the prefix shared by model/need and tpmodel/tpneed items. */
+function itemHead(field: string, item: string, streams: SampledRange[] | null): ItemHead {
+  let rest = item;
+  let current = streams;
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']');
+    current = parseQualifier(field, rest.slice(1, close));
+    rest = rest.slice(close + 1);
+    if (rest.length === 0) return { streams: current, subtractive: false, rest: null };
+  }
+  const subtractive = rest.startsWith('-');
+  return { streams: current, subtractive, rest: subtractive ? rest.slice(1) : rest };
 }
 
 /** codestream-qualifier = "[" 1$(sampled-range) "]" (';' separated). */
@@ -137,15 +155,11 @@ export function parseTpModel(field: 'tpmodel' | 'tpneed', s: string, maxStatemen
   const out: TpModelStatement[] = [];
   let streams: SampledRange[] | null = null;
   for (const item of splitTopLevel(field, s, maxStatements)) {
-    let rest = item;
-    if (rest.startsWith('[')) {
-      const close = rest.indexOf(']');
-      streams = parseQualifier(field, rest.slice(1, close));
-      rest = rest.slice(close + 1);
-      if (rest.length === 0) continue;
-    }
-    const subtractive = rest.startsWith('-');
-    if (subtractive) rest = rest.slice(1);
+    const head = itemHead(field, item, streams);
+    streams = head.streams;
+    if (head.rest === null) continue;
+    const { subtractive } = head;
+    const rest = head.rest;
     if (field === 'tpneed' && subtractive) throw bad(field, `subtractive item '${clip(item)}' in tpneed`);
     const m = /^([0-9]{1,16})\.([0-9]{1,16})(?:-([0-9]{1,16})\.([0-9]{1,16}))?$/.exec(rest);
     if (m === null) throw bad(field, `bad tile-part range '${clip(item)}'`);

@@ -74,7 +74,7 @@ export interface InstanceWrite {
   numberOfFrames: number;
   /** Pixel Data Provider URL of a received JPIP-referenced object, else null. */
   pixelDataProviderUrl: string | null;
-  /** The instance's full DICOM JSON (bulk data as BulkDataURI relative to the instance URL). */
+  /** The instance's full DICOM JSON (BulkDataURIs relative to the DICOMweb root: "studies/.../bulkdata/..."). */
   metadata: DicomJson;
   frames: FrameWrite[];
 }
@@ -88,20 +88,10 @@ export interface CommitResult {
   obsoleteVersionKey: string | null;
 }
 
-export interface InstanceRecord {
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  sopInstanceUid: string;
-  sopClassUid: string;
-  receivedTransferSyntaxUid: string;
-  storedTransferSyntaxUid: string;
-  contentSha256: string;
-  versionKey: string;
-  sizeBytes: number;
-  numberOfFrames: number;
-  pixelDataProviderUrl: string | null;
+/** A stored instance: what was written, less the metadata and frames (read separately). */
+export type InstanceRecord = Omit<InstanceWrite, 'metadata' | 'frames'> & {
   instanceNumber: number | null;
-}
+};
 
 export type QidoLevel = 'study' | 'series' | 'instance';
 
