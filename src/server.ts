@@ -9,6 +9,7 @@ import { openStore, type OpenedStore } from './store';
 import { loadCodecs } from './codec';
 import { createIngestor, backfillPacketIndexes } from './ingest';
 import { createRetrieveService } from './retrieve';
+import { FrameModelCache, FrameRenderer } from './frames';
 import { createApp, createJpipRouter } from './http';
 import { startDimse, type RunningDimse } from './dimse';
 import type { Ingestor } from './ingest/types';
@@ -35,6 +36,8 @@ export async function buildGateway(config: Readonly<Config>, logger: Logger = cr
   const codecs = await loadCodecs();
   const ingestor = createIngestor({ store, codecs, publicUrl: config.publicUrl, logger, maxObjectBytes: config.limits.maxPartBytes });
   const retrieve = createRetrieveService({ store, codecs, publicUrl: config.publicUrl });
+  // One bounded cache of prepared frame models, shared by JPIP and every rendered image.
+  const frames = new FrameModelCache(store.blobs, { maxBytes: config.jpip.indexCacheBytes });
   const app = createApp({
     ingestor,
     store: store.instances,
@@ -48,10 +51,10 @@ export async function buildGateway(config: Readonly<Config>, logger: Logger = cr
       store: store.instances,
       blobs: store.blobs,
       sessions: store.jpipSessions,
-      frameCacheBytes: config.jpip.indexCacheBytes,
+      frames,
       sessionOptions: { maxSessions: config.jpip.maxSessions, idleMs: config.jpip.sessionIdleMs },
     }),
-    render: { blobs: store.blobs, codecs },
+    renderer: new FrameRenderer(store.instances, { blobs: store.blobs, codecs, frames }),
   });
   return {
     config,

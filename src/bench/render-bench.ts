@@ -12,7 +12,7 @@ import { bufferSource } from '../bytes';
 import { loadCodecs } from '../codec';
 import { parseDicom } from '../dicom';
 import { readConfig } from '../config';
-import { codestreamReader } from '../http/jpip-frames';
+import { codestreamReader } from '../frames';
 import { decodePacketIndex } from '../j2k';
 import { createLogger } from '../log';
 import { countingReader, renderFrame, type RenderOptions } from '../render';

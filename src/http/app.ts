@@ -6,13 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
 import { NotFoundError } from '../errors';
+import type { FrameRenderer } from '../frames';
 import type { Ingestor } from '../ingest/types';
 import { createLogger, type Logger } from '../log';
 import type { RetrieveService } from '../retrieve/types';
 import type { InstanceStore } from '../store/types';
 import { corsMiddleware } from './cors';
 import { createDicomwebRouter, type DicomwebLimits } from './dicomweb/router';
-import { FrameRenderer, type RenderDeps } from './dicomweb/rendered-frames';
 import { wadoUriHandler } from './dicomweb/wado-uri';
 import { errorMiddleware } from './error-map';
 
@@ -30,9 +30,9 @@ export interface AppDeps {
   jpipRouter?: Router;
   /** Largest JSON request body; default 1 MiB. */
   jsonLimitBytes?: number;
-  /** Blob store and codecs for rendered images (DICOMweb /rendered, /thumbnail; WADO-URI
-   *  image/jpeg and image/png). Without them those are not available. */
-  render?: RenderDeps;
+  /** Renders images (DICOMweb /rendered, /thumbnail; WADO-URI image/jpeg, image/png, image/gif)
+   *  from the shared frame-model cache. Without it those are not available. */
+  renderer?: FrameRenderer;
 }
 
 export const DICOMWEB_PATH = '/dicomweb';
@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.status(200).json({ status: 'ok' });
   });
-  const renderer = deps.render === undefined ? undefined : new FrameRenderer(deps.store, deps.render);
+  const renderer = deps.renderer;
   app.use(DICOMWEB_PATH, createDicomwebRouter({
     ingestor: deps.ingestor,
     store: deps.store,

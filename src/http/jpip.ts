@@ -7,6 +7,7 @@
 import { Router, type Request, type Response } from 'express';
 import { UnsupportedError } from '../bytes';
 import { BadRequestError, NotFoundError } from '../errors';
+import { targetId, type FrameModelCache } from '../frames';
 import {
   CacheModel, assertImplemented, chooseReturnType, emitResponse, modelContext, planResponse, rawWrapper, refusedPreferences,
   resolveStreams, responseHeaders, type CodestreamReader, type FrameModel, type JpipRequest, type NewChannel, type ServedFrame,
@@ -14,7 +15,6 @@ import {
 import type { BlobStore, FrameRecord, InstanceStore, JpipSessionRecord, JpipSessionStore } from '../store/types';
 import { useNotImplementedForUnsupported } from './error-map';
 import { MethodNotAllowedError } from './http-errors';
-import { JpipFrameCache, targetId } from './jpip-frames';
 import { readJpipRequest } from './jpip-request';
 import { JpipSessions, type JpipSessionOptions } from './jpip-sessions';
 
@@ -22,8 +22,8 @@ export interface JpipRouterDeps {
   store: InstanceStore;
   blobs: BlobStore;
   sessions: JpipSessionStore;
-  /** Memory bound of cached frame models (default 64 MiB). */
-  frameCacheBytes?: number;
+  /** The shared frame-model cache (also used by the renderer). */
+  frames: FrameModelCache;
   sessionOptions?: JpipSessionOptions;
   /** Most precincts one view may touch (default 1,000,000). */
   maxPrecincts?: number;
@@ -53,7 +53,7 @@ function finished(res: Response): Promise<boolean> {
 }
 
 export function createJpipRouter(deps: JpipRouterDeps): Router {
-  const frames = new JpipFrameCache(deps.blobs, deps.frameCacheBytes === undefined ? {} : { maxBytes: deps.frameCacheBytes });
+  const frames = deps.frames;
   const sessions = new JpipSessions(deps.sessions, deps.sessionOptions ?? {});
   const cacheOptions = deps.maxModelEntries === undefined ? {} : { maxEntries: deps.maxModelEntries };
 

@@ -10,10 +10,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { UnsupportedError } from '../../bytes';
 import { BadRequestError, NotAcceptableError } from '../../errors';
+import type { FrameRenderer, RenderScope } from '../../frames';
 import { parseQuality, parseViewport, parseWindow, RENDERED_MEDIA_TYPES, type RenderedMediaType, type RenderOptions } from '../../render';
 import { parseAccept, rangeMatches, type MediaRange } from '../accept';
 import { sendBytes } from '../send';
-import type { FrameRenderer, RenderScope } from './rendered-frames';
 import { uidParam } from './urls';
 
 export type RenderedKind = 'rendered' | 'thumbnail';

@@ -2,6 +2,7 @@
 // app.ts under /dicomweb. One line per resource; the handlers live one file per service.
 
 import { Router } from 'express';
+import type { FrameRenderer } from '../../frames';
 import type { Ingestor } from '../../ingest/types';
 import type { Logger } from '../../log';
 import type { RetrieveService } from '../../retrieve/types';
@@ -9,7 +10,6 @@ import type { InstanceStore } from '../../store/types';
 import { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from '../multipart-reader';
 import { qidoHandler } from './qido-rs';
 import { renderedHandler } from './rendered';
-import type { FrameRenderer } from './rendered-frames';
 import { DEFAULT_MEMORY_PART_BYTES, stowHandler } from './stow-rs';
 import { dicomwebUrls } from './urls';
 import { bulkdataHandler, framesHandler, instancesHandler, metadataHandler } from './wado-rs';

@@ -13,6 +13,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { UnsupportedError } from '../../bytes/errors';
 import { BadRequestError, NotAcceptableError, NotFoundError } from '../../errors';
+import type { FrameRenderer } from '../../frames';
 import { checkWindow, parseQuality, parseRegion, parseSide, type RenderedMediaType, type RenderOptions, type WadoUriGeometry } from '../../render';
 import type { RetrieveService } from '../../retrieve/types';
 import type { InstanceStore } from '../../store/types';
@@ -20,7 +21,6 @@ import { useNotImplementedForUnsupported } from '../error-map';
 import { splitOutsideQuotes, parseMediaType } from '../media-type';
 import { sendBytes, sendStream } from '../send';
 import { EXPLICIT_VR_LITTLE_ENDIAN, isUid } from '../transfer-syntax-uids';
-import type { FrameRenderer } from './rendered-frames';
 
 export interface WadoUriDeps {
   store: InstanceStore;

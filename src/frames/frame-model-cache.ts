@@ -1,43 +1,20 @@
-// Frame access for the JPIP adapter: a byte-range reader over a stored codestream (inside the
-// version's frames file) and a byte-bounded LRU of prepared frame models (decoded packet index,
-// parsed headers, geometry), so each frame's index is decoded once. A frame stored without a
-// packet index (ingest could not build one) is indexed here from its bytes, once, and cached.
-// The target id (15444-9 C.2.2, D.2.2) is a digest of the instance's frame digests.
+// The one byte-bounded LRU of prepared frame models (decoded packet index, parsed main and tile
+// headers, geometry; ISO/IEC 15444-9 Annex A bins over a 15444-1 codestream), shared by the JPIP
+// service and the rendered/thumbnail/WADO-URI renderer so that each frame is prepared once. A frame
+// stored without a packet index (ingest could not build one) is indexed here from its bytes, once.
+// Concurrent loads of one frame share one preparation. Not persisted: the cache starts cold.
 
-import { createHash } from 'node:crypto';
 import { MalformedError } from '../bytes';
 import { buildPacketIndex, decodePacketIndex, findCodestream, type PacketIndex } from '../j2k';
 import { prepareFrame, type CodestreamReader, type FrameModel } from '../jpip';
-import type { BlobStore, FrameRecord } from '../store/types';
+import type { BlobStore, FrameRecord } from '../store';
+import { codestreamReader } from './codestream-reader';
 
-export interface JpipFrameCacheOptions {
+export const DEFAULT_FRAME_CACHE_BYTES = 64 * 1024 * 1024;
+
+export interface FrameModelCacheOptions {
   /** Memory bound of the cached frame models (default 64 MiB). */
   maxBytes?: number;
-}
-
-/** Stable target id: changes whenever any frame's bytes change (DICOM-JPIP.md §2.1). */
-export function targetId(sopInstanceUid: string, frames: readonly FrameRecord[]): string {
-  const h = createHash('sha256').update(`fovea-jpip-tid-1\n${sopInstanceUid}\n`);
-  for (const f of frames) h.update(`${f.frameNumber}:${f.sha256}\n`);
-  return `T${h.digest('hex').slice(0, 32)}`;
-}
-
-function frameKey(f: FrameRecord): string {
-  return `${f.framesKey}@${f.offset}+${f.length}#${f.sha256}`;
-}
-
-/** Reads bytes of one frame's codestream (offset 0 = SOC), never past its end. */
-export function codestreamReader(blobs: BlobStore, f: FrameRecord, codestreamLength: number): CodestreamReader {
-  const base = f.offset + f.codestreamOffset;
-  return {
-    read: async (offset: number, length: number): Promise<Uint8Array> => {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > codestreamLength) {
-        throw new MalformedError('JPIP_READ_OUT_OF_RANGE', `bytes ${offset}+${length} outside the ${codestreamLength}-byte codestream`);
-      }
-      if (length === 0) return new Uint8Array(0);
-      return blobs.read(f.framesKey, base + offset, length);
-    },
-  };
 }
 
 export interface LoadedFrame {
@@ -45,20 +22,32 @@ export interface LoadedFrame {
   reader: CodestreamReader;
 }
 
-export class JpipFrameCache {
+function frameKey(f: FrameRecord): string {
+  return `${f.framesKey}@${f.offset}+${f.length}#${f.sha256}`;
+}
+
+export class FrameModelCache {
   private readonly entries = new Map<string, FrameModel>();
   private readonly pending = new Map<string, Promise<FrameModel>>();
   private total = 0;
-  private readonly maxBytes: number;
+  private prepared = 0;
+  readonly maxBytes: number;
 
-  constructor(private readonly blobs: BlobStore, options: JpipFrameCacheOptions = {}) {
-    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  constructor(private readonly blobs: BlobStore, options: FrameModelCacheOptions = {}) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_FRAME_CACHE_BYTES;
   }
 
+  /** Approximate bytes held (sum of FrameModel.approxBytes); at most maxBytes unless one model alone is larger. */
   get cachedBytes(): number {
     return this.total;
   }
 
+  /** How many frame models were prepared (cache misses) since start. */
+  get loads(): number {
+    return this.prepared;
+  }
+
+  /** The frame's model (prepared once, then from the cache) and a reader over its codestream. */
   async load(f: FrameRecord): Promise<LoadedFrame> {
     const key = frameKey(f);
     let model = this.entries.get(key);
@@ -88,6 +77,7 @@ export class JpipFrameCache {
   }
 
   private async prepare(f: FrameRecord): Promise<FrameModel> {
+    this.prepared += 1;
     let index: PacketIndex;
     if (f.packetIndex !== null) {
       index = decodePacketIndex(f.packetIndex);

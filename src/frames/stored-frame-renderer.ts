@@ -1,20 +1,24 @@
-// Store glue of the rendered resources: picks the instance a rendered/thumbnail path addresses
-// (study/series level: a representative image, PS3.18 §10.4.3), loads its stored data set, and
-// gives the renderer a byte-range reader over the frame's codestream with the frame's prepared
-// JPIP model (packet index decoded once, LRU-cached). A frame whose index cannot be built is
-// rendered from a full read (render/ falls back when `index` is null).
+// Store glue of the rendered resources (PS3.18 §10.4.1.1.4 rendered, §10.4.3 thumbnail, §8.2 WADO-URI
+// images): picks the instance a rendered path addresses (study/series level: a representative
+// image), loads its stored data set, and gives render/ a byte-range reader over the frame's
+// codestream with the frame's prepared model from the shared FrameModelCache. A frame whose index
+// cannot be built is rendered from a full read (render/ falls back when `index` is null).
+// Not here: query parameters, media types and HTTP (http/dicomweb/rendered.ts, wado-uri.ts).
 
-import { bufferSource, ParseError } from '../../bytes';
-import type { Codecs } from '../../codec';
-import { parseDicom, type DicomDataset } from '../../dicom';
-import { NotAcceptableError, NotFoundError } from '../../errors';
-import { renderFrame, type RenderOptions, type RenderResult, type StoredCodestream } from '../../render';
-import type { BlobStore, FrameRecord, InstanceRecord, InstanceStore } from '../../store/types';
-import { codestreamReader, JpipFrameCache } from '../jpip-frames';
+import { bufferSource, ParseError } from '../bytes';
+import type { Codecs } from '../codec';
+import { parseDicom, type DicomDataset } from '../dicom';
+import { NotAcceptableError, NotFoundError } from '../errors';
+import { renderFrame, type RenderOptions, type RenderResult, type StoredCodestream } from '../render';
+import type { BlobStore, FrameRecord, InstanceRecord, InstanceStore } from '../store';
+import { codestreamReader } from './codestream-reader';
+import type { FrameModelCache } from './frame-model-cache';
 
 export interface RenderDeps {
   blobs: BlobStore;
   codecs: Codecs;
+  /** The shared frame-model cache (the same instance the JPIP service uses). */
+  frames: FrameModelCache;
 }
 
 export interface RenderScope {
@@ -24,11 +28,7 @@ export interface RenderScope {
 }
 
 export class FrameRenderer {
-  private readonly cache: JpipFrameCache;
-
-  constructor(private readonly store: InstanceStore, private readonly deps: RenderDeps) {
-    this.cache = new JpipFrameCache(deps.blobs, { maxBytes: 32 * 1024 * 1024 });
-  }
+  constructor(private readonly store: InstanceStore, private readonly deps: RenderDeps) {}
 
   /** The instance a path names; for study/series paths the middle image of the largest series. */
   instanceFor(scope: RenderScope): InstanceRecord {
@@ -64,7 +64,7 @@ export class FrameRenderer {
   private async codestream(f: FrameRecord): Promise<StoredCodestream> {
     const length = f.length - f.codestreamOffset;
     try {
-      const { model, reader } = await this.cache.load(f);
+      const { model, reader } = await this.deps.frames.load(f);
       return { length: model.index.codestreamLength, reader, index: model.index, htj2k: f.summary.htj2k, model };
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
