@@ -10,6 +10,7 @@ import { loadCodecs } from './codec';
 import { createIngestor, backfillPacketIndexes } from './ingest';
 import { createRetrieveService } from './retrieve';
 import { FrameModelCache, FrameRenderer } from './frames';
+import { JpipService } from './jpip-service';
 import { createApp, createJpipRouter } from './http';
 import { startDimse, type RunningDimse } from './dimse';
 import type { Ingestor } from './ingest/types';
@@ -48,11 +49,13 @@ export async function buildGateway(config: Readonly<Config>, logger: Logger = cr
     limits: config.limits,
     logger,
     jpipRouter: createJpipRouter({
-      store: store.instances,
-      blobs: store.blobs,
-      sessions: store.jpipSessions,
-      frames,
-      sessionOptions: { maxSessions: config.jpip.maxSessions, idleMs: config.jpip.sessionIdleMs },
+      service: new JpipService({
+        store: store.instances,
+        blobs: store.blobs,
+        sessions: store.jpipSessions,
+        frames,
+        sessionOptions: { maxSessions: config.jpip.maxSessions, idleMs: config.jpip.sessionIdleMs },
+      }),
     }),
     renderer: new FrameRenderer(store.instances, { blobs: store.blobs, codecs, frames }),
   });

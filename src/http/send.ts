@@ -1,7 +1,8 @@
-// Response writers shared by the DICOMweb and WADO-URI handlers: DICOM JSON bodies, streamed
-// bodies with back-pressure (the first chunk is produced before the status line is written, so
-// errors raised while preparing the first part still reach the error middleware as a normal status),
-// and single-range byte responses (RFC 9110 §14: 206 / 416, Accept-Ranges).
+// Response writers shared by the DICOMweb, WADO-URI and JPIP handlers: DICOM JSON bodies, streamed
+// bodies with back-pressure (the one write loop of http/; the first chunk is produced before the
+// status line is written, so errors raised while preparing the first part still reach the error
+// middleware as a normal status), and single-range byte responses (RFC 9110 §14: 206 / 416,
+// Accept-Ranges).
 
 import { once } from 'node:events';
 import type { Request, Response } from 'express';

@@ -1,12 +1,13 @@
 // JPIP sessions and channels (ISO/IEC 15444-9 Annex B) over the persistent JpipSessionStore:
-// creation with a bound on live sessions (UnavailableError → 503 beyond it), idle expiry (an
-// expired or unknown cid is NotFoundError → 404, so the client opens a new session), channel
+// creation with a bound on live sessions (UnavailableError beyond it), idle expiry (an expired or
+// unknown cid is NotFoundError JPIP_UNKNOWN_CID, so the client opens a new session), channel
 // close, and a per-session lock so that requests of one session are answered one at a time in
-// this process (each reads, extends and saves the cache model).
+// this process (each reads, extends and saves the cache model). Not supported: locking across
+// processes sharing one data folder (the last save wins).
 
 import { randomBytes } from 'node:crypto';
 import { NotFoundError, UnavailableError } from '../errors';
-import type { JpipSessionRecord, JpipSessionStore } from '../store/types';
+import type { JpipSessionRecord, JpipSessionStore } from '../store';
 
 export interface JpipSessionOptions {
   /** A session unused this long is expired (default 10 minutes). */
@@ -24,7 +25,8 @@ export class JpipSessions {
   private readonly idleMs: number;
   private readonly maxSessions: number;
   private readonly now: () => number;
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Per session: settles when the last holder queued so far releases the lock. */
+  private readonly locks = new Map<string, Promise<void>>();
 
   constructor(private readonly store: JpipSessionStore, options: JpipSessionOptions = {}) {
     this.idleMs = options.idleMs ?? 10 * 60 * 1000;
@@ -56,6 +58,7 @@ export class JpipSessions {
     return s;
   }
 
+  /** A new channel of a live session. // 15444-9 C.3.3 */
   addChannel(sessionId: string, transport: string): string {
     const cid = newId('C');
     if (!this.store.addChannel(sessionId, cid, transport, this.now())) {
@@ -73,16 +76,35 @@ export class JpipSessions {
     this.store.closeChannels(sessionId, cids === '*' ? this.store.channels(sessionId) : cids);
   }
 
-  /** Runs `fn` after every earlier call for the same session has settled. */
-  async exclusive<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Waits until every earlier holder of the session's lock has released it, then holds it. The
+   * returned function releases it (idempotent); a response keeps the lock until its body is over.
+   */
+  async acquire(sessionId: string): Promise<() => void> {
     const before = this.locks.get(sessionId) ?? Promise.resolve();
-    const run = before.then(fn, fn);
-    const settled = run.then(() => undefined, () => undefined);
-    this.locks.set(sessionId, settled);
+    let open: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const tail = before.then(() => held);
+    this.locks.set(sessionId, tail);
+    await before;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      open();
+      if (this.locks.get(sessionId) === tail) this.locks.delete(sessionId);
+    };
+  }
+
+  /** Runs `fn` after every earlier holder of the session's lock has released it. */
+  async exclusive<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(sessionId);
     try {
-      return await run;
+      return await fn();
     } finally {
-      if (this.locks.get(sessionId) === settled) this.locks.delete(sessionId);
+      release();
     }
   }
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NotFoundError, UnavailableError } from '../../../src/errors';
-import { JpipSessions } from '../../../src/http/jpip-sessions';
+import { JpipSessions } from '../../../src/jpip-service';
 import { openStore, type OpenedStore } from '../../../src/store';
 
 let dir: string;
