@@ -7,7 +7,7 @@ export {
 } from './messages';
 export { JpipStreamReader, readJpipStream, type JpipStreamEvent, type JpipStreamReaderOptions } from './message-reader';
 export {
-  KNOWN_FIELDS, parseJpipBody, parseJpipQuery, type Fsiz, type FsizRound, type JpipRequest, type ParseRequestOptions, type XY,
+  KNOWN_FIELDS, parseJpipBody, parseJpipQuery, type Fsiz, type FsizRound, type JpipRequest, type ParseBodyOptions, type ParseRequestOptions, type XY,
 } from './request';
 export { expandRanges, type SampledRange, type UintRange } from './request-values';
 export type { ImageReturnType, Metareq, MetareqBoxProp, MetareqItem, PrefItem, Subtarget } from './request-lists';

@@ -1,6 +1,7 @@
 // Strict JPIP request parser (ISO/IEC 15444-9 Annex C; HTTP binding Annex F): a GET query string
-// or a POST application/x-www-form-urlencoded body -> a typed JpipRequest. Fields are split on
-// '&' and the first '=', each value is %-decoded separately (C.1), each field may appear once.
+// or a POST application/x-www-form-urlencoded body (with the query fields of the URL it was sent
+// to) -> a typed JpipRequest. Fields are split on '&' and the first '=', each value is %-decoded
+// separately (C.1; '+' is a space in a form body only), each field may appear once.
 // Unknown fields are rejected by default (UnsupportedError JPIP_UNKNOWN_FIELD), or ignored and
 // listed when the caller passes unknownFields: 'ignore' (see conformance/jpip.md for the choice).
 
@@ -146,28 +147,34 @@ function parseFsiz(v: string): Fsiz {
 
 /** Parses the query part of a GET URL (without '?'). // 15444-9 C.1, F.2 */
 export function parseJpipQuery(query: string, options: ParseRequestOptions = {}): JpipRequest {
-  return parseFields(query, false, options);
+  return parseFields([{ text: query, form: false }], options);
 }
 
-/** Parses a POST body sent as application/x-www-form-urlencoded ('+' = space). // 15444-9 F.2 */
-export function parseJpipBody(body: Uint8Array | string, options: ParseRequestOptions = {}): JpipRequest {
+export interface ParseBodyOptions extends ParseRequestOptions {
+  /** Query fields of the URL the body was POSTed to ('+' literal), parsed with the body's fields as one request. */
+  query?: string;
+}
+
+/**
+ * Parses a POST body sent as application/x-www-form-urlencoded: printable ASCII (CR and LF allowed),
+ * surrounding white space ignored, '+' = space, each value %-decoded once. // 15444-9 F.2
+ */
+export function parseJpipBody(body: Uint8Array | string, options: ParseBodyOptions = {}): JpipRequest {
   const max = options.maxQueryLength ?? 1024 * 1024;
   if (body.length > max) throw tooLong(body.length, max);
-  let text = '';
-  if (typeof body === 'string') text = body;
-  else {
-    for (const b of body) {
-      if (b > 0x7e) throw new MalformedError('JPIP_BAD_ENCODING', 'request body is not ASCII', { context: 'body' });
-      text += String.fromCharCode(b);
-    }
+  for (let i = 0; i < body.length; i++) {
+    const b = typeof body === 'string' ? body.charCodeAt(i) : (body[i] ?? 0);
+    if (b > 0x7e || (b < 0x20 && b !== 0x0d && b !== 0x0a)) throw new MalformedError('JPIP_BAD_ENCODING', 'request body is not printable ASCII', { context: 'body' });
   }
-  return parseFields(text, true, options);
+  const text = (typeof body === 'string' ? body : new TextDecoder().decode(body)).trim();
+  return parseFields([{ text: options.query ?? '', form: false }, { text, form: true }], options);
 }
 
 function tooLong(n: number, max: number): LimitExceededError {
   return new LimitExceededError('JPIP_QUERY_TOO_LONG', `request of ${n} characters exceeds ${max}`);
 }
 
+/** Form encoding (F.2): '+' is a space; then the value is %-decoded once (C.1). */
 function decodeValue(name: string, raw: string, form: boolean): string {
   try {
     return decodeURIComponent(form ? raw.replace(/\+/g, ' ') : raw);
@@ -176,18 +183,26 @@ function decodeValue(name: string, raw: string, form: boolean): string {
   }
 }
 
-function parseFields(text: string, form: boolean, options: ParseRequestOptions): JpipRequest {
+/** Fields of a query string or of a form body; `form` = '+' is a space. */
+interface FieldText {
+  text: string;
+  form: boolean;
+}
+
+function parseFields(parts: readonly FieldText[], options: ParseRequestOptions): JpipRequest {
+  const present = parts.filter((p) => p.text.length > 0);
+  const length = present.reduce((n, p) => n + p.text.length, Math.max(0, present.length - 1)); // as if joined with '&'
   const max = options.maxQueryLength ?? 1024 * 1024;
-  if (text.length > max) throw tooLong(text.length, max);
+  if (length > max) throw tooLong(length, max);
   const maxFields = options.maxFields ?? 64;
   const fields = new Map<string, string>();
   const ignored: string[] = [];
   const req: Mutable<JpipRequest> = { fields, ignored };
-  const segments = text.length === 0 ? [] : text.split('&');
+  const segments = present.flatMap((p) => p.text.split('&').map((seg) => ({ seg, form: p.form })));
   if (segments.length > maxFields * 2) {
     throw new LimitExceededError('JPIP_TOO_MANY_FIELDS', `more than ${maxFields} fields`);
   }
-  for (const seg of segments) {
+  for (const { seg, form } of segments) {
     if (seg.length === 0) continue; // "a=1&&b=2" or a trailing '&': no field, nothing to parse
     const eq = seg.indexOf('=');
     if (eq < 0) throw new MalformedError('JPIP_BAD_QUERY', `field '${clip(seg)}' has no '='`, { context: 'query' });

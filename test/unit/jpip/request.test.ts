@@ -38,6 +38,18 @@ describe('JPIP request parser (15444-9 Annex C)', () => {
     expect(code(() => parseJpipBody(Buffer.from('target=a+b')))).toBe('JPIP_BAD_TARGET'); // '+' is a space in form bodies
   });
 
+  it('POST: query fields keep a literal +, body fields read + as space; one request, one field set (F.2)', () => {
+    const q = parseJpipBody(Buffer.from('cid=C1&roi=a%2Bb\r\n'), { query: 'target=x+y' });
+    expect([q.target, q.roi, q.cid]).toEqual(['x+y', 'a+b', 'C1']);
+    expect(code(() => parseJpipBody(Buffer.from('roi=a+b'), { query: 'target=x' }))).toBe('JPIP_BAD_ROI'); // a space
+    expect(code(() => parseJpipBody(Buffer.from('target=b'), { query: 'target=a' }))).toBe('JPIP_DUPLICATE_FIELD');
+    expect(code(() => parseJpipBody(Buffer.from('target=a\tb')))).toBe('JPIP_BAD_ENCODING'); // control characters other than CR/LF
+    expect(code(() => parseJpipBody('target=\u00e9'))).toBe('JPIP_BAD_ENCODING');
+    expect(parseJpipBody(Buffer.from('  \r\n')).fields.size).toBe(0);
+    expect(code(() => parseJpipBody(Buffer.from('tid=1'), { query: 'target=aaaa', maxQueryLength: 15 }))).toBe('JPIP_QUERY_TOO_LONG'); // 11 + '&' + 5
+    expect(parseJpipBody(Buffer.from('tid=1'), { query: 'target=aaa', maxQueryLength: 16 }).tid).toBe('1');
+  });
+
   it.each([
     ['fsiz=100,200', { fx: 100, fy: 200, round: 'round-down' }],
     ['fsiz=100,200,round-up', { fx: 100, fy: 200, round: 'round-up' }],
