@@ -40,8 +40,14 @@ export interface PreparedResponse {
 /** EOR "window done" with an empty body (15444-9 D.3, Table D.2 reason 2). */
 const EOR_WINDOW_DONE = new Uint8Array([0x00, 0x02, 0x00]);
 
-async function* chunks(...parts: Uint8Array[]): AsyncIterable<Uint8Array> {
-  yield* parts;
+/** A body made of chunks already in memory. */
+function chunks(...parts: Uint8Array[]): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]: (): AsyncIterator<Uint8Array> => {
+      const it = parts[Symbol.iterator]();
+      return { next: () => Promise.resolve(it.next()) };
+    },
+  };
 }
 
 async function* rawBody(prefix: Uint8Array, rest: () => AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {

@@ -1,6 +1,6 @@
 // JPIP sessions over the real SQLite store (15444-9 Annex B): limit → UnavailableError (503),
 // idle expiry and unknown cid → NotFoundError (404), cclose of one or all channels, cache model
-// blobs saved and read back, per-session serialisation.
+// blobs saved and read back, per-session serialisation (exclusive, acquire/release).
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -78,6 +78,23 @@ test('requests of one session run one at a time', async () => {
     await new Promise((r) => setTimeout(r, ms));
     log.push(`${name}-`);
   });
-  await Promise.all([job('a', 30), job('b', 1), s.exclusive('S1', async () => { throw new Error('x'); }).catch(() => undefined), job('c', 1)]);
+  await Promise.all([job('a', 30), job('b', 1), s.exclusive('S1', () => Promise.reject(new Error('x'))).catch(() => undefined), job('c', 1)]);
   expect(log).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
+});
+
+test('acquire holds the lock until released (a response keeps it while its body is sent); release is idempotent', async () => {
+  const s = new JpipSessions(store.jpipSessions, { now: () => now });
+  const release = await s.acquire('S1');
+  let ran = false;
+  const later = s.exclusive('S1', () => Promise.resolve((ran = true)));
+  const other = await s.acquire('S2'); // another session is not blocked
+  other();
+  await new Promise((r) => setTimeout(r, 10));
+  expect(ran).toBe(false);
+  release();
+  release();
+  await later;
+  expect(ran).toBe(true);
+  const again = await s.acquire('S1'); // free again
+  again();
 });
