@@ -13,8 +13,8 @@ import { FrameModelCache, FrameRenderer } from './frames';
 import { JpipService } from './jpip-service';
 import { createApp, createJpipRouter } from './http';
 import { startDimse, type RunningDimse } from './dimse';
-import type { Ingestor } from './ingest/types';
-import type { RetrieveService } from './retrieve/types';
+import type { Ingestor } from './ingest';
+import type { RetrieveService } from './retrieve';
 
 export interface Gateway {
   config: Readonly<Config>;

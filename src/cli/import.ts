@@ -8,7 +8,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { readConfig } from '../config';
 import { buildGateway } from '../server';
 import { createLogger } from '../log';
-import type { IngestOutcome } from '../ingest/types';
+import type { IngestOutcome } from '../ingest';
 import { parseCommandArgs, stringOpt } from './args';
 import { EXIT, UsageError } from './exit-codes';
 

@@ -7,7 +7,7 @@
 // §8.7.3.5.2 lossy exception). Not supported: specificity overrides between ranges (q=0 only
 // excludes the range it is on), application/dicom+xml metadata, single-part application/dicom.
 
-import { MalformedError } from '../bytes/errors';
+import { MalformedError } from '../bytes';
 import { NotAcceptableError } from '../errors';
 import { parseMediaType, splitOutsideQuotes } from './media-type';
 import { EXPLICIT_VR_LITTLE_ENDIAN, FRAME_MEDIA_TYPES, frameMediaTypeFor } from './transfer-syntax-uids';

@@ -9,7 +9,7 @@ import {
   BadRequestError, ConflictError, FoveaError, NotAcceptableError, NotFoundError,
   UnavailableError, UnsupportedMediaTypeError,
 } from '../errors';
-import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../bytes/errors';
+import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../bytes';
 import type { Logger } from '../log';
 import { MethodNotAllowedError, RangeNotSatisfiableError } from './http-errors';
 

@@ -4,7 +4,7 @@
 // Type, subtype and parameter names are case-insensitive and returned lower-cased; values are
 // returned as written (transfer syntax UIDs and boundaries are case-sensitive).
 
-import { MalformedError } from '../bytes/errors';
+import { MalformedError } from '../bytes';
 
 export interface MediaType {
   type: string;

@@ -8,7 +8,7 @@
 // multiparts inside a part (handed over as opaque bytes), Content-Transfer-Encoding other than binary.
 // Delimiter scanning is a byte search over a sliding window, so ByteReader (a fixed-buffer cursor) is not used.
 
-import { LimitExceededError, MalformedError, TruncatedError } from '../bytes/errors';
+import { LimitExceededError, MalformedError, TruncatedError } from '../bytes';
 import { UnsupportedMediaTypeError } from '../errors';
 import { parseMediaType } from './media-type';
 

@@ -8,7 +8,7 @@
 // a warning (PS3.18 §8.3.4.4 lets the origin server return fewer results); sequence paths are 400.
 
 import { BadRequestError } from '../errors';
-import type { QidoLevel, QidoMatch, QidoQuery } from '../store/types';
+import type { QidoLevel, QidoMatch, QidoQuery } from '../store';
 import { attributeTag, vrForTag } from './dicomweb/tag-keywords';
 
 export interface QidoParamOptions {

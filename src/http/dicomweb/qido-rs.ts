@@ -6,7 +6,7 @@
 // simple). More matches than returned → Warning 299 (§10.6.3.2).
 
 import type { Request, RequestHandler, Response } from 'express';
-import type { InstanceStore, QidoLevel } from '../../store/types';
+import type { InstanceStore, QidoLevel } from '../../store';
 import { negotiateMetadata, parseAccept } from '../accept';
 import { parseQidoParams } from '../qido-params';
 import { sendDicomJson } from '../send';

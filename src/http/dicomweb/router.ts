@@ -3,10 +3,10 @@
 
 import { Router } from 'express';
 import type { FrameRenderer } from '../../frames';
-import type { Ingestor } from '../../ingest/types';
+import type { Ingestor } from '../../ingest';
 import type { Logger } from '../../log';
-import type { RetrieveService } from '../../retrieve/types';
-import type { InstanceStore } from '../../store/types';
+import type { RetrieveService } from '../../retrieve';
+import type { InstanceStore } from '../../store';
 import { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from '../multipart-reader';
 import { qidoHandler } from './qido-rs';
 import { renderedHandler } from './rendered';

@@ -8,8 +8,8 @@
 
 import type { Request, RequestHandler, Response } from 'express';
 import { BadRequestError, NotFoundError } from '../../errors';
-import type { RetrieveService } from '../../retrieve/types';
-import type { InstanceRecord, InstanceStore } from '../../store/types';
+import type { RetrieveService } from '../../retrieve';
+import type { InstanceRecord, InstanceStore } from '../../store';
 import { negotiate, negotiateBulkdata, negotiateMetadata, parseAccept, type Representation } from '../accept';
 import { encodeMultipart, multipartContentType, randomBoundary, type OutgoingPart } from '../multipart-writer';
 import { sendBytes, sendDicomJson, sendStream } from '../send';

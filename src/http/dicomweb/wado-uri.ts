@@ -11,12 +11,12 @@
 // Other types are 406; unknown parameters are 400.
 
 import type { Request, RequestHandler, Response } from 'express';
-import { UnsupportedError } from '../../bytes/errors';
+import { UnsupportedError } from '../../bytes';
 import { BadRequestError, NotAcceptableError, NotFoundError } from '../../errors';
 import type { FrameRenderer } from '../../frames';
 import { checkWindow, parseQuality, parseRegion, parseSide, type RenderedMediaType, type RenderOptions, type WadoUriGeometry } from '../../render';
-import type { RetrieveService } from '../../retrieve/types';
-import type { InstanceStore } from '../../store/types';
+import type { RetrieveService } from '../../retrieve';
+import type { InstanceStore } from '../../store';
 import { useNotImplementedForUnsupported } from '../error-map';
 import { splitOutsideQuotes, parseMediaType } from '../media-type';
 import { sendBytes, sendStream } from '../send';
