@@ -74,7 +74,7 @@ export function uidsOf(file: string): FileUids {
 
 export function readDicom(file: string): ArrayBuffer {
   const b = fs.readFileSync(path.join(DICOM_DIR, file));
-  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 }
 
 /**

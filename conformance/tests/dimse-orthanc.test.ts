@@ -17,7 +17,7 @@ const US = { file: 'US1_J2KI.dcm', study: '1.3.6.1.4.1.5962.1.2.13.2004082618505
 
 async function orthancSh(args: string[]): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    execFile(ORTHANC_SH, args, { timeout: 60_000, killSignal: 'SIGKILL' }, (err) => (err === null ? resolve() : reject(err)));
+    execFile(ORTHANC_SH, args, { timeout: 60_000, killSignal: 'SIGKILL' }, (err) => (err === null ? resolve() : reject(new Error(`orthanc.sh ${args.join(' ')} failed`, { cause: err }))));
   });
 }
 

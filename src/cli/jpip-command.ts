@@ -72,7 +72,12 @@ async function fetchView(session: JpipClientSession, view: JpipView, timeoutMs: 
     await res.body?.cancel().catch(() => undefined);
     throw e;
   }
-  if (res.body !== null) for await (const chunk of res.body) session.push(chunk);
+  if (res.body !== null) {
+    for await (const chunk of res.body as AsyncIterable<unknown>) {
+      if (!(chunk instanceof Uint8Array)) throw new TypeError('fetch returned a body chunk that is not bytes');
+      session.push(chunk);
+    }
+  }
   const summary = session.endResponse();
   return { ...summary, ms: performance.now() - started, url };
 }

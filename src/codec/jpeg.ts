@@ -48,7 +48,7 @@ type LosslessCtor = new () => LosslessDecoder;
 let losslessCtor: LosslessCtor | undefined;
 function losslessDecoder(): LosslessDecoder {
   if (losslessCtor === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const mod = require('jpeg-lossless-decoder-js') as { Decoder?: unknown };
     if (typeof mod.Decoder !== 'function') throw new CodecError('CODEC_LOAD_FAILED', 'jpeg-lossless-decoder-js has no Decoder');
     losslessCtor = mod.Decoder as LosslessCtor;

@@ -30,17 +30,20 @@ function hexTag(tag: number): string {
   return tag.toString(16).toUpperCase().padStart(8, '0');
 }
 
+/** Marks a sequence value: matching in sequences is not supported, the key is a return key. */
+const SEQUENCE = Symbol('sequence');
+
 /** The string form of a naturalized value for QIDO matching, or '' when the key is a return key. */
-function matchValue(value: unknown): string | 'sequence' {
+function matchValue(value: unknown): string | typeof SEQUENCE {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return '';
     if (value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !('Alphabetic' in v || 'Ideographic' in v || 'Phonetic' in v))) {
-      return 'sequence';
+      return SEQUENCE;
     }
-    const parts = value.map((v) => matchValue(v)).filter((v): v is string => v !== 'sequence' && v !== '');
+    const parts = value.map((v) => matchValue(v)).filter((v): v is string => v !== SEQUENCE && v !== '');
     return parts.join(',');
   }
   if (typeof value === 'object') {
@@ -78,7 +81,7 @@ export function identifierToQuery(identifier: Naturalized, options: { limit: num
     const tag = hexTag(tagNumber);
     requestedTags.push(tag);
     const value = matchValue(identifier[keyword]);
-    if (value === 'sequence') {
+    if (value === SEQUENCE) {
       ignored.push(keyword);
       continue;
     }

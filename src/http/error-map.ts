@@ -4,9 +4,10 @@
 // application/json `{ "code", "message" }`; JPIP errors as text/plain (ISO/IEC 15444-9 Annex D
 // leaves the body free). A 500 is logged with its cause; no body ever carries a stack.
 
+import { inspect } from 'node:util';
 import type { ErrorRequestHandler, Response } from 'express';
 import {
-  BadRequestError, ConflictError, FoveaError, NotAcceptableError, NotFoundError,
+  BadRequestError, ConflictError, type FoveaError, NotAcceptableError, NotFoundError,
   UnavailableError, UnsupportedMediaTypeError,
 } from '../errors';
 import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../bytes';
@@ -97,7 +98,7 @@ function causeChain(err: unknown): unknown[] {
   const out: unknown[] = [];
   let cur: unknown = err;
   for (let i = 0; i < 5 && cur !== undefined && cur !== null; i += 1) {
-    out.push(cur instanceof Error ? { name: cur.name, message: cur.message, stack: cur.stack } : String(cur));
+    out.push(cur instanceof Error ? { name: cur.name, message: cur.message, stack: cur.stack } : inspect(cur, { depth: 2 }));
     cur = cur instanceof Error ? cur.cause : undefined;
   }
   return out;

@@ -104,7 +104,7 @@ class Reader {
   /** Starts with a virtual CRLF so that a body opening with "--boundary" matches like any other delimiter. */
   private buf: Buffer = Buffer.from('\r\n');
   private eof = false;
-  private failure: unknown = undefined;
+  private failure: Error | undefined = undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly delim: Buffer;
   private readonly it: AsyncIterator<Uint8Array>;
@@ -146,7 +146,7 @@ class Reader {
       try {
         return await fn();
       } catch (e) {
-        this.failure = e;
+        this.failure = e instanceof Error ? e : new Error(String(e));
         throw e;
       }
     };

@@ -2,7 +2,7 @@
 // stored then keep working). Version 1 stored every precinct's identity and every packet's
 // header and body range. It has no coding segments: they come back empty. Never written any more.
 
-import { ByteReader, MalformedError } from '../bytes';
+import { type ByteReader, MalformedError } from '../bytes';
 import type { PacketIndex, PacketRange, PrecinctEntry, TileEntry } from './index-types';
 import { rangeChecker, readCount, readMarkers, readSv, readUv } from './index-varint';
 

@@ -2,7 +2,7 @@
 // the bounded readers shared by every version of its decoder: each count is checked against the
 // bytes left before anything is allocated (CONVENTIONS.md, binary parsing rules).
 
-import { ByteReader, MalformedError } from '../bytes';
+import { type ByteReader, MalformedError } from '../bytes';
 import type { MarkerSegment } from './header-types';
 
 export const INDEX_MAGIC = [0x4a, 0x32, 0x50, 0x49]; // "J2PI"

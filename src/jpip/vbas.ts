@@ -3,7 +3,7 @@
 // the minimal form; the decoder also accepts redundant leading 0x80 bytes but caps the number of
 // bytes (a hostile run of 0x80 bytes is MalformedError, never a hang) and the value (safe integer).
 
-import { ByteReader, MalformedError } from '../bytes';
+import { type ByteReader, MalformedError } from '../bytes';
 
 /** Longest VBAS we accept, counting redundant leading 0x80 bytes. */
 export const MAX_VBAS_BYTES = 12;

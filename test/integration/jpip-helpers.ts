@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DicomDataset, encapsulatedPixelDataPrefix, encodePart10, fragmentItemHeader, SEQUENCE_DELIMITER } from '../../src/dicom';
 import { rebuildCodestream } from '../../src/j2k';
-import { ClientCache, JpipStreamReader, type JpipMessage, type JpipStreamEvent } from '../../src/jpip';
+import { type ClientCache, JpipStreamReader, type JpipMessage, type JpipStreamEvent } from '../../src/jpip';
 import type { Codecs, DecodedImage } from '../../src/codec';
 import { stowBody } from './harness';
 

@@ -12,8 +12,8 @@ import type { RetrieveService } from '../../retrieve';
 import type { InstanceRecord, InstanceStore } from '../../store';
 import { negotiate, negotiateBulkdata, negotiateMetadata, parseAccept, type Representation } from '../accept';
 import { encodeMultipart, multipartContentType, randomBoundary, type OutgoingPart } from '../multipart-writer';
-import { sendBytes, sendDicomJson, sendStream } from '../send';
-import { firstString, uidParam, type DicomwebUrls } from './urls';
+import { sendBytes, sendStream } from '../send';
+import { uidParam, type DicomwebUrls } from './urls';
 
 export interface WadoDeps {
   store: InstanceStore;

@@ -1,7 +1,7 @@
 // CAP marker segment (ISO/IEC 15444-1:2019 A.5.2 Table A.12, 15444-15 A.3): Pcap bit field and one
 // Ccap word per set bit. Bit 15 of Pcap (value 0x00020000) announces Part 15 (HTJ2K).
 
-import { ByteReader, MalformedError } from '../../bytes';
+import { type ByteReader, MalformedError } from '../../bytes';
 
 export interface Cap {
   Pcap: number;

@@ -2,7 +2,7 @@
 // A.6.2 Tables A.16-A.17 (COC). SPcod/SPcoc share one reader. Code-block style bit 0x40 is the
 // HT block coder and 0xC0 "mixed" (15444-15 A.4); both are accepted.
 
-import { ByteReader, MalformedError } from '../../bytes';
+import { type ByteReader, MalformedError } from '../../bytes';
 
 /** Fields shared by SPcod and SPcoc (Table A.15). */
 export interface CodingStyle {

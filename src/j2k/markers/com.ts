@@ -1,6 +1,6 @@
 // COM marker segment: comment, ISO/IEC 15444-1 A.9.2 Table A.40. Rcom 1 = Latin-1 text, 0 = binary.
 
-import { ByteReader } from '../../bytes';
+import type { ByteReader } from '../../bytes';
 
 export interface Com {
   Rcom: number;

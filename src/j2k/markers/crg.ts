@@ -1,7 +1,7 @@
 // CRG marker segment: component registration, ISO/IEC 15444-1 A.9.1 Table A.39. Informational
 // (display registration); it does not affect packet layout.
 
-import { ByteReader, MalformedError } from '../../bytes';
+import { type ByteReader, MalformedError } from '../../bytes';
 
 export interface Crg {
   Xcrg: number[];

@@ -2,7 +2,7 @@
 // is RSpoc, CSpoc, LYEpoc, REpoc, CEpoc, Ppoc; CSpoc/CEpoc are 2 bytes when Csiz >= 257.
 // CEpoc = 0 with 1-byte fields means 256 (Table A.32 note).
 
-import { ByteReader, MalformedError } from '../../bytes';
+import { type ByteReader, MalformedError } from '../../bytes';
 
 export interface PocEntry {
   RSpoc: number;

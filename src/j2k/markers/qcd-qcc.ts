@@ -1,7 +1,7 @@
 // QCD and QCC marker segments: quantization, ISO/IEC 15444-1 A.6.4 Tables A.27-A.30 and A.6.5
 // Table A.31. Step sizes are validated for count and kept raw; the index does not need them.
 
-import { ByteReader, MalformedError } from '../../bytes';
+import { type ByteReader, MalformedError } from '../../bytes';
 
 export interface Quantization {
   /** Sqcd/Sqcc: bits 0..4 style (0 none, 1 scalar derived, 2 scalar expounded), bits 5..7 guard bits. */

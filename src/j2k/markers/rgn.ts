@@ -1,7 +1,7 @@
 // RGN marker segment: region of interest, ISO/IEC 15444-1 A.6.3 Tables A.24-A.26. Only the
 // implicit (maxshift, Srgn = 0) style exists in Part 1; the shift does not change packet layout.
 
-import { ByteReader, MalformedError } from '../../bytes';
+import { type ByteReader, MalformedError } from '../../bytes';
 
 export interface Rgn {
   Crgn: number;

@@ -2,7 +2,7 @@
 // Validates the geometry relations of A.5.1 (XOsiz < Xsiz, XTOsiz <= XOsiz < XTOsiz+XTsiz, ...)
 // and the Csiz cap before allocating the component table.
 
-import { ByteReader, LimitExceededError, MalformedError } from '../../bytes';
+import { type ByteReader, LimitExceededError, MalformedError } from '../../bytes';
 import type { J2kLimits } from '../limits';
 
 export interface SizComponent {

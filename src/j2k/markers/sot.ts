@@ -2,7 +2,7 @@
 // tile-part runs to EOC (only allowed for the last tile-part, A.4.2); TNsot = 0 means unknown;
 // TPsot >= TNsot is left to the caller (a warning: real encoders write it).
 
-import { ByteReader, MalformedError } from '../../bytes';
+import { type ByteReader, MalformedError } from '../../bytes';
 
 export interface Sot {
   Isot: number;

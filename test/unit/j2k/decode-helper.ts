@@ -18,7 +18,7 @@ let openjpeg: Promise<DecoderModule> | undefined;
 let openjph: Promise<DecoderModule> | undefined;
 
 function load(path: string): Promise<DecoderModule> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const factory = require(path) as (opts: object) => Promise<DecoderModule>;
   // A fresh options object per module: Emscripten turns it into the Module object.
   return factory({ print: (): void => undefined, printErr: (): void => undefined });
