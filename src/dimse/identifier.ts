@@ -5,8 +5,8 @@
 // unknown keys are ignored (return nothing). PATIENT level is not supported (only STUDY/SERIES/IMAGE).
 
 import { BadRequestError } from '../errors';
-import { tagForKeyword, keywordForTag } from '../dicom';
-import type { DicomJson, QidoLevel, QidoQuery } from '../store';
+import { tagForKeyword, keywordForTag, type DicomJsonObject } from '../dicom';
+import type { QidoLevel, QidoQuery } from '../store';
 
 export type Naturalized = Record<string, unknown>;
 export type QueryRetrieveLevel = 'STUDY' | 'SERIES' | 'IMAGE';
@@ -105,13 +105,13 @@ export function identifierToQuery(identifier: Naturalized, options: { limit: num
 function naturalizeValue(attribute: { vr: string; Value?: unknown[] }): unknown {
   const values = attribute.Value;
   if (values === undefined || values.length === 0) return attribute.vr === 'SQ' ? [] : null;
-  if (attribute.vr === 'SQ') return values.map((item) => naturalizeJson(item as DicomJson));
+  if (attribute.vr === 'SQ') return values.map((item) => naturalizeJson(item as DicomJsonObject));
   if (attribute.vr === 'PN') return values;
   return values.length === 1 ? values[0] : values;
 }
 
 /** DICOM JSON (PS3.18 F.2) → dcmjs naturalized object; tags without a keyword are dropped. */
-export function naturalizeJson(json: DicomJson): Naturalized {
+export function naturalizeJson(json: DicomJsonObject): Naturalized {
   const out: Naturalized = Object.create(null) as Naturalized;
   for (const [tag, attribute] of Object.entries(json)) {
     const keyword = keywordForTag(Number.parseInt(tag, 16));
@@ -125,7 +125,7 @@ export function naturalizeJson(json: DicomJson): Naturalized {
  * The response Identifier for one match (PS3.4 C.4.1.1.3.2): exactly the requested keys (empty
  * when the object has no value), the Query/Retrieve Level, and Specific Character Set if known.
  */
-export function matchToIdentifier(match: DicomJson, requestedTags: readonly string[], level: QueryRetrieveLevel): Naturalized {
+export function matchToIdentifier(match: DicomJsonObject, requestedTags: readonly string[], level: QueryRetrieveLevel): Naturalized {
   const out: Naturalized = Object.create(null) as Naturalized;
   const charset = match['00080005'];
   if (charset !== undefined && charset.Value !== undefined) out['SpecificCharacterSet'] = naturalizeValue(charset);

@@ -8,12 +8,12 @@ import { bufferSource, MalformedError, LimitExceededError, UnsupportedError, typ
 import { ConflictError, FoveaError } from '../errors';
 import {
   parseDicom, transferSyntax, toDicomJson, encodePart10, Tags, EXPLICIT_VR_LITTLE_ENDIAN,
-  type ParsedDicom, type DicomDataset,
+  type ParsedDicom, type DicomDataset, type DicomJsonObject,
 } from '../dicom';
 import type { Codecs } from '../codec';
 import type { OpenedStore } from '../store';
 import { fileSource } from '../store';
-import type { DicomJson, InstanceWrite } from '../store/types';
+import type { InstanceWrite } from '../store';
 import type { Logger } from '../log';
 import { planFrames, type FramePlan } from './frame-producer';
 import { asFoveaError, failureReasonFor } from './failure';
@@ -69,7 +69,7 @@ function storedDataset(parsed: ParsedDicom, plan: FramePlan | null): DicomDatase
  * DICOMweb root ("studies/{S}/series/{SE}/instances/{I}/bulkdata/..."): the HTTP layer prefixes
  * the public root when it serves the stored text.
  */
-function metadataOf(ds: DicomDataset, parsed: ParsedDicom, plan: FramePlan | null, instancePath: string): DicomJson {
+function metadataOf(ds: DicomDataset, parsed: ParsedDicom, plan: FramePlan | null, instancePath: string): DicomJsonObject {
   const json = toDicomJson(ds, {
     source: parsed.source,
     // Small binary values are inlined; larger ones get a URI that WADO-RS bulkdata serves.
@@ -79,7 +79,7 @@ function metadataOf(ds: DicomDataset, parsed: ParsedDicom, plan: FramePlan | nul
       if (length <= INLINE_BINARY_MAX) return undefined;
       return `${instancePath}/bulkdata/${path.map((p, i) => (i % 2 === 0 ? p.toString(16).toUpperCase().padStart(8, '0') : String(p))).join('/')}`;
     },
-  }) as DicomJson;
+  });
   if (plan !== null) {
     const vr = (ds.number(Tags.BitsAllocated) ?? 8) > 8 ? 'OW' : 'OB';
     json['7FE00010'] = { vr, BulkDataURI: `${instancePath}/bulkdata/7FE00010` };

@@ -3,7 +3,7 @@
 // codestream reconstruction. Pure: bytes in, values or typed errors out.
 
 export { findCodestream, type CodestreamLocation } from './boxes/jp2';
-export { parseMainHeader, codestreamSummary } from './summary';
+export { parseMainHeader, codestreamSummary, type CodestreamSummary } from './summary';
 export { buildPacketIndex } from './packet-index';
 export { encodePacketIndex, decodePacketIndex } from './index-codec';
 export { mainHeaderBin, tileHeaderBin, precinctBin, findPrecinct, type PrecinctBin } from './data-bins';

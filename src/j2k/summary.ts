@@ -2,7 +2,6 @@
 // and codestreamSummary, the SIZ/COD facts a frame row stores (ISO/IEC 15444-1 A.5.1, A.6.1;
 // HTJ2K per 15444-15 A.3: CAP with Pcap^15, or code-block style 0x40).
 
-import type { CodestreamSummary } from '../store/types';
 import { findCodestream } from './boxes/jp2';
 import { PROGRESSION_NAMES } from './markers/cod-coc';
 import { parseMainHeaderAt } from './header-parse';
@@ -13,6 +12,24 @@ export function parseMainHeader(bytes: Uint8Array, options: ParseOptions = {}): 
   const loc = findCodestream(bytes);
   const main = parseMainHeaderAt(bytes.subarray(loc.offset, loc.offset + loc.length), 0, options);
   return main;
+}
+
+/** The SIZ/COD facts of a frame's codestream that a frame row stores and JPIP/rendering plan from. */
+export interface CodestreamSummary {
+  width: number;
+  height: number;
+  components: number;
+  bitDepth: number;
+  signed: boolean;
+  levels: number;
+  layers: number;
+  /** 'LRCP' | 'RLCP' | 'RPCL' | 'PCRL' | 'CPRL' */
+  progression: string;
+  tilesX: number;
+  tilesY: number;
+  /** Precinct sizes per resolution, e.g. "128x128,128x128" or "" for the default (2^15). */
+  precincts: string;
+  htj2k: boolean;
 }
 
 export function codestreamSummary(bytes: Uint8Array, options: ParseOptions = {}): CodestreamSummary {

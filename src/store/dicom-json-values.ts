@@ -3,14 +3,14 @@
 // case-insensitive PN matching), TM/DT padded to full precision so that ranges compare as
 // strings. Malformed values never throw: they index as empty ('' or null) and stay in the JSON.
 
-import type { DicomJson, DicomJsonAttribute } from './types';
+import type { DicomJsonAttribute, DicomJsonObject } from '../dicom';
 
-export function attribute(json: DicomJson, tag: string): DicomJsonAttribute | undefined {
+export function attribute(json: DicomJsonObject, tag: string): DicomJsonAttribute | undefined {
   return Object.prototype.hasOwnProperty.call(json, tag) ? json[tag] : undefined;
 }
 
 /** First value as a string (numbers converted, PN → Alphabetic group), or '' when absent. */
-export function firstString(json: DicomJson, tag: string): string {
+export function firstString(json: DicomJsonObject, tag: string): string {
   const v = attribute(json, tag)?.Value?.[0];
   if (typeof v === 'string') return v.trim();
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -22,7 +22,7 @@ export function firstString(json: DicomJson, tag: string): string {
 }
 
 /** First value as an integer (IS/US/SL...), or null when absent or not an integer. */
-export function firstInteger(json: DicomJson, tag: string): number | null {
+export function firstInteger(json: DicomJsonObject, tag: string): number | null {
   const v = attribute(json, tag)?.Value?.[0];
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v) ? Number(v) : NaN;
   return Number.isSafeInteger(n) ? n : null;
@@ -92,8 +92,8 @@ export function isSingleDateTime(value: string): boolean {
 }
 
 /** The subset of `json` whose tags are in `tags`, in tag order (for the stored study/series attributes). */
-export function pick(json: DicomJson, tags: Iterable<string>): DicomJson {
-  const out: DicomJson = {};
+export function pick(json: DicomJsonObject, tags: Iterable<string>): DicomJsonObject {
+  const out: DicomJsonObject = {};
   for (const tag of [...tags].sort()) {
     const a = attribute(json, tag);
     if (a !== undefined) out[tag] = a;

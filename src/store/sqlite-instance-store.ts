@@ -8,13 +8,14 @@
 // holds no other instance (else ConflictError STORE_SERIES_IN_OTHER_STUDY).
 
 import type { Statement, Transaction } from 'better-sqlite3';
+import type { DicomJsonObject } from '../dicom';
 import { ConflictError, NotFoundError } from '../errors';
 import { assertBlobKey } from './blob-key';
 import type { SqliteDatabase } from './db';
 import { InvalidWriteError } from './errors';
 import { instanceColumns, patientColumns, seriesColumns, studyColumns, toFrameRecord, toInstanceRecord, type FrameRow, type InstanceRow } from './sqlite-rows';
 import { SqliteQido } from './sqlite-qido';
-import type { CommitResult, DicomJson, FrameRecord, InstanceRecord, InstanceStore, InstanceWrite, QidoQuery, QidoResult } from './types';
+import type { CommitResult, FrameRecord, InstanceRecord, InstanceStore, InstanceWrite, QidoQuery, QidoResult } from './types';
 
 type Scope = { studyInstanceUid: string; seriesInstanceUid?: string; sopInstanceUid?: string };
 
@@ -248,8 +249,8 @@ export class SqliteInstanceStore implements InstanceStore {
     return this.s.metaStudy.all(scope.studyInstanceUid) as string[];
   }
 
-  metadata(scope: Scope): DicomJson[] {
-    return this.metadataTexts(scope).map((t) => JSON.parse(t) as DicomJson);
+  metadata(scope: Scope): DicomJsonObject[] {
+    return this.metadataTexts(scope).map((t) => JSON.parse(t) as DicomJsonObject);
   }
 
   metadataJson(scope: Scope): string {

@@ -10,7 +10,8 @@ import type { SqliteDatabase } from './db';
 import { LEVEL_ATTRIBUTES } from './qido-attributes';
 import { planQuery, type PlannedMatch, type QidoPlan } from './qido-plan';
 import type { Condition } from './qido-values';
-import type { DicomJson, DicomJsonAttribute, QidoLevel, QidoQuery, QidoResult } from './types';
+import type { DicomJsonAttribute, DicomJsonObject } from '../dicom';
+import type { QidoLevel, QidoQuery, QidoResult } from './types';
 
 type SqlValue = string | number;
 type Row = Record<string, unknown>;
@@ -163,10 +164,10 @@ function buildSql(plan: QidoPlan): { sql: string; params: SqlValue[] } {
   return { sql, params: [...b.params, plan.limit + 1, plan.offset] };
 }
 
-function parseJson(text: unknown): DicomJson {
+function parseJson(text: unknown): DicomJsonObject {
   if (typeof text !== 'string') return {};
   const v: unknown = JSON.parse(text);
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as DicomJson) : {};
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as DicomJsonObject) : {};
 }
 
 function num(vr: string, v: unknown): DicomJsonAttribute {
@@ -213,7 +214,7 @@ export class SqliteQido {
     return { items: page.map((r) => this.item(plan, r)), total };
   }
 
-  private item(plan: QidoPlan, row: Row): DicomJson {
+  private item(plan: QidoPlan, row: Row): DicomJsonObject {
     const out = new Map<string, DicomJsonAttribute>();
     const studyTags = plan.returnTags.study;
     const seriesTags = plan.returnTags.series;
@@ -233,7 +234,7 @@ export class SqliteQido {
         if (a !== undefined) out.set(tag, a);
       }
     }
-    const result: DicomJson = {};
+    const result: DicomJsonObject = {};
     for (const tag of [...out.keys()].sort()) {
       const a = out.get(tag);
       if (a !== undefined) result[tag] = a;
@@ -241,7 +242,7 @@ export class SqliteQido {
     return result;
   }
 
-  private levelItem(out: Map<string, DicomJsonAttribute>, level: 'study' | 'series', attrs: DicomJson, tags: Set<string>, all: boolean, row: Row): void {
+  private levelItem(out: Map<string, DicomJsonAttribute>, level: 'study' | 'series', attrs: DicomJsonObject, tags: Set<string>, all: boolean, row: Row): void {
     const registry = LEVEL_ATTRIBUTES[level];
     if (all) for (const [tag, a] of Object.entries(attrs)) out.set(tag, a);
     for (const tag of tags) {
@@ -281,8 +282,8 @@ export class SqliteQido {
       '00280100': () => num('US', row['bits_allocated']),
       '00280008': () => (typeof row['number_of_frames'] === 'number' && row['number_of_frames'] > 0 ? num('IS', row['number_of_frames']) : { vr: 'IS' }),
     };
-    let json: DicomJson | null = null;
-    const instanceJson = (): DicomJson => (json ??= parseJson(this.instanceJson.get(row['i_pk'])));
+    let json: DicomJsonObject | null = null;
+    const instanceJson = (): DicomJsonObject => (json ??= parseJson(this.instanceJson.get(row['i_pk'])));
     if (all) for (const [tag, a] of Object.entries(instanceJson())) out.set(tag, a);
     for (const tag of tags) {
       const col = Object.prototype.hasOwnProperty.call(fromColumns, tag) ? fromColumns[tag] : undefined;

@@ -1,33 +1,10 @@
 // Domain records and the Store contract. SQLite (better-sqlite3) implements it today; a
 // PostgreSQL + object-store implementation can implement the same interfaces later, so the
-// rest of Fovea never sees SQL, file paths or the database engine.
+// rest of Fovea never sees SQL, file paths or the database engine. The value types the records
+// carry belong to the pure layers: DICOM JSON to dicom/, the codestream summary to j2k/.
 
-/** DICOM JSON (PS3.18 F.2) object: tag "GGGGEEEE" → { vr, Value?, InlineBinary?, BulkDataURI? }. */
-export type DicomJson = Record<string, DicomJsonAttribute>;
-export interface DicomJsonAttribute {
-  vr: string;
-  Value?: unknown[];
-  InlineBinary?: string;
-  BulkDataURI?: string;
-}
-
-/** Summary of a frame's codestream, as parsed from SIZ/COD (j2k.codestreamSummary). */
-export interface CodestreamSummary {
-  width: number;
-  height: number;
-  components: number;
-  bitDepth: number;
-  signed: boolean;
-  levels: number;
-  layers: number;
-  /** 'LRCP' | 'RLCP' | 'RPCL' | 'PCRL' | 'CPRL' */
-  progression: string;
-  tilesX: number;
-  tilesY: number;
-  /** Precinct sizes per resolution, e.g. "128x128,128x128" or "" for the default (2^15). */
-  precincts: string;
-  htj2k: boolean;
-}
+import type { DicomJsonObject } from '../dicom';
+import type { CodestreamSummary } from '../j2k';
 
 export interface FrameWrite {
   /** 1-based frame number. */
@@ -75,7 +52,7 @@ export interface InstanceWrite {
   /** Pixel Data Provider URL of a received JPIP-referenced object, else null. */
   pixelDataProviderUrl: string | null;
   /** The instance's full DICOM JSON (BulkDataURIs relative to the DICOMweb root: "studies/.../bulkdata/..."). */
-  metadata: DicomJson;
+  metadata: DicomJsonObject;
   frames: FrameWrite[];
 }
 
@@ -118,7 +95,7 @@ export interface QidoQuery {
 
 export interface QidoResult {
   /** DICOM JSON objects for the level, with the default attributes of PS3.18 Table 10.6.3-3/4/5 plus includefields. */
-  items: DicomJson[];
+  items: DicomJsonObject[];
   /** Total matches before limit/offset, when cheap to know; else null. */
   total: number | null;
 }
@@ -140,7 +117,7 @@ export interface InstanceStore {
   getFrame(sopInstanceUid: string, frameNumber: number): FrameRecord | undefined;
   listFrames(sopInstanceUid: string): FrameRecord[];
   /** Precomputed DICOM JSON of each instance, in listInstances order (WADO-RS metadata). */
-  metadata(scope: { studyInstanceUid: string; seriesInstanceUid?: string; sopInstanceUid?: string }): DicomJson[];
+  metadata(scope: { studyInstanceUid: string; seriesInstanceUid?: string; sopInstanceUid?: string }): DicomJsonObject[];
   /** Same as `metadata`, already serialised as one JSON array string (the stored JSON texts
    *  concatenated, nothing parsed): the fast path for WADO-RS metadata of large series. */
   metadataJson(scope: { studyInstanceUid: string; seriesInstanceUid?: string; sopInstanceUid?: string }): string;

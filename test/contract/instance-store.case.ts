@@ -6,7 +6,8 @@
 
 import fc from 'fast-check';
 import { BadRequestError, FoveaError } from '../../src/errors';
-import type { DicomJson, InstanceStore, QidoQuery, QidoResult } from '../../src/store/types';
+import type { InstanceStore, QidoQuery, QidoResult } from '../../src/store/types';
+import type { DicomJsonObject as DicomJson } from '../../src/dicom';
 import { instanceWrite, type InstanceSpec } from './store-fixtures';
 
 export interface StoreHarness {

@@ -2,7 +2,8 @@
 // benchmark: no dependency on src/dicom. Every value is chosen so the expected QIDO results
 // can be written down by hand.
 
-import type { DicomJson, FrameWrite, InstanceWrite } from '../../src/store/types';
+import type { FrameWrite, InstanceWrite } from '../../src/store/types';
+import type { DicomJsonObject as DicomJson } from '../../src/dicom';
 
 export interface InstanceSpec {
   study: string;

@@ -12,10 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
+import type { DicomJsonObject } from '../../dicom';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors';
 import { FailureReason, type Ingestor, type IngestOutcome } from '../../ingest/types';
 import type { Logger } from '../../log';
-import type { DicomJson } from '../../store/types';
 import { stowStatus } from '../error-map';
 import { parseMediaType } from '../media-type';
 import { readMultipart, validateBoundary, type MultipartLimits } from '../multipart-reader';
@@ -65,8 +65,8 @@ function fromIngest(o: IngestOutcome): PartOutcome {
 }
 
 /** PS3.18 Table 10.5.3-3 Store Instances Response Module. */
-function responseBody(outcomes: PartOutcome[], urls: DicomwebUrls, pathStudy: string | undefined): DicomJson {
-  const body: DicomJson = {};
+function responseBody(outcomes: PartOutcome[], urls: DicomwebUrls, pathStudy: string | undefined): DicomJsonObject {
+  const body: DicomJsonObject = {};
   const stored = outcomes.filter((o) => o.failureReason === null);
   const failed = outcomes.filter((o) => o.failureReason !== null);
   const studies = new Set(stored.map((o) => o.studyInstanceUid));
@@ -76,7 +76,7 @@ function responseBody(outcomes: PartOutcome[], urls: DicomwebUrls, pathStudy: st
     body['00081198'] = {
       vr: 'SQ',
       Value: failed.map((o) => {
-        const item: DicomJson = {};
+        const item: DicomJsonObject = {};
         item['00081150'] = o.sopClassUid === null ? { vr: 'UI' } : attr('UI', o.sopClassUid);
         item['00081155'] = o.sopInstanceUid === null ? { vr: 'UI' } : attr('UI', o.sopInstanceUid);
         item['00081197'] = attr('US', o.failureReason);
@@ -88,7 +88,7 @@ function responseBody(outcomes: PartOutcome[], urls: DicomwebUrls, pathStudy: st
     body['00081199'] = {
       vr: 'SQ',
       Value: stored.map((o) => {
-        const item: DicomJson = {};
+        const item: DicomJsonObject = {};
         if (o.sopClassUid !== null) item['00081150'] = attr('UI', o.sopClassUid);
         if (o.sopInstanceUid !== null) item['00081155'] = attr('UI', o.sopInstanceUid);
         if (o.studyInstanceUid !== null && o.seriesInstanceUid !== null && o.sopInstanceUid !== null) {

@@ -3,7 +3,7 @@
 
 import { BadRequestError } from '../../errors';
 import { isUid } from '../transfer-syntax-uids';
-import type { DicomJson, DicomJsonAttribute } from '../../store/types';
+import type { DicomJsonAttribute, DicomJsonObject, DicomJsonValue } from '../../dicom';
 
 export interface DicomwebUrls {
   /** `${publicUrl}${mountPath}`, no trailing slash. */
@@ -30,19 +30,19 @@ export function uidParam(value: unknown, name: string): string {
 }
 
 /** First string value of an attribute of a DICOM JSON object, or undefined. */
-export function firstString(json: DicomJson, tag: string): string | undefined {
+export function firstString(json: DicomJsonObject, tag: string): string | undefined {
   const v = Object.prototype.hasOwnProperty.call(json, tag) ? json[tag]?.Value?.[0] : undefined;
   return typeof v === 'string' ? v : undefined;
 }
 
 /** `{ vr, Value: [value] }` */
-export function attr(vr: string, ...values: unknown[]): DicomJsonAttribute {
+export function attr(vr: string, ...values: DicomJsonValue[]): DicomJsonAttribute {
   return { vr, Value: values };
 }
 
 /** A copy of `json` with `tag` set, keys kept in ascending tag order (PS3.18 F.2.1 lists attributes in tag order). */
-export function withAttribute(json: DicomJson, tag: string, value: DicomJsonAttribute): DicomJson {
-  const out: DicomJson = {};
+export function withAttribute(json: DicomJsonObject, tag: string, value: DicomJsonAttribute): DicomJsonObject {
+  const out: DicomJsonObject = {};
   const keys = Object.keys(json).filter((k) => k !== tag);
   keys.push(tag);
   keys.sort();
