@@ -204,7 +204,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist|coverage|data)/|^test/fixtures/' },
+    // node_modules is not followed (doNotFollow) but stays in the graph, so the package rules can see it.
+    exclude: { path: '^(dist|dist-bench|coverage|data)/|^test/fixtures/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
