@@ -1,5 +1,5 @@
 // Module boundaries of Fovea, checked by `npm run lint:deps` (dependency-cruiser). Encodes the
-// "Dependency direction" section of ../shared/docs/CONVENTIONS.md and docs/architecture.md:
+// "Dependency direction" section of docs/CONVENTIONS.md and docs/architecture.md:
 // pure cores, who may import express / better-sqlite3 / the codecs, who may import http/ and
 // server.ts, "a folder's index.ts is its public API", and no cycles. Module names are matched
 // generically (src/<module>/...), so a new folder under src/ is covered without editing this file.

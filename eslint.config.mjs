@@ -1,7 +1,7 @@
 // ESLint (flat config) for Fovea: type-aware correctness rules from typescript-eslint, plus the
 // boundary rules that import analysis cannot express (process.env and SQL strings; imports are
 // dependency-cruiser's job, see .dependency-cruiser.cjs). No stylistic rules: prettier formats.
-// Conventions: ../shared/docs/CONVENTIONS.md ("Dependency direction", "What a reviewer should reject").
+// Conventions: docs/CONVENTIONS.md ("Dependency direction", "What a reviewer should reject").
 
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
