@@ -6,8 +6,12 @@ export { DicomDataset, padEven, toTag, type DicomElement, type ElementValue, typ
 export { tagForKeyword, keywordForTag, vrForTag } from './dictionary';
 export {
   transferSyntax, allTransferSyntaxes, datasetEncoding, IMPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN,
-  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, type TransferSyntax, type TransferSyntaxFamily,
+  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, JPEG_BASELINE, JPEG_EXTENDED, JPEG_LOSSLESS, JPEG_LOSSLESS_SV1,
+  JPEG_LS_LOSSLESS, JPEG_LS_NEAR_LOSSLESS, JPEG_2000_LOSSLESS, JPEG_2000, JPIP_REFERENCED, JPIP_REFERENCED_DEFLATE, HTJ2K_LOSSLESS,
+  HTJ2K_LOSSLESS_RPCL, HTJ2K, JPIP_HTJ2K_REFERENCED, JPIP_HTJ2K_REFERENCED_DEFLATE, RLE_LOSSLESS,
+  type TransferSyntax, type TransferSyntaxFamily,
 } from './transfer-syntaxes';
+export { isUid } from './uid';
 export { inflateDeflatedDataset, deflateDataset } from './deflate';
 export {
   frameLocations, readFrame, readExtendedOffsetTable, type FrameLocation, type FrameGeometry, type ByteRange,

@@ -32,10 +32,27 @@ export interface TransferSyntax {
   readonly retired: boolean;
 }
 
+// The transfer syntax UIDs Fovea names in code (PS3.6 Table A-1); the one place they are spelled.
 export const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 export const DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1.99';
 export const EXPLICIT_VR_BIG_ENDIAN = '1.2.840.10008.1.2.2';
+export const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
+export const JPEG_EXTENDED = '1.2.840.10008.1.2.4.51';
+export const JPEG_LOSSLESS = '1.2.840.10008.1.2.4.57';
+export const JPEG_LOSSLESS_SV1 = '1.2.840.10008.1.2.4.70';
+export const JPEG_LS_LOSSLESS = '1.2.840.10008.1.2.4.80';
+export const JPEG_LS_NEAR_LOSSLESS = '1.2.840.10008.1.2.4.81';
+export const JPEG_2000_LOSSLESS = '1.2.840.10008.1.2.4.90';
+export const JPEG_2000 = '1.2.840.10008.1.2.4.91';
+export const JPIP_REFERENCED = '1.2.840.10008.1.2.4.94';
+export const JPIP_REFERENCED_DEFLATE = '1.2.840.10008.1.2.4.95';
+export const HTJ2K_LOSSLESS = '1.2.840.10008.1.2.4.201';
+export const HTJ2K_LOSSLESS_RPCL = '1.2.840.10008.1.2.4.202';
+export const HTJ2K = '1.2.840.10008.1.2.4.203';
+export const JPIP_HTJ2K_REFERENCED = '1.2.840.10008.1.2.4.204';
+export const JPIP_HTJ2K_REFERENCED_DEFLATE = '1.2.840.10008.1.2.4.205';
+export const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
 
 type Row = [uid: string, name: string, family: TransferSyntaxFamily, encapsulated: boolean, lossy: boolean, extra?: Partial<TransferSyntax>];
 
@@ -45,24 +62,24 @@ const ROWS: Row[] = [
   [DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, 'Deflated Explicit VR Little Endian', 'native', false, false, { deflated: true }],
   [EXPLICIT_VR_BIG_ENDIAN, 'Explicit VR Big Endian', 'native', false, false, { littleEndian: false, retired: true }],
   ['1.2.840.10008.1.2.1.98', 'Encapsulated Uncompressed Explicit VR Little Endian', 'native', true, false],
-  ['1.2.840.10008.1.2.4.50', 'JPEG Baseline (Process 1)', 'jpeg-baseline', true, true],
-  ['1.2.840.10008.1.2.4.51', 'JPEG Extended (Process 2 & 4)', 'jpeg-extended', true, true],
-  ['1.2.840.10008.1.2.4.57', 'JPEG Lossless, Non-Hierarchical (Process 14)', 'jpeg-lossless', true, false],
-  ['1.2.840.10008.1.2.4.70', 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])', 'jpeg-lossless', true, false],
-  ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless', 'jpeg-ls', true, false],
-  ['1.2.840.10008.1.2.4.81', 'JPEG-LS Lossy (Near-Lossless)', 'jpeg-ls', true, true],
-  ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only)', 'j2k', true, false],
-  ['1.2.840.10008.1.2.4.91', 'JPEG 2000 Image Compression', 'j2k', true, true],
+  [JPEG_BASELINE, 'JPEG Baseline (Process 1)', 'jpeg-baseline', true, true],
+  [JPEG_EXTENDED, 'JPEG Extended (Process 2 & 4)', 'jpeg-extended', true, true],
+  [JPEG_LOSSLESS, 'JPEG Lossless, Non-Hierarchical (Process 14)', 'jpeg-lossless', true, false],
+  [JPEG_LOSSLESS_SV1, 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])', 'jpeg-lossless', true, false],
+  [JPEG_LS_LOSSLESS, 'JPEG-LS Lossless', 'jpeg-ls', true, false],
+  [JPEG_LS_NEAR_LOSSLESS, 'JPEG-LS Lossy (Near-Lossless)', 'jpeg-ls', true, true],
+  [JPEG_2000_LOSSLESS, 'JPEG 2000 Image Compression (Lossless Only)', 'j2k', true, false],
+  [JPEG_2000, 'JPEG 2000 Image Compression', 'j2k', true, true],
   ['1.2.840.10008.1.2.4.92', 'JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)', 'j2k', true, false],
   ['1.2.840.10008.1.2.4.93', 'JPEG 2000 Part 2 Multi-component Image Compression', 'j2k', true, true],
-  ['1.2.840.10008.1.2.4.94', 'JPIP Referenced', 'jpip', false, true],
-  ['1.2.840.10008.1.2.4.95', 'JPIP Referenced Deflate', 'jpip', false, true, { deflated: true }],
-  ['1.2.840.10008.1.2.4.201', 'High-Throughput JPEG 2000 Image Compression (Lossless Only)', 'htj2k', true, false],
-  ['1.2.840.10008.1.2.4.202', 'High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)', 'htj2k', true, false],
-  ['1.2.840.10008.1.2.4.203', 'High-Throughput JPEG 2000 Image Compression', 'htj2k', true, true],
-  ['1.2.840.10008.1.2.4.204', 'JPIP HTJ2K Referenced', 'jpip-htj2k', false, true],
-  ['1.2.840.10008.1.2.4.205', 'JPIP HTJ2K Referenced Deflate', 'jpip-htj2k', false, true, { deflated: true }],
-  ['1.2.840.10008.1.2.5', 'RLE Lossless', 'rle', true, false],
+  [JPIP_REFERENCED, 'JPIP Referenced', 'jpip', false, true],
+  [JPIP_REFERENCED_DEFLATE, 'JPIP Referenced Deflate', 'jpip', false, true, { deflated: true }],
+  [HTJ2K_LOSSLESS, 'High-Throughput JPEG 2000 Image Compression (Lossless Only)', 'htj2k', true, false],
+  [HTJ2K_LOSSLESS_RPCL, 'High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)', 'htj2k', true, false],
+  [HTJ2K, 'High-Throughput JPEG 2000 Image Compression', 'htj2k', true, true],
+  [JPIP_HTJ2K_REFERENCED, 'JPIP HTJ2K Referenced', 'jpip-htj2k', false, true],
+  [JPIP_HTJ2K_REFERENCED_DEFLATE, 'JPIP HTJ2K Referenced Deflate', 'jpip-htj2k', false, true, { deflated: true }],
+  [RLE_LOSSLESS, 'RLE Lossless', 'rle', true, false],
   ['1.2.840.10008.1.2.4.100', 'MPEG2 Main Profile / Main Level', 'video', true, true],
   ['1.2.840.10008.1.2.4.100.1', 'Fragmentable MPEG2 Main Profile / Main Level', 'video', true, true],
   ['1.2.840.10008.1.2.4.101', 'MPEG2 Main Profile / High Level', 'video', true, true],

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
+import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../dicom';
 import type { Ingestor } from '../ingest';
 import type { Logger } from '../log';
 import type { InstanceStore } from '../store';
@@ -19,7 +20,7 @@ import {
 import { identifierToQuery, matchToIdentifier, type Naturalized } from './identifier';
 import { instancesFor, runQuery } from './find-matches';
 import { ReceivedObject } from './received-object';
-import { chooseTransferSyntax, isQueryRetrieveModel, isStorageSopClass, TS, VERIFICATION } from './sop-classes';
+import { chooseTransferSyntax, isQueryRetrieveModel, isStorageSopClass, VERIFICATION } from './sop-classes';
 import { DimseStatus, queryFailureStatusFor, retrieveFinalStatus, storeStatusFor } from './status';
 import { openStoreAssociation, type Peer } from './store-scu';
 import { runSubOperations, type StoreChannel, type SubOperationCounts } from './sub-operations';
@@ -120,7 +121,7 @@ export class FoveaScp extends Scp {
         tmpDir: this.ctx.tmpDir,
         sopClassUid: request.getAffectedSopClassUid(),
         sopInstanceUid: request.getAffectedSopInstanceUid(),
-        transferSyntaxUid: context.getAcceptedTransferSyntaxUid() ?? TS.ImplicitLittle,
+        transferSyntaxUid: context.getAcceptedTransferSyntaxUid() ?? IMPLICIT_VR_LITTLE_ENDIAN,
         callingAeTitle: this.association?.getCallingAeTitle().trim() ?? '',
         maxBytes: this.ctx.maxObjectBytes,
       });
@@ -134,7 +135,7 @@ export class FoveaScp extends Scp {
 
   override createDatasetFromStoreWritableStream(_w: Writable, context: DimsePresentationContext, callback: (dataset: InstanceType<typeof Dataset>) => void): void {
     // The data set is ingested from the file; dcmjs-dimse gets an empty placeholder (no parsing).
-    callback(new Dataset({}, context.getAcceptedTransferSyntaxUid() ?? TS.ImplicitLittle));
+    callback(new Dataset({}, context.getAcceptedTransferSyntaxUid() ?? IMPLICIT_VR_LITTLE_ENDIAN));
   }
 
   override cStoreRequest(request: DimseCStoreRequest, callback: (response: InstanceType<typeof CStoreResponse>) => void): void {
@@ -178,7 +179,7 @@ export class FoveaScp extends Scp {
 
   private identifierOf(request: DimseCFindRequest | RetrieveRequest): { elements: Naturalized; ts: string } {
     const dataset = request.getDataset();
-    return { elements: dataset?.getElements() ?? {}, ts: dataset?.getTransferSyntaxUid() ?? TS.ExplicitLittle };
+    return { elements: dataset?.getElements() ?? {}, ts: dataset?.getTransferSyntaxUid() ?? EXPLICIT_VR_LITTLE_ENDIAN };
   }
 
   // PS3.4 C.4.1.3: one Pending response per match, with the requested keys, then Success.

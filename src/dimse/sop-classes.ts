@@ -4,6 +4,12 @@
 // image and non-image alike. Private SOP classes and the retired/unsupported Q/R models
 // (Patient/Study Only, Composite Instance Root, WADO/CMOVE-less variants) are rejected.
 
+import {
+  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, HTJ2K, HTJ2K_LOSSLESS, HTJ2K_LOSSLESS_RPCL,
+  IMPLICIT_VR_LITTLE_ENDIAN, JPEG_2000, JPEG_2000_LOSSLESS, JPEG_BASELINE, JPEG_EXTENDED, JPEG_LOSSLESS, JPEG_LOSSLESS_SV1, JPEG_LS_LOSSLESS,
+  JPEG_LS_NEAR_LOSSLESS, RLE_LOSSLESS,
+} from '../dicom';
+
 export const VERIFICATION = '1.2.840.10008.1.1';
 
 export const QueryRetrieveModel = {
@@ -31,34 +37,27 @@ export function isPatientRoot(uid: string): boolean {
   return uid === QueryRetrieveModel.PatientRootFind || uid === QueryRetrieveModel.PatientRootMove || uid === QueryRetrieveModel.PatientRootGet;
 }
 
-export const TS = {
-  ImplicitLittle: '1.2.840.10008.1.2',
-  ExplicitLittle: '1.2.840.10008.1.2.1',
-  DeflatedExplicitLittle: '1.2.840.10008.1.2.1.99',
-  ExplicitBig: '1.2.840.10008.1.2.2',
-} as const;
-
 /** Uncompressed syntaxes, in the SCP's order of preference (PS3.5 §10.1, A.2, A.3). */
-export const UNCOMPRESSED_SYNTAXES: readonly string[] = [TS.ExplicitLittle, TS.ImplicitLittle, TS.ExplicitBig];
+export const UNCOMPRESSED_SYNTAXES: readonly string[] = [EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN];
 
 /**
  * Syntaxes accepted for Storage, in order of preference: the J2K/HTJ2K family first (Fovea stores
  * those as received), then the other compressed syntaxes ingest transcodes, then uncompressed.
  */
 export const STORAGE_SYNTAXES: readonly string[] = [
-  '1.2.840.10008.1.2.4.201', // HTJ2K Lossless
-  '1.2.840.10008.1.2.4.202', // HTJ2K RPCL Lossless
-  '1.2.840.10008.1.2.4.203', // HTJ2K
-  '1.2.840.10008.1.2.4.90', // JPEG 2000 Lossless
-  '1.2.840.10008.1.2.4.91', // JPEG 2000
-  '1.2.840.10008.1.2.4.80', // JPEG-LS Lossless
-  '1.2.840.10008.1.2.4.81', // JPEG-LS Near-Lossless
-  '1.2.840.10008.1.2.4.70', // JPEG Lossless SV1
-  '1.2.840.10008.1.2.4.57', // JPEG Lossless
-  '1.2.840.10008.1.2.4.50', // JPEG Baseline
-  '1.2.840.10008.1.2.4.51', // JPEG Extended
-  '1.2.840.10008.1.2.5', // RLE Lossless
-  TS.DeflatedExplicitLittle,
+  HTJ2K_LOSSLESS,
+  HTJ2K_LOSSLESS_RPCL,
+  HTJ2K,
+  JPEG_2000_LOSSLESS,
+  JPEG_2000,
+  JPEG_LS_LOSSLESS,
+  JPEG_LS_NEAR_LOSSLESS,
+  JPEG_LOSSLESS_SV1,
+  JPEG_LOSSLESS,
+  JPEG_BASELINE,
+  JPEG_EXTENDED,
+  RLE_LOSSLESS,
+  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
   ...UNCOMPRESSED_SYNTAXES,
 ];
 

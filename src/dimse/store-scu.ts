@@ -6,10 +6,10 @@
 
 import * as net from 'node:net';
 import type { Socket } from 'node:net';
+import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../dicom';
 import { UnavailableError } from '../errors';
 import { dimseLibrary, Scp, type DimseAssociation } from './dcmjs-dimse';
 import type { StoreChannel } from './sub-operations';
-import { TS } from './sop-classes';
 
 export interface Peer {
   aeTitle: string;
@@ -47,8 +47,8 @@ export async function openStoreAssociation(
   const association: DimseAssociation = new dimseLibrary.association.Association(callingAeTitle, peer.aeTitle);
   let contexts = 0;
   for (const [sopClass, syntaxes] of syntaxesBySopClass) {
-    const uncompressed = [TS.ExplicitLittle, TS.ImplicitLittle];
-    for (const ts of syntaxes.filter((t) => !uncompressed.includes(t as typeof TS.ExplicitLittle))) {
+    const uncompressed: readonly string[] = [EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN];
+    for (const ts of syntaxes.filter((t) => !uncompressed.includes(t))) {
       if (contexts >= MAX_CONTEXTS) break;
       const id = association.addPresentationContext(sopClass);
       association.addTransferSyntaxToPresentationContext(id, ts);

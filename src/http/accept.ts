@@ -8,9 +8,10 @@
 // excludes the range it is on), application/dicom+xml metadata, single-part application/dicom.
 
 import { MalformedError } from '../bytes';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom';
 import { NotAcceptableError } from '../errors';
 import { parseMediaType, splitOutsideQuotes } from './media-type';
-import { EXPLICIT_VR_LITTLE_ENDIAN, FRAME_MEDIA_TYPES, frameMediaTypeFor } from './transfer-syntax-uids';
+import { FRAME_MEDIA_TYPES, frameMediaTypeFor } from './frame-media-types';
 
 export interface MediaRange {
   type: string;

@@ -9,15 +9,13 @@ import { createHash } from 'node:crypto';
 import type { RandomAccessSource } from '../bytes';
 import { UnsupportedError } from '../bytes';
 import {
-  frameLocations, readFrame, readExtendedOffsetTable, pixelDescription,
+  frameLocations, readFrame, readExtendedOffsetTable, pixelDescription, JPEG_2000_LOSSLESS,
   type ParsedDicom, type TransferSyntax, type PixelDescription,
 } from '../dicom';
 import type { Codecs, TransferSyntaxFamily } from '../codec';
 import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex, repartitionPrecincts, type PrecinctSize } from '../j2k';
 import { FoveaError } from '../errors';
 import type { FrameWrite } from '../store/types';
-
-export const JPEG_2000_LOSSLESS = '1.2.840.10008.1.2.4.90';
 
 /** Families the codec layer can decode for transcoding. */
 const TRANSCODABLE = new Set<TransferSyntaxFamily>(['native', 'rle', 'jpeg-baseline', 'jpeg-extended', 'jpeg-lossless', 'jpeg-ls']);

@@ -7,7 +7,8 @@ import { NotAcceptableError, NotFoundError } from '../errors';
 import {
   parseDicom, encodeFileMetaInformation, encodeDataset, encodePart10, encapsulatedPixelDataPrefix, fragmentItemHeader,
   nativePixelDataHeader, SEQUENCE_DELIMITER, jpipReferencedDataset, pixelDescription, transferSyntax, Tags,
-  EXPLICIT_VR_LITTLE_ENDIAN, type DicomDataset, type CodestreamColourTransform,
+  EXPLICIT_VR_LITTLE_ENDIAN, JPEG_2000_LOSSLESS, JPEG_2000, HTJ2K, JPIP_REFERENCED, JPIP_REFERENCED_DEFLATE, JPIP_HTJ2K_REFERENCED,
+  JPIP_HTJ2K_REFERENCED_DEFLATE, type DicomDataset, type CodestreamColourTransform,
 } from '../dicom';
 import type { Codecs } from '../codec';
 import { parseMainHeader } from '../j2k';
@@ -23,17 +24,14 @@ export interface RetrieveDeps {
   publicUrl: string;
 }
 
-const J2K_LOSSLESS = '1.2.840.10008.1.2.4.90';
-const J2K = '1.2.840.10008.1.2.4.91';
-const HTJ2K = '1.2.840.10008.1.2.4.203';
-const JPIP = ['1.2.840.10008.1.2.4.94', '1.2.840.10008.1.2.4.95'];
-const JPIP_HTJ2K = ['1.2.840.10008.1.2.4.204', '1.2.840.10008.1.2.4.205'];
+const JPIP = [JPIP_REFERENCED, JPIP_REFERENCED_DEFLATE];
+const JPIP_HTJ2K = [JPIP_HTJ2K_REFERENCED, JPIP_HTJ2K_REFERENCED_DEFLATE];
 const PAD = new Uint8Array([0]);
 
 /** Syntaxes whose encapsulated bytes are exactly the stored frames (PS3.5 A.4.4, A.4.7). */
 function sameBytesSyntaxes(stored: string): string[] {
   const fam = transferSyntax(stored)?.family;
-  if (fam === 'j2k') return stored === J2K_LOSSLESS ? [stored, J2K] : [stored];
+  if (fam === 'j2k') return stored === JPEG_2000_LOSSLESS ? [stored, JPEG_2000] : [stored];
   if (fam === 'htj2k') return stored === HTJ2K ? [stored] : [stored, HTJ2K];
   return [stored];
 }

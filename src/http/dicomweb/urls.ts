@@ -2,8 +2,7 @@
 // the configured public URL (never from the request's Host header), and path-parameter checks.
 
 import { BadRequestError } from '../../errors';
-import { isUid } from '../transfer-syntax-uids';
-import type { DicomJsonAttribute, DicomJsonObject, DicomJsonValue } from '../../dicom';
+import { isUid, type DicomJsonAttribute, type DicomJsonObject, type DicomJsonValue } from '../../dicom';
 
 export interface DicomwebUrls {
   /** `${publicUrl}${mountPath}`, no trailing slash. */

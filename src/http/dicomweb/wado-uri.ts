@@ -20,7 +20,7 @@ import type { InstanceStore } from '../../store';
 import { useNotImplementedForUnsupported } from '../error-map';
 import { splitOutsideQuotes, parseMediaType } from '../media-type';
 import { sendBytes, sendStream } from '../send';
-import { EXPLICIT_VR_LITTLE_ENDIAN, isUid } from '../transfer-syntax-uids';
+import { EXPLICIT_VR_LITTLE_ENDIAN, isUid } from '../../dicom';
 
 export interface WadoUriDeps {
   store: InstanceStore;

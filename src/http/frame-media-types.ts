@@ -1,0 +1,20 @@
+// The frame (bulk pixel) media types PS3.18 §8.7.3.3 associates with transfer syntaxes, as WADO-RS
+// negotiates them. The UIDs themselves are dicom/'s named constants (PS3.6 Table A-1).
+
+import { EXPLICIT_VR_LITTLE_ENDIAN, HTJ2K, HTJ2K_LOSSLESS, HTJ2K_LOSSLESS_RPCL, JPEG_2000, JPEG_2000_LOSSLESS } from '../dicom';
+
+/**
+ * Frame (bulk pixel) media types, PS3.18 §8.7.3.3 Table 8.7.3-5 (subset Fovea produces): each
+ * with its acceptable syntaxes, the default first.
+ */
+export const FRAME_MEDIA_TYPES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['application/octet-stream', [EXPLICIT_VR_LITTLE_ENDIAN]],
+  ['image/jp2', [JPEG_2000_LOSSLESS, JPEG_2000]],
+  ['image/jphc', [HTJ2K_LOSSLESS, HTJ2K_LOSSLESS_RPCL, HTJ2K]],
+]);
+
+/** The frame media type for a syntax, or undefined if frames cannot be sent in it (e.g. JPIP). */
+export function frameMediaTypeFor(transferSyntaxUid: string): string | undefined {
+  for (const [mediaType, syntaxes] of FRAME_MEDIA_TYPES) if (syntaxes.includes(transferSyntaxUid)) return mediaType;
+  return undefined;
+}
