@@ -7,9 +7,23 @@
 // a UID list, PS3.4 C.2.2.2.2) and rejected otherwise; a limit above maxLimit is reduced to it with
 // a warning (PS3.18 §8.3.4.4 lets the origin server return fewer results); sequence paths are 400.
 
+import { formatTag, tagForKeyword, vrForTag } from '../dicom';
 import { BadRequestError } from '../errors';
 import type { QidoLevel, QidoMatch, QidoQuery } from '../store';
-import { attributeTag, vrForTag } from './dicomweb/tag-keywords';
+
+/**
+ * A query attributeID (PS3.18 §8.3.4.1: a PS3.6 keyword or 8 hex digits) as the upper-case 8-hex
+ * tag DICOM JSON uses; BadRequestError otherwise (sequence paths "a.b" are not supported).
+ */
+function attributeTag(id: string, parameter: string): string {
+  if (/^[0-9A-Fa-f]{8}$/.test(id)) return id.toUpperCase();
+  if (id.includes('.')) {
+    throw new BadRequestError('QIDO_SEQUENCE_PATH_UNSUPPORTED', `${parameter}: sequence attribute paths ("${id}") are not supported`);
+  }
+  const tag = /^[A-Za-z][A-Za-z0-9]*$/.test(id) ? tagForKeyword(id) : undefined;
+  if (tag === undefined) throw new BadRequestError('QIDO_UNKNOWN_ATTRIBUTE', `${parameter}: "${id}" is neither a DICOM keyword nor an 8-hex-digit tag`);
+  return formatTag(tag);
+}
 
 export interface QidoParamOptions {
   defaultLimit?: number;
@@ -99,7 +113,7 @@ export function parseQidoParams(
       continue;
     }
     if (nonEmpty.length !== values.length) throw new BadRequestError('QIDO_REPEATED_KEY', `attribute ${name} is given both empty and with a value`);
-    if (nonEmpty.length > 1 && vrForTag(tag) !== 'UI') {
+    if (nonEmpty.length > 1 && vrForTag(Number.parseInt(tag, 16)) !== 'UI') {
       throw new BadRequestError('QIDO_REPEATED_KEY', `attribute ${name} may appear only once (repeats are allowed for UID attributes only)`);
     }
     matches.push({ tag, value: nonEmpty.join(',') });
