@@ -8,8 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import * as dicomParser from 'dicom-parser';
+import { corpusPath } from '../../test/corpus';
 
-export const DICOM_DIR = path.resolve(__dirname, '../../../shared/data/dicom');
+export const DICOM_DIR = corpusPath('dicom');
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
 export const TS = {

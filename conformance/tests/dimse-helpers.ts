@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import { startTestServer, type TestServer } from '../../test/integration/harness';
 import { startDimse, type RunningDimse, type DimseDeps } from '../../src/dimse';
 import { createLogger } from '../../src/log';
+import { corpusPath } from '../../test/corpus';
 
-export const DICOM_DIR = path.resolve(__dirname, '../../../shared/data/dicom');
+export const DICOM_DIR = corpusPath('dicom');
 export const AE = 'FOVEA';
 
 export { hasCommand, freePort } from './peer-tools';

@@ -6,8 +6,9 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DICOM_DIR, freePort, hasCommand, startGateway, type DimseGateway } from './dimse-helpers';
+import { PEER_TOOLS_DIR } from '../../test/corpus';
 
-const ORTHANC_SH = path.resolve(__dirname, '../../../shared/tools/peers/orthanc.sh');
+const ORTHANC_SH = path.join(PEER_TOOLS_DIR, 'orthanc.sh');
 const HAVE_ORTHANC = hasCommand('Orthanc') && fs.existsSync(ORTHANC_SH);
 if (!HAVE_ORTHANC) console.warn('Orthanc (or shared/tools/peers/orthanc.sh) not installed: Orthanc DIMSE tests skipped');
 const d = HAVE_ORTHANC ? describe : describe.skip;

@@ -8,8 +8,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { crop, fovea, freePort, hasCommand, readPnm, responseBytes, run } from './jpip-client-helpers';
+import { PEER_TOOLS_DIR } from '../../test/corpus';
 
-const PEERS = path.resolve(__dirname, '../../../shared/tools/peers');
+const PEERS = PEER_TOOLS_DIR;
 const SERVER_SH = path.join(PEERS, 'opj-jpip-server.sh');
 const INDEXER = path.join(PEERS, 'jp2-jpip-index.py');
 const NEEDED = ['opj_server', 'lighttpd', 'spawn-fcgi', 'opj_compress', 'opj_decompress'];

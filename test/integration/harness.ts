@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { readConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { createLogger } from '../../src/log';
+import { CORPUS_DIR } from '../corpus';
 
-export const SHARED_DATA = path.resolve(__dirname, '../../../shared/data');
+export const SHARED_DATA = CORPUS_DIR;
 export const DICOM_DIR = path.join(SHARED_DATA, 'dicom');
 
 export interface TestServer {

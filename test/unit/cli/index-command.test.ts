@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { bufferSource } from '../../../src/bytes';
 import { frameLocations, parseDicom, pixelDescription, readExtendedOffsetTable, readFrame } from '../../../src/dicom';
 import { buildPacketIndex, encodePacketIndex, findCodestream, type PacketIndex } from '../../../src/j2k';
+import { CORPUS_DIR } from '../../corpus';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
-const DATA = path.resolve(REPO_ROOT, '../shared/data');
+const DATA = CORPUS_DIR;
 const OUT = path.join(REPO_ROOT, 'node_modules', '.cache', 'fovea-index-cli');
 const MAIN = path.join(OUT, 'cli', 'main.js');
 

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import type { PixelDescription } from '../../../src/codec';
+import { corpusPath } from '../../corpus';
 
-export const SHARED_DICOM = path.resolve(__dirname, '../../../../shared/data/dicom');
+export const SHARED_DICOM = corpusPath('dicom');
 export const CODEC_FIXTURES = path.resolve(__dirname, '../../fixtures/codec');
 
 export interface TestFile {

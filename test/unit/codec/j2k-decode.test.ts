@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CodecError, loadCodecs, type Codecs } from '../../../src/codec';
 import { FoveaError } from '../../../src/errors';
+import { corpusPath } from '../../corpus';
 
-const J2K_DIR = path.resolve(__dirname, '../../../../shared/data/j2k');
+const J2K_DIR = corpusPath('j2k');
 const read = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(J2K_DIR, name)));
 
 let codecs: Codecs;

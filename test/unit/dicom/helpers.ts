@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bufferSource, ParseError, type RandomAccessSource } from '../../../src/bytes';
 import { padEven, type DicomDataset } from '../../../src/dicom';
+import { corpusPath } from '../../corpus';
 
-export const DICOM_DIR = path.resolve(__dirname, '../../../../shared/data/dicom');
+export const DICOM_DIR = corpusPath('dicom');
 
 export function load(name: string): Uint8Array {
   return new Uint8Array(readFileSync(path.join(DICOM_DIR, name)));

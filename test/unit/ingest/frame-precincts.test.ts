@@ -9,8 +9,9 @@ import { loadCodecs } from '../../../src/codec';
 import { parseDicom, transferSyntax } from '../../../src/dicom';
 import { buildPacketIndex, parseMainHeader } from '../../../src/j2k';
 import { planFrames } from '../../../src/ingest/frame-producer';
+import { corpusPath } from '../../corpus';
 
-const DICOM = path.resolve(__dirname, '../../../../shared/data/dicom');
+const DICOM = corpusPath('dicom');
 
 test.each([
   ['US1_UNCR.dcm', 640, 480],

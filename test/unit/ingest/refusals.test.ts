@@ -11,8 +11,9 @@ import { parseDicom, encodePart10, Tags } from '../../../src/dicom';
 import { createIngestor, FailureReason, type IngestFailure, type Ingestor } from '../../../src/ingest';
 import { createLogger } from '../../../src/log';
 import { openStore, type OpenedStore } from '../../../src/store';
+import { corpusPath } from '../../corpus';
 
-const CT_SMALL = path.resolve(__dirname, '../../../../shared/data/dicom/CT_small.dcm');
+const CT_SMALL = corpusPath('dicom', 'CT_small.dcm');
 
 let dir: string;
 let store: OpenedStore;

@@ -2,8 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findCodestream } from '../../../src/j2k';
+import { corpusPath } from '../../corpus';
 
-export const J2K_DIR = path.resolve(__dirname, '../../../../shared/data/j2k');
+export const J2K_DIR = corpusPath('j2k');
 
 export function corpusFiles(): string[] {
   return fs.readdirSync(J2K_DIR).filter((f) => /\.(j2k|j2c|jp2|jph|jhc)$/.test(f)).sort();

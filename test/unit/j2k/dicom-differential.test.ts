@@ -11,8 +11,9 @@ import { loadCodecs, type Codecs, type DecodedImage } from '../../../src/codec';
 import { frameLocations, parseDicom, pixelDescription, readExtendedOffsetTable, readFrame, transferSyntax } from '../../../src/dicom';
 import { buildPacketIndex, codestreamSummary, findCodestream } from '../../../src/j2k';
 import { allBins, pltEntries, rebuild, sameSamples } from './index-proof-helper';
+import { corpusPath } from '../../corpus';
 
-const DICOM_DIR = path.resolve(__dirname, '../../../../shared/data/dicom');
+const DICOM_DIR = corpusPath('dicom');
 const PLT = 0xff58;
 
 interface Frame {

@@ -38,7 +38,7 @@ function cruise(dir: string): Promise<Violation[]> {
         const out = JSON.parse(stdout) as { summary: { violations: Violation[] } };
         resolve(out.summary.violations);
       } catch (parseError) {
-        reject(new Error(`depcruise gave no JSON (${String(err)})`, { cause: parseError }));
+        reject(new Error(`depcruise gave no JSON (${err?.message ?? "exit 0"})`, { cause: parseError }));
       }
     });
   });
@@ -94,7 +94,7 @@ describe('ESLint boundary rules (eslint.config.mjs)', () => {
           const [result] = JSON.parse(stdout) as { messages: { ruleId: string | null; message: string }[] }[];
           resolve((result?.messages ?? []).map((m) => m.ruleId ?? m.message));
         } catch (parseError) {
-          reject(new Error(`eslint gave no JSON (${String(err)})`, { cause: parseError }));
+          reject(new Error(`eslint gave no JSON (${err?.message ?? "exit 0"})`, { cause: parseError }));
         }
       });
       child.stdin?.end(text);
