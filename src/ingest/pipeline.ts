@@ -12,7 +12,7 @@ import {
 } from '../dicom';
 import type { Codecs } from '../codec';
 import type { OpenedStore } from '../store';
-import { fileSource } from '../store';
+import { datasetBlobKey, fileSource, framesBlobKey, versionKeyFor } from '../store';
 import type { InstanceWrite } from '../store';
 import type { Logger } from '../log';
 import { planFrames, type FramePlan } from './frame-producer';
@@ -44,11 +44,6 @@ function required(ds: DicomDataset, tag: number, name: string): string {
   const v = ds.uid(tag);
   if (v === undefined) throw new MalformedError('INGEST_MISSING_UID', `the data set has no ${name}`, { context: name });
   return v;
-}
-
-function versionKeyFor(sop: string, contentSha: string): string {
-  const shard = createHash('sha256').update(sop).digest('hex').slice(0, 2);
-  return `${shard}/${sop}/${contentSha.slice(0, 24)}`;
 }
 
 /** The dataset kept in dataset.dcm: everything but the pixel data, with a transcode's new colour space. */
@@ -143,8 +138,8 @@ export function createIngestor(deps: IngestDeps): Ingestor {
           yield encodePart10(stored, EXPLICIT_VR_LITTLE_ENDIAN, { source: parsed.source });
         };
         await deps.store.blobs.putMany([
-          ...(plan !== null ? [{ key: `${versionKey}/frames.bin`, chunks: plan.produce() }] : []),
-          { key: `${versionKey}/dataset.dcm`, chunks: datasetChunks() },
+          ...(plan !== null ? [{ key: framesBlobKey(versionKey), chunks: plan.produce() }] : []),
+          { key: datasetBlobKey(versionKey), chunks: datasetChunks() },
         ]);
         if (stored === undefined) throw new FoveaError('INGEST_INTERNAL', 'the stored data set was not produced');
 

@@ -12,7 +12,7 @@ import {
 } from '../dicom';
 import type { Codecs } from '../codec';
 import { parseMainHeader } from '../j2k';
-import type { OpenedStore } from '../store';
+import { datasetBlobKey, type OpenedStore } from '../store';
 import type { FrameRecord, InstanceRecord } from '../store/types';
 import { decodeStored, nativeLength, nativeSamples, packBits } from './pixels';
 import { bulkValue } from './bulk-value';
@@ -63,7 +63,7 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
   }
 
   async function storedDataset(rec: InstanceRecord): Promise<{ ds: DicomDataset; bytes: Uint8Array }> {
-    const key = `${rec.versionKey}/dataset.dcm`;
+    const key = datasetBlobKey(rec.versionKey);
     const bytes = await blobs.read(key, 0, await blobs.size(key));
     return { ds: parseDicom(bufferSource(bytes), { bulkThreshold: Number.MAX_SAFE_INTEGER }).dataset, bytes };
   }

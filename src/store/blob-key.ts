@@ -1,9 +1,10 @@
 // Blob keys are relative paths inside <dataDir>/objects ("ab/1.2.3/v1/frames.bin"): segments of
 // [A-Za-z0-9._-], never "." or "..", no leading slash, no backslash, bounded length. Anything
 // else is a caller bug and throws InvalidBlobKeyError (STORE_BLOB_KEY_INVALID) before any fs call.
-// Layout of a version folder (docs/architecture.md "Storage model"): <hash2>/<sop>/<version>/.
+// Layout of a version folder (docs/architecture.md "Storage model"): <hash2>/<sop>/<version>/
+// holding dataset.dcm and frames.bin; this file is the one place that spells it.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { InvalidBlobKeyError } from './errors';
 
 const SEGMENT = /^[A-Za-z0-9._-]{1,128}$/;
@@ -29,9 +30,20 @@ export function sopFolder(sopInstanceUid: string): string {
   return createHash('sha256').update(sopInstanceUid).digest('hex').slice(0, 2);
 }
 
-/** A fresh version key "<hash2>/<sop>/<time36>-<random>" for the blobs of one received version. */
-export function newVersionKey(sopInstanceUid: string): string {
-  const key = `${sopFolder(sopInstanceUid)}/${sopInstanceUid}/${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
-  assertBlobKey(key);
-  return key;
+/**
+ * The version key "<hash2>/<sop>/<content>" of one received version: <content> is the first 24 hex
+ * digits of the content SHA-256, so the same object received twice names the same folder.
+ */
+export function versionKeyFor(sopInstanceUid: string, contentSha256: string): string {
+  return `${sopFolder(sopInstanceUid)}/${sopInstanceUid}/${contentSha256.slice(0, 24)}`;
+}
+
+/** Blob key of a version's Part 10 data set without Pixel Data. */
+export function datasetBlobKey(versionKey: string): string {
+  return `${versionKey}/dataset.dcm`;
+}
+
+/** Blob key of a version's frames file (the codestreams back to back). */
+export function framesBlobKey(versionKey: string): string {
+  return `${versionKey}/frames.bin`;
 }

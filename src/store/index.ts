@@ -45,7 +45,7 @@ export function openStore(options: StoreOptions): OpenedStore {
 }
 
 export { fileSource } from './file-source';
-export { newVersionKey, assertBlobKey } from './blob-key';
+export { versionKeyFor, datasetBlobKey, framesBlobKey, assertBlobKey } from './blob-key';
 export { sweepOrphans, type SweepOptions, type SweepReport } from './sweep';
 export { InvalidBlobKeyError, BlobIntegrityError, StoreSetupError, InvalidWriteError } from './errors';
 export { STUDY_ATTRIBUTES, SERIES_ATTRIBUTES, INSTANCE_ATTRIBUTES, type LevelAttribute, type MatchKind } from './qido-attributes';

@@ -10,7 +10,7 @@
 import type { Statement, Transaction } from 'better-sqlite3';
 import type { DicomJsonObject } from '../dicom';
 import { ConflictError, NotFoundError } from '../errors';
-import { assertBlobKey } from './blob-key';
+import { assertBlobKey, framesBlobKey } from './blob-key';
 import type { SqliteDatabase } from './db';
 import { InvalidWriteError } from './errors';
 import { instanceColumns, patientColumns, seriesColumns, studyColumns, toFrameRecord, toInstanceRecord, type FrameRow, type InstanceRow } from './sqlite-rows';
@@ -201,7 +201,7 @@ export class SqliteInstanceStore implements InstanceStore {
     const insertFrame = this.s.insertFrame;
     for (const f of w.frames) {
       const s = f.summary;
-      insertFrame.run(instancePk, f.frameNumber, `${w.versionKey}/frames.bin`, f.offset, f.length, f.sha256, f.codestreamOffset, f.transferSyntaxUid, s.width, s.height,
+      insertFrame.run(instancePk, f.frameNumber, framesBlobKey(w.versionKey), f.offset, f.length, f.sha256, f.codestreamOffset, f.transferSyntaxUid, s.width, s.height,
         s.components, s.bitDepth, s.signed ? 1 : 0, s.levels, s.layers, s.progression, s.tilesX, s.tilesY, s.precincts, s.htj2k ? 1 : 0,
         f.packetIndex === null ? null : Buffer.from(f.packetIndex.buffer, f.packetIndex.byteOffset, f.packetIndex.byteLength));
     }

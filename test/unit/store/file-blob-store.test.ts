@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FoveaError } from '../../../src/errors';
 import { FileBlobStore } from '../../../src/store/file-blob-store';
-import { fileSource, newVersionKey } from '../../../src/store';
+import { assertBlobKey, fileSource, versionKeyFor } from '../../../src/store';
 
 async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
@@ -139,11 +139,13 @@ describe('FileBlobStore', () => {
     await blobs.deletePrefix('ab/1.2/v3');
   });
 
-  test('newVersionKey builds valid, distinct keys in the <hash2>/<sop>/<version> layout', () => {
-    const a = newVersionKey('1.2.840.1');
-    const b = newVersionKey('1.2.840.1');
-    expect(a).not.toBe(b);
-    expect(a).toMatch(/^[0-9a-f]{2}\/1\.2\.840\.1\/[0-9a-z]+-[0-9a-f]{12}$/);
+  test('versionKeyFor builds valid keys in the <hash2>/<sop>/<version> layout, one per content', () => {
+    const sha = (c: string): string => c.repeat(64);
+    const a = versionKeyFor('1.2.840.1', sha('a'));
+    expect(a).toMatch(/^[0-9a-f]{2}\/1\.2\.840\.1\/a{24}$/);
+    expect(versionKeyFor('1.2.840.1', sha('a'))).toBe(a);
+    expect(versionKeyFor('1.2.840.1', sha('b'))).not.toBe(a);
+    expect(() => assertBlobKey(`${a}/dataset.dcm`)).not.toThrow();
   });
 });
 
