@@ -38,6 +38,22 @@ export interface IngestFailure {
 
 export type IngestOutcome = IngestSuccess | IngestFailure;
 
+/**
+ * One received object's outcome as a multi-instance response reports it (STOW-RS Store Instances
+ * Response Module, PS3.18 Table 10.5.3-3): the UIDs known so far and a Failure Reason when it was
+ * not stored. Built from an IngestOutcome, or directly for a part that never reached ingest.
+ */
+export interface PartOutcome {
+  sopClassUid: string | null;
+  sopInstanceUid: string | null;
+  studyInstanceUid: string | null;
+  seriesInstanceUid: string | null;
+  /** null when the instance is stored (or unchanged / replaced). */
+  failureReason: number | null;
+  /** Number of ingest notes (logged, not reported as PS3.18 warnings). */
+  warnings: number;
+}
+
 export interface IngestOptions {
   /** STOW-RS /studies/{study}: instances of another study are refused (0xA900 / 409). */
   expectedStudyInstanceUid?: string;

@@ -1,12 +1,14 @@
 // STOW-RS (PS3.18 §10.5): POST /studies and /studies/{study}. The request must be
-// multipart/related; type="application/dicom" (else 415, §10.5.1.1); each part is streamed to a
-// temp file under tmpDir, ingested, and the temp file deleted, one part at a time, so the request
-// is never held in memory. Outcomes are collected per instance and answered once (Table 10.5.3-1
-// via error-map.stowStatus) with the Store Instances Response Module (Table 10.5.3-3):
-// RetrieveURL, ReferencedSOPSequence, FailedSOPSequence with FailureReason.
-// A truncated or over-limit body fails the request (400/413) after the fact: instances completely
-// received before the fault stay stored (the ingest is per instance); the partial part is discarded.
-// Not supported: application/dicom+json / +xml metadata-and-bulkdata requests (415).
+// multipart/related; type="application/dicom" (else 415, §10.5.1.1). Parts are read one after the
+// other: a part up to memoryPartBytes (16 MiB by default) is kept in memory, a larger one is
+// spooled to a temp file under tmpDir (deleted after its ingest), and up to STOW_CONCURRENCY (3)
+// parts are ingested at once, so memory stays bounded whatever the request size. Outcomes are
+// collected per instance (PartOutcome) and answered once (Table 10.5.3-1 via error-map.stowStatus)
+// with the Store Instances Response Module (Table 10.5.3-3): RetrieveURL, ReferencedSOPSequence,
+// FailedSOPSequence with FailureReason. A truncated or over-limit body fails the request (400/413)
+// after the fact: instances completely received before the fault stay stored (the ingest is per
+// instance); the partial part is discarded. Not supported: application/dicom+json / +xml
+// metadata-and-bulkdata requests (415).
 
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
@@ -14,7 +16,7 @@ import * as path from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
 import type { DicomJsonObject } from '../../dicom';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors';
-import { FailureReason, type Ingestor, type IngestOutcome } from '../../ingest/types';
+import { failedPart, FailureReason, partOutcomeOf, type Ingestor, type PartOutcome } from '../../ingest';
 import type { Logger } from '../../log';
 import { stowStatus } from '../error-map';
 import { parseMediaType } from '../media-type';
@@ -32,15 +34,6 @@ export interface StowDeps {
   memoryPartBytes: number;
 }
 
-interface PartOutcome {
-  sopClassUid: string | null;
-  sopInstanceUid: string | null;
-  studyInstanceUid: string | null;
-  seriesInstanceUid: string | null;
-  failureReason: number | null;
-  warnings: number;
-}
-
 /** PS3.18 §10.5.1.1: only multipart/related with type application/dicom is accepted here. */
 function requireDicomMultipart(contentType: string | undefined): string {
   if (contentType === undefined) throw new UnsupportedMediaTypeError('STOW_NO_CONTENT_TYPE', 'STOW-RS needs Content-Type: multipart/related; type="application/dicom"');
@@ -55,13 +48,6 @@ function requireDicomMultipart(contentType: string | undefined): string {
   const boundary = mt.params.get('boundary');
   if (boundary === undefined) throw new BadRequestError('STOW_NO_BOUNDARY', 'the multipart/related Content-Type has no boundary');
   return validateBoundary(boundary);
-}
-
-function fromIngest(o: IngestOutcome): PartOutcome {
-  if (o.status === 'failed') {
-    return { sopClassUid: o.sopClassUid, sopInstanceUid: o.sopInstanceUid, studyInstanceUid: null, seriesInstanceUid: null, failureReason: o.failureReason, warnings: o.warnings.length };
-  }
-  return { sopClassUid: o.sopClassUid, sopInstanceUid: o.sopInstanceUid, studyInstanceUid: o.studyInstanceUid, seriesInstanceUid: o.seriesInstanceUid, failureReason: null, warnings: o.warnings.length };
 }
 
 /** PS3.18 Table 10.5.3-3 Store Instances Response Module. */
@@ -146,7 +132,7 @@ async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
 
 /** Parts ingested at once within one request. */
 const STOW_CONCURRENCY = 3;
-const PENDING: PartOutcome = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.ProcessingFailure, warnings: 0 };
+const PENDING: PartOutcome = failedPart(FailureReason.ProcessingFailure);
 
 /** Handler for POST /studies and /studies/{study}. */
 export function stowHandler(deps: StowDeps): RequestHandler {
@@ -165,13 +151,13 @@ export function stowHandler(deps: StowDeps): RequestHandler {
       let outcome: PartOutcome;
       const options = pathStudy === undefined ? {} : { expectedStudyInstanceUid: pathStudy };
       try {
-        outcome = fromIngest(
+        outcome = partOutcomeOf(
           spooled.kind === 'memory' ? await deps.ingestor.ingestBytes(spooled.bytes, options) : await deps.ingestor.ingestFile(spooled.path, options),
         );
       } catch (error) {
         // The ingest contract says bad input never throws, so this is an internal fault: record it, go on.
         deps.logger.error('stow_ingest_crashed', { requestId, part: index, error });
-        outcome = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.ProcessingFailure, warnings: 0 };
+        outcome = failedPart(FailureReason.ProcessingFailure);
       } finally {
         if (spooled.kind === 'file') await rm(spooled.path, { force: true });
       }
@@ -184,7 +170,7 @@ export function stowHandler(deps: StowDeps): RequestHandler {
         const ct = part.headers.contentType === null ? null : parseMediaType(part.headers.contentType);
         if (ct !== null && `${ct.type}/${ct.subtype}` !== 'application/dicom') {
           // A part we cannot interpret (PS3.18 §10.5.3: failure per instance, not per request).
-          outcomes[index] = { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason: FailureReason.CannotUnderstand, warnings: 0 };
+          outcomes[index] = failedPart(FailureReason.CannotUnderstand);
           return;
         }
         let spooled: Spooled;
