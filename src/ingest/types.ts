@@ -1,8 +1,10 @@
 // The ingest pipeline's contract: STOW-RS, `fovea import` and DIMSE C-STORE all call it and get
 // one outcome per instance, with a DICOM Failure Reason (PS3.4 / PS3.18 Table 10.5.3-2) on failure.
 
+import type { Codecs } from '../codec';
 import type { FoveaError } from '../errors';
-import type { CommitOutcome } from '../store/types';
+import type { Logger } from '../log';
+import type { CommitOutcome, OpenedStore } from '../store';
 
 /** PS3.18 Table 10.5.3-2 / PS3.4 failure reasons used by Fovea. */
 export const FailureReason = {
@@ -16,6 +18,16 @@ export const FailureReason = {
   StudyInstanceUidMismatch: 0xa900,
   TransferSyntaxNotSupported: 0xc122,
 } as const;
+
+/** What the ingest pipeline works with. */
+export interface IngestDeps {
+  store: OpenedStore;
+  codecs: Codecs;
+  publicUrl: string;
+  logger: Logger;
+  /** Largest object accepted (bytes). */
+  maxObjectBytes: number;
+}
 
 export interface IngestSuccess {
   status: CommitOutcome;

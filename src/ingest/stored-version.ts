@@ -1,0 +1,161 @@
+// The ingest phases that store one received version, run under the per-SOP queue: the
+// "unchanged" check, the storage plan (frames kept or transcoded, or none; PS3.5 §10.1 unknown
+// syntaxes refused when they carry pixels), the version's blobs (frames.bin, then dataset.dcm
+// without Pixel Data, durable together before the commit), the InstanceWrite with its DICOM JSON
+// (PS3.18 F.2), the one SQLite commit, and the removal of the version a replacement made obsolete.
+
+import { UnsupportedError } from '../bytes';
+import {
+  encodePart10, EXPLICIT_VR_LITTLE_ENDIAN, formatTag, Tags, toDicomJson, transferSyntax, type DicomDataset, type DicomJsonObject,
+  type ParsedDicom,
+} from '../dicom';
+import { FoveaError } from '../errors';
+import { datasetBlobKey, framesBlobKey, versionKeyFor, type InstanceWrite, type OpenedStore } from '../store';
+import { planFrames, type FramePlan } from './frame-producer';
+import type { IngestAttempt, InstanceIdentity } from './received-instance';
+import type { IngestDeps, IngestOutcome } from './types';
+
+/** Binary values up to this size are inlined in metadata (InlineBinary), larger ones get a BulkDataURI. */
+const INLINE_BINARY_MAX = 1024;
+
+/** A parsed, identified object ready to be stored. */
+export interface ReceivedInstance {
+  parsed: ParsedDicom;
+  identity: InstanceIdentity;
+  contentSha256: string;
+  /** Size of the object as received, in bytes. */
+  sizeBytes: number;
+}
+
+/** How the object is stored: its frames (kept or transcoded), or none for objects without pixels and JPIP-referenced ones. */
+interface StoragePlan {
+  isJpipReferenced: boolean;
+  framePlan: FramePlan | null;
+}
+
+function planStorage(parsed: ParsedDicom, deps: Pick<IngestDeps, 'codecs'>): StoragePlan {
+  const tsUid = parsed.transferSyntaxUid;
+  const ts = transferSyntax(tsUid);
+  const isJpipReferenced = ts !== undefined && (ts.family === 'jpip' || ts.family === 'jpip-htj2k');
+  if (ts === undefined && parsed.pixelData !== null) {
+    // PS3.5 §10.1 lets the data set be read as Explicit VR LE, but its pixels cannot be: refuse
+    // rather than store the object without them.
+    throw new UnsupportedError('INGEST_TRANSFER_SYNTAX_UNSUPPORTED', `pixel data in unknown transfer syntax ${tsUid}`, { context: tsUid });
+  }
+  return { isJpipReferenced, framePlan: ts === undefined || isJpipReferenced ? null : planFrames(parsed, ts, deps.codecs) };
+}
+
+/** The dataset kept in dataset.dcm: everything but the pixel data, with a transcode's new colour space. */
+function storedDataset(parsed: ParsedDicom, frames: FramePlan | null): DicomDataset {
+  const ds = parsed.dataset.clone();
+  ds.delete(Tags.PixelData);
+  ds.delete(Tags.ExtendedOffsetTable);
+  ds.delete(Tags.ExtendedOffsetTableLengths);
+  if (frames?.photometricInterpretation != null) {
+    ds.setString(Tags.PhotometricInterpretation, 'CS', frames.photometricInterpretation);
+    if ((ds.number(Tags.SamplesPerPixel) ?? 1) > 1) ds.setNumber(Tags.PlanarConfiguration, 'US', 0);
+  }
+  return ds;
+}
+
+/**
+ * DICOM JSON of the stored instance. Bulk values and Pixel Data get a BulkDataURI relative to the
+ * DICOMweb root ("studies/{S}/series/{SE}/instances/{I}/bulkdata/..."): the HTTP layer prefixes
+ * the public root when it serves the stored text.
+ */
+function metadataOf(ds: DicomDataset, parsed: ParsedDicom, frames: FramePlan | null, instancePath: string): DicomJsonObject {
+  const json = toDicomJson(ds, {
+    source: parsed.source,
+    // Small binary values are inlined; larger ones get a URI that WADO-RS bulkdata serves.
+    bulkDataUri: (path, element) => {
+      const v = element.value;
+      const length = v.kind === 'inline' ? v.bytes.length : v.kind === 'bulk' ? v.length : Number.POSITIVE_INFINITY;
+      if (length <= INLINE_BINARY_MAX) return undefined;
+      return `${instancePath}/bulkdata/${path.map((p, i) => (i % 2 === 0 ? formatTag(p) : String(p))).join('/')}`;
+    },
+  });
+  if (frames !== null) {
+    const vr = (ds.number(Tags.BitsAllocated) ?? 8) > 8 ? 'OW' : 'OB';
+    json[formatTag(Tags.PixelData)] = { vr, BulkDataURI: `${instancePath}/bulkdata/${formatTag(Tags.PixelData)}` };
+  }
+  return json;
+}
+
+/**
+ * Journals the version key (if the process dies before the commit, the start-up sweep finds the
+ * files), then writes frames.bin (transcoding may change the colour space) and dataset.dcm, made
+ * durable together. Returns the stored data set.
+ */
+async function writeVersionBlobs(deps: IngestDeps, attempt: IngestAttempt, parsed: ParsedDicom, plan: StoragePlan, versionKey: string): Promise<DicomDataset> {
+  deps.store.instances.reserveVersion(versionKey);
+  attempt.pendingVersionKey = versionKey;
+  const frames = plan.framePlan;
+  let stored: DicomDataset | undefined;
+  const datasetChunks = function* (): Generator<Uint8Array> {
+    if (frames !== null) attempt.warnings.push(...frames.warnings);
+    stored = storedDataset(parsed, frames);
+    yield encodePart10(stored, EXPLICIT_VR_LITTLE_ENDIAN, { source: parsed.source });
+  };
+  await deps.store.blobs.putMany([
+    ...(frames !== null ? [{ key: framesBlobKey(versionKey), chunks: frames.produce() }] : []),
+    { key: datasetBlobKey(versionKey), chunks: datasetChunks() },
+  ]);
+  if (stored === undefined) throw new FoveaError('INGEST_INTERNAL', 'the stored data set was not produced');
+  return stored;
+}
+
+function instanceWrite(received: ReceivedInstance, plan: StoragePlan, stored: DicomDataset, versionKey: string): InstanceWrite {
+  const { parsed, identity } = received;
+  const tsUid = parsed.transferSyntaxUid;
+  const frames = plan.framePlan;
+  return {
+    ...identity,
+    receivedTransferSyntaxUid: tsUid,
+    storedTransferSyntaxUid: frames !== null ? frames.storedTransferSyntaxUid : plan.isJpipReferenced ? tsUid : EXPLICIT_VR_LITTLE_ENDIAN,
+    contentSha256: received.contentSha256,
+    versionKey,
+    sizeBytes: received.sizeBytes,
+    numberOfFrames: frames !== null ? frames.frames.length : 0,
+    pixelDataProviderUrl: plan.isJpipReferenced ? (parsed.dataset.string(Tags.PixelDataProviderURL) ?? null) : null,
+    metadata: metadataOf(stored, parsed, frames, `studies/${identity.studyInstanceUid}/series/${identity.seriesInstanceUid}/instances/${identity.sopInstanceUid}`),
+    frames: frames !== null ? frames.frames : [],
+  };
+}
+
+/** Deletes an obsolete version (journalled by the commit); released once its files are gone, else the sweep retries. */
+async function removeObsoleteVersion(deps: IngestDeps, versionKey: string): Promise<void> {
+  try {
+    await deps.store.blobs.deletePrefix(versionKey);
+    deps.store.instances.releaseVersion(versionKey);
+  } catch (err) {
+    deps.logger.warn('ingest.cleanup_failed', { versionKey, error: err });
+  }
+}
+
+/** Deletes the blobs of a version that was never committed; left journalled (the start-up sweep deletes it) if that fails. */
+export async function discardVersion(store: OpenedStore, versionKey: string): Promise<void> {
+  try {
+    await store.blobs.deletePrefix(versionKey);
+    store.instances.releaseVersion(versionKey);
+  } catch {
+    // Left journalled: the start-up sweep deletes it.
+  }
+}
+
+/** Stores one received instance as a new version (or finds it unchanged); run under the per-SOP queue. */
+export async function storeVersion(deps: IngestDeps, attempt: IngestAttempt, received: ReceivedInstance): Promise<IngestOutcome> {
+  const { identity } = received;
+  const base = { ...identity, warnings: attempt.warnings };
+  const existing = deps.store.instances.getInstance(identity.sopInstanceUid);
+  if (existing !== undefined && existing.contentSha256 === received.contentSha256) return { status: 'unchanged', ...base };
+
+  const plan = planStorage(received.parsed, deps);
+  const versionKey = versionKeyFor(identity.sopInstanceUid, received.contentSha256);
+  const stored = await writeVersionBlobs(deps, attempt, received.parsed, plan, versionKey);
+  const write = instanceWrite(received, plan, stored, versionKey);
+  const result = deps.store.instances.commitInstance(write);
+  attempt.pendingVersionKey = null;
+  if (result.obsoleteVersionKey !== null) await removeObsoleteVersion(deps, result.obsoleteVersionKey);
+  deps.logger.info('ingest.stored', { sopInstanceUid: identity.sopInstanceUid, outcome: result.outcome, frames: write.numberOfFrames, ts: write.receivedTransferSyntaxUid });
+  return { status: result.outcome, ...base };
+}
