@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // DICOMweb conformance with dicomweb-client (npm) as the reference client against the real gateway:
 // STOW-RS (PS3.18 §10.5), QIDO-RS (§10.6, matching rules of §8.3.4 / PS3.4 C.2.2.2), WADO-RS
 // instances / metadata / frames / bulk data (§10.4) with transfer-syntax negotiation (§8.7.3).

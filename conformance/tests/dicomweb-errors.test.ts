@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // DICOMweb error behaviour against the real gateway (issue #2 "Errors"): a malformed DICOM part, a
 // truncated multipart body, unknown UIDs, an unacceptable Accept, a wrong Content-Type and an
 // oversize body each get their status (PS3.18 §10.5.3 Table 10.5.3-1 for STOW-RS, §8.7 for

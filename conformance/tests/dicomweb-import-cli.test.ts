@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // `fovea import` end to end (issue #2 "Skeleton"): the compiled CLI (built once with
 // tsconfig.build.json into a private folder, so a concurrently used dist/ is never touched) run as a
 // child process on real files. Exit codes (src/cli/exit-codes.ts): 0 nothing failed, 1 some file

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Objects retrieved from the real gateway checked by outside validators (issue #2 "Proof"):
 // DCMTK dcmdump must parse each one without error, and dicom3tools dciodvfy must report no Error
 // line that the input did not already have. Each object is retrieved by WADO-RS (PS3.18

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // DIMSE conformance (PS3.4 Annexes A, B, C; PS3.7; PS3.8) against the real gateway, driven by
 // DCMTK echoscu / storescu / findscu / movescu / getscu, with storescp as the C-MOVE destination.
 // Skipped when DCMTK is not installed (CI installs it). Loopback only, bounded timeouts.

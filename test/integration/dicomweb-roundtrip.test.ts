@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // End to end over HTTP against the real gateway (real SQLite, files and codecs): STOW-RS every
 // file of ../shared/data/dicom, then QIDO-RS, WADO-RS and WADO-URI. Round trips (issue #2
 // "Proof"): every JPEG 2000 / HTJ2K frame retrieved with transfer-syntax=* is byte-identical to

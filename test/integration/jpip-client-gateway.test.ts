@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // `fovea jpip` against the real gateway: J2K DICOM objects stored by STOW-RS, retrieved as JPIP
 // Referenced (.94) to learn the Pixel Data Provider URL (0028,7FE0), which the client then uses
 // unchanged (PS3.5 §8.4.1: frame n = stream n). Views anywhere (also away from 0,0), at reduced

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // JPIP server, differential (issue #4 "Proof"): real gateway, STOW of J2K/HTJ2K objects from
 // ../shared/data and generated ones (opj_compress: tiles, precincts, layers, RPCL/LRCP, image
 // offsets), then per frame a set of views (whole image at several fsiz, full-resolution windows

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Rendered and thumbnail resources over HTTP (PS3.18 §10.4.1.1.4, §10.4.3, §8.3.5.1) and the
 // WADO-URI rendered form (§8.2) against the real gateway: pixels of the PNG output are checked
 // against values computed here from the source files (native samples, or opj_decompress output).

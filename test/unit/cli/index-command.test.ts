@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // `fovea index FILE [--frame N] [--json]` (src/cli/index-command.ts), run as a child process from
 // a private build (tsconfig.build.json into node_modules/.cache, so a concurrently used dist/ is
 // never touched). Summary lines and --json rows are checked against buildPacketIndex of the same

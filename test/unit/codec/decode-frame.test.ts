@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 import { loadCodecs, type Codecs, type PixelDescription, type TransferSyntaxFamily } from '../../../src/codec';
 import { FoveaError } from '../../../src/errors';
 import { fixtureFile, sharedFile, type TestFile } from './dicom-frames';

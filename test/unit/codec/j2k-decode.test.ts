@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CodecError, loadCodecs, type Codecs } from '../../../src/codec';

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 import { decompositionLevels, layerRatios, loadCodecs, type Codecs, type PixelImage } from '../../../src/codec';
 import { FoveaError } from '../../../src/errors';
 import { sharedFile } from './dicom-frames';

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // frameLocations/readFrame on real encapsulated and native files plus synthetic layouts
 // (Basic/Extended Offset Tables, fragment walk, padding, 1-bit packing across frames).
 import { bufferSource, MalformedError } from '../../../src/bytes';

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // DICOM JSON (PS3.18 F.2) on CT_small.dcm with values checked against dcmdump, plus the JPIP
 // Referenced builder, pixelDescription, the transfer syntax table and the dictionary.
 import {

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // parseDicom over every file in ../shared/data/dicom. Expected values were read with DCMTK
 // dcmdump 3.6 (Transfer Syntax, SOP Instance UID, Rows, Columns, Number of Frames, and the count
 // of Pixel Data fragment items after the Basic Offset Table).

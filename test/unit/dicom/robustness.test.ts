@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Hostile input: truncation sweeps over real files, corrupted lengths and VRs, limits checked
 // before allocation, bare data sets, deflated input, and a fast-check fuzz of parseDicom on
 // mutated bytes. The only acceptable failures are our typed ParseErrors (never RangeError/TypeError).

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Writer round trips: parse → encodePart10 → parse gives the same elements (Explicit LE, Implicit
 // LE, Explicit BE, Deflated), dcmdump (when installed) accepts the written files, and the
 // streaming pieces produce a file whose frames read back identical.

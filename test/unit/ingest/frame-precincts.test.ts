@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Transcoded frames get 128x128 precincts (issue #2: JPIP regions need precincts; the OpenJPEG
 // wrapper writes none, so ingest re-partitions with j2k repartitionPrecincts): the stored frame's
 // COD, summary and packet index show the grid, and it decodes to the source samples.

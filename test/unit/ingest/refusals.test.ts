@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Ingest refuses what it cannot store whole (issue #2 "Errors": never a lost instance): pixel data
 // in an unknown transfer syntax, a missing Study Instance UID, a truncated file — each
 // a typed failure with its DICOM Failure Reason, and nothing left in the store or on disk.

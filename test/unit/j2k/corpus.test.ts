@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Every codestream of ../shared/data/j2k is indexed; recorded SIZ/tile/packet/data-bin values
 // for several; binary index round trip; data-bins → rebuilt codestream → same data-bins.
 import {

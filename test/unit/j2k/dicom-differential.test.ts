@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Differential tests over every JPEG 2000 / HTJ2K frame of ../shared/data/dicom (issue #3 "Proof"):
 // each frame is extracted with src/dicom, indexed, split into data-bins and rebuilt keeping (a) all
 // data, (b) only the first layer and the first half of the layers, (c) only resolutions up to NL - 1; each rebuilt codestream must

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Differential tests against independent decoders (OpenJPEG; OpenJPH for HTJ2K): a codestream
 // rebuilt from the index's data-bins keeping (a) everything, (b) the first layer only, (c) all
 // but the finest resolution must decode to exactly the pixels of the original decoded with the

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Binary packet index: version 2 round trip and size, version 1 indexes (stored before version 2)
 // still decode, inconsistent indexes are refused by the encoder with a typed error.
 import * as fs from 'node:fs';

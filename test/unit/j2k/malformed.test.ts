@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Truncation sweeps and corruption: only typed errors with stable codes (CONVENTIONS.md Tests).
 import { LimitExceededError, MalformedError, ParseError, TruncatedError } from '../../../src/bytes';
 import { buildPacketIndex, decodePacketIndex, encodePacketIndex, findCodestream, parseMainHeader, rebuildCodestream } from '../../../src/j2k';

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Packet order (ISO/IEC 15444-1 B.12): the sorted-key implementation must equal a literal
 // transcription of the B.12.1.3-B.12.1.5 loops, which step over every canvas sample.
 import { parseCodestream } from '../../../src/j2k/codestream';

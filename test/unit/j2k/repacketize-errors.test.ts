@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Precinct re-partitioning: the bit-level pieces against their decoders (B.10.1 bit stuffing,
 // B.10.2 tag trees, B.10.6 pass counts), typed refusals (PPM/PPT, code-block changes, bad sizes),
 // limits, and truncation / corruption sweeps where the only allowed failures are our typed errors.

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Precinct re-partitioning across coding modes made with the native OpenJPEG encoder
 // (opj_compress): progressions (B.12), POC, tiles, tile-parts, SOP/EPH (A.8), BYPASS/TERMALL
 // code-block styles (D.4 segment rules), 32x32 code-blocks, existing precincts. Each result must

@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Precinct re-partitioning of codestreams made by our own encoder (src/codec, OpenJPEG: 5/3,
 // RPCL, 4 layers, 64x64 code-blocks, no precincts) and of real DICOM transcodes: decoded samples
 // (full, reduced, layer-limited) stay bit-exact, the packet index shows the new precinct grid
