@@ -1,5 +1,5 @@
-// `fovea index FILE [--frame N] [--json]`: the packet index (issue #3) of a raw codestream
-// (.j2k/.j2c/.jhc), a JP2/JPH file, or one frame of a DICOM object. Default output is a summary;
+// `fovea index FILE [--frame N] [--json]`: the packet index (j2k buildPacketIndex) of a raw
+// codestream (.j2k/.j2c/.jhc), a JP2/JPH file, or one frame of a DICOM object. Default output is a summary;
 // --json prints every packet with tile, component, resolution, precinct, layer, offsets, length
 // and JPIP precinct data-bin id. Offsets are relative to the codestream's SOC marker. Exit codes:
 // 0 indexed, 1 the input is damaged or unsupported (typed error on stderr), 2 usage.

@@ -1,7 +1,8 @@
-// Decode a frame of any family and re-encode it as a lossless, JPIP-friendly J2K codestream
-// (issue #2 "Ingest"). The result says which Photometric Interpretation the stored object must
-// carry: OpenJPEG always applies the reversible colour transform to 3-sample images, so RGB is
-// stored as YBR_RCT (PS3.5 A.4.4, 8.2.4); YBR_FULL keeps its name (the RCT is undone on decode).
+// Decode a frame of any family and re-encode it as a lossless, JPIP-friendly J2K codestream (what
+// ingest stores for every encoding other than J2K/HTJ2K). The result says which Photometric
+// Interpretation the stored object must carry: OpenJPEG always applies the reversible colour
+// transform to 3-sample images, so RGB is stored as YBR_RCT (PS3.5 A.4.4, 8.2.4); YBR_FULL keeps
+// its name (the RCT is undone on decode).
 
 import { decodeFrameWith, type DecoderSet } from './decode-frame';
 import { CodecError } from './errors';

@@ -1,7 +1,7 @@
-// The one route table of the gateway (issue #2 "Routes"): /dicomweb (PS3.18 RESTful services),
-// /wado (WADO-URI, PS3.18 §8.2), /jpip (ISO/IEC 15444-9, router supplied by the JPIP module),
-// /healthz. Cross-cutting: request ids (X-Request-Id, echoed), access log, CORS, a JSON body limit,
-// a JSON 404 for unknown routes and the error middleware (error-map.ts) — text/plain under /jpip.
+// The one route table of the gateway: /dicomweb (PS3.18 RESTful services), /wado (WADO-URI,
+// PS3.18 §8.2), /jpip (ISO/IEC 15444-9, router supplied by the JPIP module), /healthz.
+// Cross-cutting: request ids (X-Request-Id, echoed), access log, CORS, a JSON body limit, a JSON
+// 404 for unknown routes and the error middleware (error-map.ts) — text/plain under /jpip.
 
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';

@@ -1,6 +1,7 @@
-// Start-up task (issue #3 "Storage"): frames stored before the packet index existed, or whose
-// index failed to build, get one computed from their stored codestream. Frames whose codestream
-// still cannot be indexed are logged and skipped (listed once per start).
+// Start-up task: frames stored before the packet index existed, or whose index failed to build,
+// get the packet index of their frame row (docs/architecture.md "Storage model") computed from
+// their stored codestream. Frames whose codestream still cannot be indexed are logged and skipped
+// (listed once per start).
 
 import type { OpenedStore } from '../store';
 import type { Logger } from '../log';

@@ -1,5 +1,6 @@
-// Maps an error raised while ingesting one instance to the DICOM Failure Reason reported by
-// STOW-RS (PS3.18 Table 10.5.3-2 → PS3.4 Annex B.2.3 status codes) and, later, by C-STORE.
+// Maps an error raised while ingesting one instance to the DICOM Failure Reason of its outcome
+// (PS3.18 Table 10.5.3-2 → PS3.4 Annex B.2.3 status codes): STOW-RS reports it as FailureReason,
+// DIMSE C-STORE turns it into the response status (dimse/status.ts).
 
 import { FoveaError, ConflictError } from '../errors';
 import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../bytes';

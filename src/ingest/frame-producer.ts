@@ -3,7 +3,8 @@
 // span several fragments; a JP2 file inside Pixel Data is kept whole and located by j2k); every
 // other encoding is decoded and re-encoded losslessly as JPIP-friendly J2K by the codec layer,
 // then given 128x128 precincts at every resolution (j2k repartitionPrecincts; the OpenJPEG
-// wrapper cannot write precincts) so that JPIP can serve regions (issue #2).
+// wrapper cannot write precincts) so that JPIP can serve regions as precinct data-bins
+// (ISO/IEC 15444-9 A.3.2).
 
 import { createHash } from 'node:crypto';
 import type { RandomAccessSource } from '../bytes';

@@ -1,5 +1,5 @@
-// Decoding only what a view needs (issue #5; ISO/IEC 15444-9 C.4 view-window, A.3 data-bins,
-// Annex C reconstruction): with the frame's packet index, the region and discard level r become a
+// Decoding only what a view needs (ISO/IEC 15444-9 C.4 view-window, A.3 data-bins, Annex C
+// reconstruction): with the frame's packet index, the region and discard level r become a
 // JPIP view-window (resolveViewWindow), its precincts (relevantPrecincts) are read as byte ranges
 // of the stored codestream (merged reads through the caller's reader), a codestream with empty
 // packets elsewhere is rebuilt (j2k rebuildCodestream, discardLevels r) and decoded at reduce r.
