@@ -1,4 +1,4 @@
-// The retrieve side (WADO-RS, WADO-URI; later C-GET/C-MOVE): stored objects re-assembled in a
+// The retrieve side (WADO-RS, WADO-URI, DIMSE C-GET/C-MOVE): stored objects re-assembled in a
 // chosen transfer syntax and streamed (PS3.18 §8.7.3 transfer syntax negotiation, PS3.5 A.4
 // encapsulation, Supplement 106 JPIP Referenced objects), single frames and bulk data. The rules
 // are transfer-syntax-rules.ts, whole instances instance-stream.ts; this file wires the phases

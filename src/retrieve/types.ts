@@ -1,4 +1,4 @@
-// The retrieve side's contract (WADO-RS, WADO-URI, later C-GET/C-MOVE): produce stored objects
+// The retrieve side's contract (WADO-RS, WADO-URI, DIMSE C-GET/C-MOVE): produce stored objects
 // in a chosen transfer syntax as streams, frames and bulk data. The HTTP layer negotiates what to
 // ask for (Accept / transferSyntax) from `transferSyntaxesFor`, then calls the producers.
 
