@@ -34,7 +34,7 @@ export interface JpipConfig {
   maxSessions: number;
   /** A session idle this long expires (ms). */
   sessionIdleMs: number;
-  /** Memory bound of the decoded packet-index cache (bytes). */
+  /** Memory bound of the shared frame-model cache (decoded packet indexes and headers, used by JPIP and rendered images), bytes. */
   indexCacheBytes: number;
 }
 
@@ -150,7 +150,7 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
   const jpip: JpipConfig = Object.freeze({
     maxSessions: integer('JPIP max sessions', env['FOVEA_JPIP_MAX_SESSIONS'], 256, 1, 1_000_000),
     sessionIdleMs: integer('JPIP session idle seconds', env['FOVEA_JPIP_SESSION_IDLE_S'], 600, 1, 7 * 24 * 3600) * 1000,
-    indexCacheBytes: integer('JPIP index cache MiB', env['FOVEA_JPIP_INDEX_CACHE_MB'], 64, 1, 1 << 20) * 1024 * 1024,
+    indexCacheBytes: integer('frame-model cache MiB', env['FOVEA_JPIP_INDEX_CACHE_MB'], 64, 1, 1 << 20) * 1024 * 1024,
   });
   return Object.freeze({ port, host, dataDir, publicUrl, publicUrlExplicit: explicitUrl !== undefined, corsOrigins, limits: Object.freeze(limits), logLevel, dimse, jpip });
 }
