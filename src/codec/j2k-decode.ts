@@ -6,9 +6,11 @@
 
 import { MalformedError, ParseError, UnsupportedError } from '../bytes';
 import { CodecError, describeThrown } from './errors';
-import { isJp2File, readMainHeader } from './main-header';
+import { mainHeaderFacts, startsWithSoc } from './main-header';
 import type { DecodedImage } from './types';
-import { withHandle, type LoadedModule, type OpenJpegModule, type OpenJphModule, type WasmFrameInfo } from './wasm-modules';
+import {
+  withHandle, type HtJ2kDecoderHandle, type J2kDecoderHandle, type LoadedModule, type OpenJpegModule, type OpenJphModule, type WasmFrameInfo,
+} from './wasm-modules';
 
 export interface J2kDecodeOptions {
   /** Number of finest resolution levels to discard (0 = full size). */
@@ -31,10 +33,10 @@ function checkCount(name: string, v: number | undefined, min: number): number | 
 
 /** Reject a reduce beyond the decomposition levels (the wrappers' readHeader() is a no-op). */
 function checkReduce(codestream: Uint8Array, reduce: number): void {
-  if (reduce === 0 || isJp2File(codestream)) return;
+  if (reduce === 0 || !startsWithSoc(codestream)) return;
   let levels: number;
   try {
-    levels = readMainHeader(codestream).levels;
+    levels = mainHeaderFacts(codestream).levels;
   } catch (e) {
     if (e instanceof ParseError) return; // the decode reports a damaged header as CODEC_DECODE_FAILED
     throw e;
@@ -94,6 +96,36 @@ function wrapThrown(codec: string, e: unknown, log: LoadedModule<unknown>['log']
   throw new CodecError('CODEC_DECODE_FAILED', `${codec} failed: ${describeThrown(e)} ${log.summary()}`, { cause: e });
 }
 
+/** The decoder calls both wrappers share (OpenJPEG's J2KDecoder, OpenJPH's HTJ2KDecoder). */
+type ResolutionDecoder = Pick<J2kDecoderHandle, 'delete' | 'getEncodedBuffer' | 'getDecodedBuffer' | 'decode' | 'getFrameInfo' | 'calculateSizeAtDecompositionLevel'>;
+
+/**
+ * One decode on a fresh decoder handle: the codestream copied in, `decodeReduced` (or a full
+ * decode when it is null), the samples copied out at the size of resolution `reduce`.
+ */
+function decodeOnce<D extends ResolutionDecoder>(
+  codec: string,
+  log: LoadedModule<unknown>['log'],
+  create: () => D,
+  codestream: Uint8Array,
+  reduce: number,
+  decodeReduced: ((dec: D) => void) | null,
+): DecodedImage {
+  log.clear();
+  try {
+    return withHandle(create, (dec) => {
+      dec.getEncodedBuffer(codestream.length).set(codestream);
+      if (decodeReduced === null) dec.decode();
+      else decodeReduced(dec);
+      const info = dec.getFrameInfo();
+      const size = reduce === 0 ? info : dec.calculateSizeAtDecompositionLevel(reduce);
+      return toDecoded(dec.getDecodedBuffer(), info, size, codec, log);
+    });
+  } catch (e) {
+    return wrapThrown(codec, e, log);
+  }
+}
+
 /** Decode a J2K codestream (or JP2 file) with OpenJPEG. */
 export function decodeJ2kWith(
   loaded: LoadedModule<OpenJpegModule>,
@@ -105,22 +137,8 @@ export function decodeJ2kWith(
   const layers = checkCount('layers', options.layers, 1) ?? 0;
   checkReduce(codestream, reduce);
   const { module, log } = loaded;
-  log.clear();
-  try {
-    return withHandle(
-      () => new module.J2KDecoder(),
-      (dec) => {
-        dec.getEncodedBuffer(codestream.length).set(codestream);
-        if (reduce === 0 && layers === 0) dec.decode();
-        else dec.decodeSubResolution(reduce, layers);
-        const info = dec.getFrameInfo();
-        const size = reduce === 0 ? info : dec.calculateSizeAtDecompositionLevel(reduce);
-        return toDecoded(dec.getDecodedBuffer(), info, size, 'OpenJPEG', log);
-      },
-    );
-  } catch (e) {
-    return wrapThrown('OpenJPEG', e, log);
-  }
+  const partial = reduce === 0 && layers === 0 ? null : (dec: J2kDecoderHandle): void => dec.decodeSubResolution(reduce, layers);
+  return decodeOnce('OpenJPEG', log, () => new module.J2KDecoder(), codestream, reduce, partial);
 }
 
 /** Decode an HTJ2K (or J2K) codestream with OpenJPH. */
@@ -133,20 +151,6 @@ export function decodeHtj2kWith(
   const reduce = checkCount('reduce', options.reduce, 0) ?? 0;
   checkReduce(codestream, reduce);
   const { module, log } = loaded;
-  log.clear();
-  try {
-    return withHandle(
-      () => new module.HTJ2KDecoder(),
-      (dec) => {
-        dec.getEncodedBuffer(codestream.length).set(codestream);
-        if (reduce === 0) dec.decode();
-        else dec.decodeSubResolution(reduce);
-        const info = dec.getFrameInfo();
-        const size = reduce === 0 ? info : dec.calculateSizeAtDecompositionLevel(reduce);
-        return toDecoded(dec.getDecodedBuffer(), info, size, 'OpenJPH', log);
-      },
-    );
-  } catch (e) {
-    return wrapThrown('OpenJPH', e, log);
-  }
+  const partial = reduce === 0 ? null : (dec: HtJ2kDecoderHandle): void => dec.decodeSubResolution(reduce);
+  return decodeOnce('OpenJPH', log, () => new module.HTJ2KDecoder(), codestream, reduce, partial);
 }

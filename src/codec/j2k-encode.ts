@@ -9,7 +9,7 @@
 import { UnsupportedError } from '../bytes';
 import { checkDescription } from './description';
 import { CodecError, describeThrown } from './errors';
-import { isJp2File, readMainHeader } from './main-header';
+import { mainHeaderFacts, startsWithSoc } from './main-header';
 import { wordsFromLittleEndian } from './shape';
 import type { PixelImage } from './types';
 import { withHandle, type LoadedModule, type OpenJpegModule, type WasmFrameInfo } from './wasm-modules';
@@ -130,12 +130,12 @@ export function encodeJ2kLosslessWith(loaded: LoadedModule<OpenJpegModule>, imag
 /** Sanity check of the produced codestream: SIZ/COD as requested and an EOC at the end (A.4.4). */
 function checkEncoded(codestream: Uint8Array, image: PixelImage, levels: number): void {
   const n = codestream.length;
-  if (n < 4 || isJp2File(codestream) || codestream[n - 2] !== 0xff || codestream[n - 1] !== 0xd9) {
+  if (n < 4 || !startsWithSoc(codestream) || codestream[n - 2] !== 0xff || codestream[n - 1] !== 0xd9) {
     throw new CodecError('CODEC_ENCODE_FAILED', 'OpenJPEG produced no complete codestream');
   }
   let h;
   try {
-    h = readMainHeader(codestream);
+    h = mainHeaderFacts(codestream);
   } catch (e) {
     throw new CodecError('CODEC_ENCODE_FAILED', `OpenJPEG produced an unreadable main header: ${describeThrown(e)}`, { cause: e });
   }
