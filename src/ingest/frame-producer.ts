@@ -10,16 +10,28 @@ import { createHash } from 'node:crypto';
 import type { RandomAccessSource } from '../bytes';
 import { UnsupportedError } from '../bytes';
 import {
-  frameLocations, readFrame, readExtendedOffsetTable, pixelDescription, JPEG_2000_LOSSLESS,
+  frameLocations, readFrame, readExtendedOffsetTable, pixelDescription, swapBytes, JPEG_2000_LOSSLESS,
   type ParsedDicom, type TransferSyntax, type PixelDescription,
 } from '../dicom';
-import type { Codecs, TransferSyntaxFamily } from '../codec';
+import type { Codecs, TransferSyntaxFamily as CodecFamily } from '../codec';
 import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex, repartitionPrecincts, type PrecinctSize } from '../j2k';
 import { FoveaError } from '../errors';
-import type { FrameWrite } from '../store/types';
+import type { FrameWrite } from '../store';
 
-/** Families the codec layer can decode for transcoding. */
-const TRANSCODABLE = new Set<TransferSyntaxFamily>(['native', 'rle', 'jpeg-baseline', 'jpeg-extended', 'jpeg-lossless', 'jpeg-ls']);
+/** The codec family a frame of `family` is decoded with for transcoding, or null if the codec layer cannot decode it. */
+function transcodableFamily(family: TransferSyntax['family']): CodecFamily | null {
+  switch (family) {
+    case 'native':
+    case 'rle':
+    case 'jpeg-baseline':
+    case 'jpeg-extended':
+    case 'jpeg-lossless':
+    case 'jpeg-ls':
+      return family;
+    default:
+      return null;
+  }
+}
 
 export interface FramePlan {
   /** Syntax of the stored codestreams. */
@@ -75,15 +87,6 @@ function withPrecincts(codestream: Uint8Array, frameNumber: number, warnings: st
   }
 }
 
-function swap16(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes.length);
-  for (let i = 0; i + 1 < bytes.length; i += 2) {
-    out[i] = bytes[i + 1] as number;
-    out[i + 1] = bytes[i] as number;
-  }
-  return out;
-}
-
 export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Codecs): FramePlan | null {
   const layout = parsed.pixelData;
   if (layout === null) return null;
@@ -99,8 +102,8 @@ export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Code
   const frames: FrameWrite[] = [];
 
   const keep = ts.family === 'j2k' || ts.family === 'htj2k';
-  const family = ts.family as TransferSyntaxFamily;
-  if (!keep && !TRANSCODABLE.has(family)) {
+  const transcodeFrom = keep ? null : transcodableFamily(ts.family);
+  if (!keep && transcodeFrom === null) {
     throw new UnsupportedError('INGEST_TRANSFER_SYNTAX_UNSUPPORTED', `pixel data in ${ts.name} (${ts.uid}) cannot be decoded`, { context: ts.uid });
   }
   const storedTs = keep ? ts.uid : JPEG_2000_LOSSLESS;
@@ -114,9 +117,10 @@ export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Code
       let offset = 0;
       for (let i = 0; i < locations.length; i++) {
         let bytes = readFrame(source, locations[i] as (typeof locations)[number]);
-        if (!keep) {
-          if (layout.kind === 'native' && layout.bigEndian && desc.bitsAllocated === 16) bytes = swap16(bytes);
-          const result = codecs.transcodeToJ2k(family, bytes, desc);
+        if (transcodeFrom !== null) {
+          // Big Endian native samples (PS3.5 A.3) swapped, on a copy, to the little-endian order codecs read.
+          if (layout.kind === 'native' && layout.bigEndian && desc.bitsAllocated === 16) bytes = swapBytes(bytes.slice(), 2);
+          const result = codecs.transcodeToJ2k(transcodeFrom, bytes, desc);
           plan.photometricInterpretation = result.storedPhotometricInterpretation;
           bytes = withPrecincts(result.codestream, i + 1, warnings);
         }
