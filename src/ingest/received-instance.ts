@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { LimitExceededError, MalformedError, type RandomAccessSource } from '../bytes';
 import { parseDicom, Tags, type DicomDataset, type ParsedDicom } from '../dicom';
 import { ConflictError } from '../errors';
+import type { InstanceUids } from '../store';
 import type { IngestOptions } from './types';
 
 /** What one ingest call knows so far: the failure outcome reports it, the clean-up uses it. */
@@ -16,13 +17,6 @@ export interface IngestAttempt {
   warnings: string[];
   /** Version key journalled and (being) written but not committed: deleted if the ingest fails. */
   pendingVersionKey: string | null;
-}
-
-export interface InstanceIdentity {
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  sopInstanceUid: string;
-  sopClassUid: string;
 }
 
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
@@ -48,7 +42,7 @@ function required(ds: DicomDataset, tag: number, name: string): string {
 }
 
 /** The instance's UIDs; MalformedError if one is missing, ConflictError if it is not in the expected study. */
-export function identifyInstance(attempt: IngestAttempt, parsed: ParsedDicom, options: IngestOptions): InstanceIdentity {
+export function identifyInstance(attempt: IngestAttempt, parsed: ParsedDicom, options: IngestOptions): InstanceUids {
   const ds = parsed.dataset;
   const sopClass = ds.uid(Tags.SOPClassUID) ?? parsed.fileMeta?.uid(Tags.MediaStorageSOPClassUID) ?? null;
   attempt.sopClassUid = sopClass;

@@ -10,9 +10,9 @@ import {
   type ParsedDicom,
 } from '../dicom';
 import { FoveaError } from '../errors';
-import { datasetBlobKey, framesBlobKey, versionKeyFor, type InstanceWrite, type OpenedStore } from '../store';
+import { datasetBlobKey, framesBlobKey, versionKeyFor, type InstanceUids, type InstanceWrite, type OpenedStore } from '../store';
 import { planFrames, type FramePlan } from './frame-producer';
-import type { IngestAttempt, InstanceIdentity } from './received-instance';
+import type { IngestAttempt } from './received-instance';
 import type { IngestDeps, IngestOutcome } from './types';
 
 /** Binary values up to this size are inlined in metadata (InlineBinary), larger ones get a BulkDataURI. */
@@ -21,7 +21,7 @@ const INLINE_BINARY_MAX = 1024;
 /** A parsed, identified object ready to be stored. */
 export interface ReceivedInstance {
   parsed: ParsedDicom;
-  identity: InstanceIdentity;
+  identity: InstanceUids;
   contentSha256: string;
   /** Size of the object as received, in bytes. */
   sizeBytes: number;

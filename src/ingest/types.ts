@@ -4,7 +4,7 @@
 import type { Codecs } from '../codec';
 import type { FoveaError } from '../errors';
 import type { Logger } from '../log';
-import type { CommitOutcome, OpenedStore } from '../store';
+import type { CommitOutcome, InstanceUids, OpenedStore } from '../store';
 
 /** PS3.18 Table 10.5.3-2 / PS3.4 failure reasons used by Fovea. */
 export const FailureReason = {
@@ -29,12 +29,8 @@ export interface IngestDeps {
   maxObjectBytes: number;
 }
 
-export interface IngestSuccess {
+export interface IngestSuccess extends InstanceUids {
   status: CommitOutcome;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  sopInstanceUid: string;
-  sopClassUid: string;
   warnings: string[];
 }
 

@@ -29,12 +29,16 @@ export interface FrameRecord extends FrameWrite {
   framesKey: string;
 }
 
-/** What ingest hands the store for one instance (blobs already written under `versionKey`). */
-export interface InstanceWrite {
+/** The UIDs that place an instance in the study / series / instance hierarchy (PS3.3 C.7.2.1, C.7.3.1, C.12.1). */
+export interface InstanceUids {
   studyInstanceUid: string;
   seriesInstanceUid: string;
   sopInstanceUid: string;
   sopClassUid: string;
+}
+
+/** What ingest hands the store for one instance (blobs already written under `versionKey`). */
+export interface InstanceWrite extends InstanceUids {
   /** Transfer syntax the sender used. */
   receivedTransferSyntaxUid: string;
   /**
