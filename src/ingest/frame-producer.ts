@@ -18,7 +18,7 @@ import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex,
 import { FoveaError } from '../errors';
 import type { FrameWrite } from '../store';
 
-/** The codec family a frame of `family` is decoded with for transcoding, or null if the codec layer cannot decode it. */
+/** The codec family a `family` frame is decoded with for transcoding, or null if codec/ cannot decode it. */
 function transcodableFamily(family: TransferSyntax['family']): CodecFamily | null {
   switch (family) {
     case 'native':

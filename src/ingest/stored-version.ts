@@ -27,7 +27,7 @@ export interface ReceivedInstance {
   sizeBytes: number;
 }
 
-/** How the object is stored: its frames (kept or transcoded), or none for objects without pixels and JPIP-referenced ones. */
+/** How the object is stored: its frames (kept or transcoded), or none (no pixels, or JPIP referenced). */
 interface StoragePlan {
   isJpipReferenced: boolean;
   framePlan: FramePlan | null;
@@ -122,21 +122,25 @@ function instanceWrite(received: ReceivedInstance, plan: StoragePlan, stored: Di
   };
 }
 
-/** Deletes an obsolete version (journalled by the commit); released once its files are gone, else the sweep retries. */
+/** Deletes a journalled version's blobs, then its journal entry (a failed deletion is retried by the start-up sweep). */
+async function deleteVersion(store: OpenedStore, versionKey: string): Promise<void> {
+  await store.blobs.deletePrefix(versionKey);
+  store.instances.releaseVersion(versionKey);
+}
+
+/** Deletes the version a replacement made obsolete (journalled by the commit); a failure is logged. */
 async function removeObsoleteVersion(deps: IngestDeps, versionKey: string): Promise<void> {
   try {
-    await deps.store.blobs.deletePrefix(versionKey);
-    deps.store.instances.releaseVersion(versionKey);
+    await deleteVersion(deps.store, versionKey);
   } catch (err) {
     deps.logger.warn('ingest.cleanup_failed', { versionKey, error: err });
   }
 }
 
-/** Deletes the blobs of a version that was never committed; left journalled (the start-up sweep deletes it) if that fails. */
+/** Deletes the blobs of a version that was never committed (the ingest failed; its own failure is what is reported). */
 export async function discardVersion(store: OpenedStore, versionKey: string): Promise<void> {
   try {
-    await store.blobs.deletePrefix(versionKey);
-    store.instances.releaseVersion(versionKey);
+    await deleteVersion(store, versionKey);
   } catch {
     // Left journalled: the start-up sweep deletes it.
   }

@@ -49,7 +49,7 @@ export function availableSyntaxes(rec: StoredSyntaxFacts): string[] {
   return [...sameBytesSyntaxes(rec.storedTransferSyntaxUid), EXPLICIT_VR_LITTLE_ENDIAN, ...(fam === 'htj2k' ? JPIP_HTJ2K : JPIP)];
 }
 
-/** The syntax and delivery for a requested choice; NotAcceptableError (TRANSFER_SYNTAX_NOT_AVAILABLE) if it cannot be produced. */
+/** The syntax and delivery for a requested choice; NotAcceptableError TRANSFER_SYNTAX_NOT_AVAILABLE if impossible. */
 export function decideTransferSyntax(rec: StoredSyntaxFacts, choice: TransferSyntaxChoice, target: RetrieveTarget): TransferSyntaxDecision {
   const list = availableSyntaxes(rec);
   const ts = choice === '*' ? rec.storedTransferSyntaxUid : choice;
