@@ -10,7 +10,7 @@ import type { Codecs } from '../codec';
 import { parseDicom, type DicomDataset } from '../dicom';
 import { NotAcceptableError, NotFoundError } from '../errors';
 import { renderFrame, type RenderOptions, type RenderResult, type StoredCodestream } from '../render';
-import type { BlobStore, FrameRecord, InstanceRecord, InstanceStore } from '../store';
+import { datasetBlobKey, type BlobStore, type FrameRecord, type InstanceRecord, type InstanceStore } from '../store';
 import { codestreamReader } from './codestream-reader';
 import type { FrameModelCache } from './frame-model-cache';
 
@@ -56,7 +56,7 @@ export class FrameRenderer {
   }
 
   async dataset(rec: InstanceRecord): Promise<DicomDataset> {
-    const key = `${rec.versionKey}/dataset.dcm`;
+    const key = datasetBlobKey(rec.versionKey);
     const bytes = await this.deps.blobs.read(key, 0, await this.deps.blobs.size(key));
     return parseDicom(bufferSource(bytes), { bulkThreshold: Number.MAX_SAFE_INTEGER }).dataset;
   }
