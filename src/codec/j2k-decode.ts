@@ -9,7 +9,7 @@ import { CodecError, describeThrown } from './errors';
 import { mainHeaderFacts, startsWithSoc } from './main-header';
 import type { DecodedImage } from './types';
 import {
-  withHandle, type HtJ2kDecoderHandle, type J2kDecoderHandle, type LoadedModule, type OpenJpegModule, type OpenJphModule, type WasmFrameInfo,
+  withDecoder, type HtJ2kDecoderHandle, type J2kDecoderHandle, type LoadedModule, type OpenJpegModule, type OpenJphModule, type WasmFrameInfo,
 } from './wasm-modules';
 
 export interface J2kDecodeOptions {
@@ -111,10 +111,8 @@ function decodeOnce<D extends ResolutionDecoder>(
   reduce: number,
   decodeReduced: ((dec: D) => void) | null,
 ): DecodedImage {
-  log.clear();
   try {
-    return withHandle(create, (dec) => {
-      dec.getEncodedBuffer(codestream.length).set(codestream);
+    return withDecoder(log, create, codestream, (dec) => {
       if (decodeReduced === null) dec.decode();
       else decodeReduced(dec);
       const info = dec.getFrameInfo();

@@ -7,7 +7,7 @@ import { CodecError, describeThrown } from './errors';
 import { copySamples } from './j2k-decode';
 import { readJpegFrameHeader } from './jpeg';
 import type { DecodedImage } from './types';
-import { withHandle, type CharlsModule, type LoadedModule } from './wasm-modules';
+import { withDecoder, type CharlsModule, type LoadedModule } from './wasm-modules';
 
 function interleavePlanes(planar: Uint8Array, pixels: number, components: number, bytesPerSample: number): Uint8Array {
   const out = new Uint8Array(planar.length);
@@ -39,12 +39,12 @@ export function checkJpegLsStream(bytes: Uint8Array): void {
 export function decodeJpegLsWith(loaded: LoadedModule<CharlsModule>, bytes: Uint8Array): DecodedImage {
   checkJpegLsStream(bytes);
   const { module, log } = loaded;
-  log.clear();
   try {
-    return withHandle(
+    return withDecoder(
+      log,
       () => new module.JpegLSDecoder(),
+      bytes,
       (dec) => {
-        dec.getEncodedBuffer(bytes.length).set(bytes);
         dec.decode();
         const info = dec.getFrameInfo();
         if (info.bitsPerSample < 2 || info.bitsPerSample > 16) {

@@ -8,7 +8,7 @@ import { ByteReader, MalformedError, ParseError, UnsupportedError } from '../byt
 import { CodecError, describeThrown } from './errors';
 import { copySamples } from './j2k-decode';
 import type { DecodedImage } from './types';
-import { withHandle, type LibJpegTurboModule, type LoadedModule } from './wasm-modules';
+import { withDecoder, type LibJpegTurboModule, type LoadedModule } from './wasm-modules';
 
 export interface JpegFrameHeader {
   /** SOFn marker code (0xc0..0xcf except 0xc4/0xc8/0xcc). */
@@ -82,12 +82,12 @@ function decodeLossless(bytes: Uint8Array, header: JpegFrameHeader): DecodedImag
 
 function decodeDct(loaded: LoadedModule<LibJpegTurboModule>, bytes: Uint8Array): DecodedImage {
   const { module, log } = loaded;
-  log.clear();
   try {
-    return withHandle(
+    return withDecoder(
+      log,
       () => new module.JPEGDecoder(),
+      bytes,
       (dec) => {
-        dec.getEncodedBuffer(bytes.length).set(bytes);
         dec.decode();
         const info = dec.getFrameInfo();
         const heap = dec.getDecodedBuffer();

@@ -147,3 +147,20 @@ export function withHandle<H extends Deletable, R>(create: () => H, fn: (h: H) =
     handle.delete();
   }
 }
+
+/**
+ * One decode on a fresh decoder handle: the module's message log cleared, `input` copied into the
+ * decoder's encoded buffer, `fn` run, the handle freed.
+ */
+export function withDecoder<D extends Deletable & { getEncodedBuffer(length: number): Uint8Array }, R>(
+  log: MessageLog,
+  create: () => D,
+  input: Uint8Array,
+  fn: (dec: D) => R,
+): R {
+  log.clear();
+  return withHandle(create, (dec) => {
+    dec.getEncodedBuffer(input.length).set(input);
+    return fn(dec);
+  });
+}
