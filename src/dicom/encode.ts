@@ -3,7 +3,7 @@
 // undefined length (§7.5.2); values are padded to even length (§6.2: UI with 0x00, other text
 // with space, binary with 0x00). Bulk values and fragments are read from `options.source`.
 
-import { LimitExceededError, UnsupportedError, type RandomAccessSource } from '../bytes';
+import { concatBytes, LimitExceededError, UnsupportedError, type RandomAccessSource } from '../bytes';
 import type { DicomDataset, DicomElement } from './dataset';
 import { deflateDataset } from './deflate';
 import { datasetEncoding } from './transfer-syntaxes';
@@ -24,19 +24,11 @@ interface Form {
 
 class Out {
   readonly parts: Uint8Array[] = [];
-  size = 0;
   push(b: Uint8Array): void {
     this.parts.push(b);
-    this.size += b.length;
   }
   concat(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const p of this.parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatBytes(this.parts);
   }
 }
 
