@@ -5,7 +5,7 @@
 // unknown keys are ignored (return nothing). PATIENT level is not supported (only STUDY/SERIES/IMAGE).
 
 import { BadRequestError } from '../errors';
-import { tagForKeyword, keywordForTag, type DicomJsonObject } from '../dicom';
+import { formatTag, tagForKeyword, keywordForTag, type DicomJsonObject } from '../dicom';
 import type { QidoLevel, QidoQuery } from '../store';
 
 export type Naturalized = Record<string, unknown>;
@@ -25,10 +25,6 @@ const LEVELS: Record<QueryRetrieveLevel, QidoLevel> = { STUDY: 'study', SERIES: 
 const CONTROL_KEYWORDS = new Set(['QueryRetrieveLevel', 'SpecificCharacterSet', 'TimezoneOffsetFromUTC', '_vrMap']);
 const STUDY_UID = '0020000D';
 const SERIES_UID = '0020000E';
-
-function hexTag(tag: number): string {
-  return tag.toString(16).toUpperCase().padStart(8, '0');
-}
 
 /** Marks a sequence value: matching in sequences is not supported, the key is a return key. */
 const SEQUENCE = Symbol('sequence');
@@ -78,7 +74,7 @@ export function identifierToQuery(identifier: Naturalized, options: { limit: num
       ignored.push(keyword);
       continue;
     }
-    const tag = hexTag(tagNumber);
+    const tag = formatTag(tagNumber);
     requestedTags.push(tag);
     const value = matchValue(identifier[keyword]);
     if (value === SEQUENCE) {
