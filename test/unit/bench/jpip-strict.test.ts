@@ -1,4 +1,4 @@
-// The benchmark's strict-need calculator (src/bench/jpip-strict.ts): a codestream rebuilt from the
+// The benchmark's strict-need calculator (bench/jpip-strict.ts): a codestream rebuilt from the
 // main/tile headers and only the precincts it selects must decode, inside the requested region, to
 // exactly the samples of the full codestream decoded at the same resolution (sufficiency), and the
 // set must be smaller than the whole image for windows (so the check can fail).
@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { StrictCalculator, type StrictView } from '../../../src/bench/jpip-strict';
+import { StrictCalculator, type StrictView } from '../../../bench/jpip-strict';
 import { loadCodecs, type Codecs, type DecodedImage } from '../../../src/codec';
 import { buildPacketIndex, mainHeaderBin, precinctBin, rebuildCodestream, tileHeaderBin, type PacketIndex } from '../../../src/j2k';
 

@@ -3,7 +3,7 @@
 // index, and render exactly the pixels of a full read + decode at the same discard level.
 
 import { PNG } from 'pngjs';
-import { compressPattern, wrapCodestream } from '../../../src/bench/render-synth';
+import { compressPattern, wrapCodestream } from '../../../bench/render-synth';
 import { bufferSource } from '../../../src/bytes';
 import { loadCodecs, type Codecs } from '../../../src/codec';
 import { parseDicom, type DicomDataset } from '../../../src/dicom';

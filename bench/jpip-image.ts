@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DicomDataset, encapsulatedPixelDataPrefix, encodePart10, fragmentItemHeader, SEQUENCE_DELIMITER, Tags } from '../dicom';
-import { findCodestream } from '../j2k';
+import { DicomDataset, encapsulatedPixelDataPrefix, encodePart10, fragmentItemHeader, SEQUENCE_DELIMITER, Tags } from '../src/dicom';
+import { findCodestream } from '../src/j2k';
 import { SHARED } from './processes';
 import { newUid } from './synth';
 

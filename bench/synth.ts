@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { bufferSource } from '../bytes';
+import { bufferSource } from '../src/bytes';
 import {
   encodePart10, parseDicom, Tags, DicomDataset, EXPLICIT_VR_LITTLE_ENDIAN, encodeDataset, nativePixelDataHeader, encodeFileMetaInformation,
   type ParsedDicom,
-} from '../dicom';
+} from '../src/dicom';
 
 /** PS3.6 tags the benchmarks set (not in dicom/'s Tags list). */
 const PATIENT_NAME = 0x00100010;

@@ -60,5 +60,5 @@ export interface BenchContext {
   quick: boolean;
   /** Orthanc is installed and wanted (--no-orthanc turns it off). */
   orthanc: boolean;
-  log(line: string): void;
+  log: (line: string) => void;
 }

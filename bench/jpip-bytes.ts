@@ -4,7 +4,7 @@
 // per side: 1024² of 8192², 256² in --quick) against the whole codestream. Body bytes only: HTTP
 // headers and chunk framing are not counted (for either server).
 
-import { BinClass, JpipStreamReader } from '../jpip';
+import { BinClass, JpipStreamReader } from '../src/jpip';
 import type { JpipClient, JpipReply } from './jpip-http';
 import { windowView } from './jpip-rates';
 import type { StrictCalculator, StrictView } from './jpip-strict';

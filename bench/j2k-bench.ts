@@ -6,10 +6,10 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { bufferSource } from '../bytes';
-import { loadCodecs, type Codecs } from '../codec';
-import { frameLocations, parseDicom, pixelDescription, readFrame, transferSyntax } from '../dicom';
-import { buildPacketIndex, codestreamSummary, encodePacketIndex, findCodestream } from '../j2k';
+import { bufferSource } from '../src/bytes';
+import { loadCodecs, type Codecs } from '../src/codec';
+import { frameLocations, parseDicom, pixelDescription, readFrame, transferSyntax } from '../src/dicom';
+import { buildPacketIndex, codestreamSummary, encodePacketIndex, findCodestream } from '../src/j2k';
 import { SHARED } from './processes';
 import { MB, percentile } from './stats';
 import type { BenchContext, BenchRow } from './types';

@@ -4,10 +4,10 @@
 // pipeline on the gateway's data folder while the gateway is stopped.
 
 import * as path from 'node:path';
-import { loadCodecs } from '../codec';
-import { createIngestor } from '../ingest';
-import { createLogger } from '../log';
-import { openStore } from '../store';
+import { loadCodecs } from '../src/codec';
+import { createIngestor } from '../src/ingest';
+import { createLogger } from '../src/log';
+import { openStore } from '../src/store';
 import { stow } from './http-client';
 import { SHARED, type Peer } from './processes';
 import { cloneInstance, corpusBatches, loadTemplate, newUid, type CorpusLayout, type CorpusStudy, type Template } from './synth';

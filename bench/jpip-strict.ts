@@ -7,7 +7,7 @@
 // a mirrored coefficient's footprint inside the signal lies within the unmirrored one.
 // Scope (asserted): one tile, image and tile origin 0, components without sub-sampling, COD only.
 
-import { buildPacketIndex, parseMainHeader, type MainHeader, type PacketIndex, type PrecinctEntry } from '../j2k';
+import { buildPacketIndex, parseMainHeader, type MainHeader, type PacketIndex, type PrecinctEntry } from '../src/j2k';
 
 const MAIN_HEADER_STRIPPED = new Set([0xff55, 0xff57, 0xff60]); // TLM, PLM, PPM
 const TILE_HEADER_STRIPPED = new Set([0xff58, 0xff61]); // PLT, PPT

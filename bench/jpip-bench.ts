@@ -6,7 +6,7 @@
 // `fovea serve`; the image is ingested by STOW-RS as a JPEG 2000 DICOM object.
 
 import * as path from 'node:path';
-import { buildPacketIndex } from '../j2k';
+import { buildPacketIndex } from '../src/j2k';
 import { stow } from './http-client';
 import { byteRows } from './jpip-bytes';
 import { JpipClient } from './jpip-http';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   DicomDataset, encapsulatedPixelDataPrefix, encodePart10, fragmentItemHeader, SEQUENCE_DELIMITER, Tags,
-} from '../dicom';
+} from '../src/dicom';
 
 export interface LargeFrameOptions {
   width: number;
