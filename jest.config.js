@@ -23,7 +23,9 @@ if (!fs.existsSync(path.join(corpus, 'dicom'))) {
     .flatMap((r) => testFiles(path.join(__dirname, r)))
     .filter((f) => fs.readFileSync(f, 'latin1').startsWith('// @needs-corpus'));
   ignored.push(...needing.map((f) => `${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
-  console.warn(`jest: no test corpus at ${corpus} (set FOVEA_TEST_DATA): ${needing.length} suites that need it are skipped`);
+  console.warn(
+    `jest: no test corpus at ${corpus} (set FOVEA_TEST_DATA): ${needing.length} suites that need it are skipped`,
+  );
 }
 
 module.exports = {

@@ -10,7 +10,15 @@ import { createLogger } from '../src/log';
 import { openStore } from '../src/store';
 import { stow } from './http-client';
 import { SHARED, type Peer } from './processes';
-import { cloneInstance, corpusBatches, loadTemplate, newUid, type CorpusLayout, type CorpusStudy, type Template } from './synth';
+import {
+  cloneInstance,
+  corpusBatches,
+  loadTemplate,
+  newUid,
+  type CorpusLayout,
+  type CorpusStudy,
+  type Template,
+} from './synth';
 
 export const CORPUS_LAYOUT: CorpusLayout = { instancesPerSeries: 10, seriesPerStudy: 1, studiesPerPatient: 2 };
 const BATCH = 100;
@@ -28,7 +36,10 @@ export interface LoadReport {
 
 async function sendBatch(peers: readonly Peer[], batch: Uint8Array[], report: LoadReport): Promise<void> {
   for (const peer of peers) {
-    const r = await stow(peer.dicomweb, batch.map((bytes) => ({ bytes })));
+    const r = await stow(
+      peer.dicomweb,
+      batch.map((bytes) => ({ bytes })),
+    );
     report.seconds.set(peer.name, (report.seconds.get(peer.name) ?? 0) + r.ms / 1000);
     const failed = r.stored === batch.length ? 0 : batch.length - r.stored;
     if (failed > 0) report.failed.set(peer.name, (report.failed.get(peer.name) ?? 0) + failed);
@@ -41,13 +52,27 @@ function emptyReport(): LoadReport {
 }
 
 /** One study with one series of `count` instances, sent to every peer. Returns its UIDs. */
-export async function loadBigSeries(t: Template, peers: readonly Peer[], count: number): Promise<{ study: string; series: string; report: LoadReport }> {
+export async function loadBigSeries(
+  t: Template,
+  peers: readonly Peer[],
+  count: number,
+): Promise<{ study: string; series: string; report: LoadReport }> {
   const study = newUid();
   const series = newUid();
   const report = emptyReport();
   let batch: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
-    batch.push(cloneInstance(t, { study, series, sop: newUid(), patientName: 'BENCH^BIGSERIES', patientId: 'BIGSERIES', studyDate: '20240101', instanceNumber: i + 1 }));
+    batch.push(
+      cloneInstance(t, {
+        study,
+        series,
+        sop: newUid(),
+        patientName: 'BENCH^BIGSERIES',
+        patientId: 'BIGSERIES',
+        studyDate: '20240101',
+        instanceNumber: i + 1,
+      }),
+    );
     if (batch.length === BATCH || i === count - 1) {
       await sendBatch(peers, batch, report);
       batch = [];
@@ -57,9 +82,16 @@ export async function loadBigSeries(t: Template, peers: readonly Peer[], count: 
 }
 
 /** `studies` corpus studies numbered from `first`, sent by STOW-RS to every peer. */
-export async function loadCorpus(t: Template, peers: readonly Peer[], first: number, studies: number, out: CorpusStudy[]): Promise<LoadReport> {
+export async function loadCorpus(
+  t: Template,
+  peers: readonly Peer[],
+  first: number,
+  studies: number,
+  out: CorpusStudy[],
+): Promise<LoadReport> {
   const report = emptyReport();
-  for (const batch of corpusBatches(t, first, studies, CORPUS_LAYOUT, BATCH, out)) await sendBatch(peers, batch, report);
+  for (const batch of corpusBatches(t, first, studies, CORPUS_LAYOUT, BATCH, out))
+    await sendBatch(peers, batch, report);
   return report;
 }
 
@@ -67,11 +99,24 @@ export async function loadCorpus(t: Template, peers: readonly Peer[], first: num
  * `studies` corpus studies ingested straight into the data folder with the ingest pipeline (the
  * gateway must be stopped). Same code path as STOW-RS after the multipart parsing.
  */
-export async function ingestCorpus(t: Template, dataDir: string, first: number, studies: number, out: CorpusStudy[], progress: (done: number) => void): Promise<LoadReport> {
+export async function ingestCorpus(
+  t: Template,
+  dataDir: string,
+  first: number,
+  studies: number,
+  out: CorpusStudy[],
+  progress: (done: number) => void,
+): Promise<LoadReport> {
   const report = emptyReport();
   const store = openStore({ dataDir });
   try {
-    const ingestor = createIngestor({ store, codecs: await loadCodecs(), publicUrl: 'http://127.0.0.1', logger: createLogger('error'), maxObjectBytes: 1 << 30 });
+    const ingestor = createIngestor({
+      store,
+      codecs: await loadCodecs(),
+      publicUrl: 'http://127.0.0.1',
+      logger: createLogger('error'),
+      maxObjectBytes: 1 << 30,
+    });
     const start = process.hrtime.bigint();
     let failed = 0;
     for (const batch of corpusBatches(t, first, studies, CORPUS_LAYOUT, 1000, out)) {

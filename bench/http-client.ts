@@ -14,7 +14,11 @@ export interface TimedResponse {
   bytes: number;
 }
 
-function request(url: string, init: { method: string; headers?: Record<string, string | number>; body?: Readable }, keep: boolean): Promise<{ status: number; ms: number; body: Buffer | null; bytes: number }> {
+function request(
+  url: string,
+  init: { method: string; headers?: Record<string, string | number>; body?: Readable },
+  keep: boolean,
+): Promise<{ status: number; ms: number; body: Buffer | null; bytes: number }> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const req = http.request(url, { method: init.method, headers: init.headers ?? {}, agent }, (res) => {
@@ -84,23 +88,36 @@ function sequenceLength(json: unknown, tag: string): number {
 
 /** POST {dicomweb}/studies with one application/dicom part per item, streamed. */
 export async function stow(dicomweb: string, parts: readonly StowPart[]): Promise<StowResult> {
-  const length = parts.reduce((sum, p) => sum + (`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`.length + partSize(p) + 2), 0) + `--${BOUNDARY}--\r\n`.length;
-  const r = await request(`${dicomweb}/studies`, {
-    method: 'POST',
-    headers: {
-      'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}`,
-      accept: 'application/dicom+json',
-      'content-length': length,
+  const length =
+    parts.reduce(
+      (sum, p) => sum + (`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`.length + partSize(p) + 2),
+      0,
+    ) + `--${BOUNDARY}--\r\n`.length;
+  const r = await request(
+    `${dicomweb}/studies`,
+    {
+      method: 'POST',
+      headers: {
+        'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}`,
+        accept: 'application/dicom+json',
+        'content-length': length,
+      },
+      body: Readable.from(multipartBody(parts), { objectMode: false }),
     },
-    body: Readable.from(multipartBody(parts), { objectMode: false }),
-  }, true);
+    true,
+  );
   let json: unknown = null;
   try {
     json = JSON.parse(r.body?.toString('utf8') ?? '');
   } catch {
     json = null;
   }
-  return { status: r.status, ms: r.ms, stored: sequenceLength(json, '00081199'), failed: sequenceLength(json, '00081198') };
+  return {
+    status: r.status,
+    ms: r.ms,
+    stored: sequenceLength(json, '00081199'),
+    failed: sequenceLength(json, '00081198'),
+  };
 }
 
 export function closeAgent(): void {

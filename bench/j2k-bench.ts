@@ -61,7 +61,9 @@ function collect(ctx: BenchContext): Codestream[] {
     }
   }
   const dicomDir = path.join(SHARED, 'data/dicom');
-  for (const name of readdirSync(dicomDir).filter((n) => n.endsWith('.dcm')).sort()) {
+  for (const name of readdirSync(dicomDir)
+    .filter((n) => n.endsWith('.dcm'))
+    .sort()) {
     try {
       const source = bufferSource(new Uint8Array(readFileSync(path.join(dicomDir, name))));
       const parsed = parseDicom(source);
@@ -116,18 +118,51 @@ export async function runJ2kBench(ctx: BenchContext): Promise<BenchRow[]> {
   const bySize = [...results].sort((a, b) => fraction(b) - fraction(a));
   const below = results.filter((m) => speedup(m) < 20).length;
   const over = results.filter((m) => fraction(m) >= 0.02).length;
-  ctx.log(`  j2k: ${results.length} codestreams, ${(bytes / MB).toFixed(1)} MB; index ${indexMs.toFixed(0)} ms, decode ${decodeMs.toFixed(0)} ms; ${below} below 20×, ${over} with index ≥ 2 %`);
-  ctx.log(`  j2k: slowest vs decode: ${bySpeed.slice(0, 3).map((m) => `${m.name} ${speedup(m).toFixed(1)}× (${(m.size / 1024).toFixed(0)} KB)`).join(', ')}`);
-  ctx.log(`  j2k: largest index: ${bySize.slice(0, 3).map((m) => `${m.name} ${(100 * fraction(m)).toFixed(2)} % (${m.indexBytes} B of ${(m.size / 1024).toFixed(0)} KB)`).join(', ')}`);
-  const row = (metric: string, unit: string, value: number, goal: string, pass: boolean | null): BenchRow => ({ bench: 'j2k', metric, unit, fovea: value, peer: null, ratio: null, goal, pass });
+  ctx.log(
+    `  j2k: ${results.length} codestreams, ${(bytes / MB).toFixed(1)} MB; index ${indexMs.toFixed(0)} ms, decode ${decodeMs.toFixed(0)} ms; ${below} below 20×, ${over} with index ≥ 2 %`,
+  );
+  ctx.log(
+    `  j2k: slowest vs decode: ${bySpeed
+      .slice(0, 3)
+      .map((m) => `${m.name} ${speedup(m).toFixed(1)}× (${(m.size / 1024).toFixed(0)} KB)`)
+      .join(', ')}`,
+  );
+  ctx.log(
+    `  j2k: largest index: ${bySize
+      .slice(0, 3)
+      .map(
+        (m) => `${m.name} ${(100 * fraction(m)).toFixed(2)} % (${m.indexBytes} B of ${(m.size / 1024).toFixed(0)} KB)`,
+      )
+      .join(', ')}`,
+  );
+  const row = (metric: string, unit: string, value: number, goal: string, pass: boolean | null): BenchRow => ({
+    bench: 'j2k',
+    metric,
+    unit,
+    fovea: value,
+    peer: null,
+    ratio: null,
+    goal,
+    pass,
+  });
   const worstSpeed = bySpeed[0];
   const worstSize = bySize[0];
   const rows: BenchRow[] = [
     row(`J2K index throughput, ${results.length} codestreams`, 'MB/s', bytes / MB / (indexMs / 1000), '-', null),
     row('J2K decode time / index time, all', '×', decodeMs / indexMs, '≥ 20×', decodeMs / indexMs >= 20),
   ];
-  if (worstSpeed !== undefined) rows.push(row(`  worst: ${worstSpeed.name}`, '×', speedup(worstSpeed), '≥ 20×', speedup(worstSpeed) >= 20));
-  rows.push(row('J2K encoded index / codestream, all', '%', (100 * sum((m) => m.indexBytes)) / bytes, '< 2 %', sum((m) => m.indexBytes) / bytes < 0.02));
-  if (worstSize !== undefined) rows.push(row(`  worst: ${worstSize.name}`, '%', 100 * fraction(worstSize), '< 2 %', fraction(worstSize) < 0.02));
+  if (worstSpeed !== undefined)
+    rows.push(row(`  worst: ${worstSpeed.name}`, '×', speedup(worstSpeed), '≥ 20×', speedup(worstSpeed) >= 20));
+  rows.push(
+    row(
+      'J2K encoded index / codestream, all',
+      '%',
+      (100 * sum((m) => m.indexBytes)) / bytes,
+      '< 2 %',
+      sum((m) => m.indexBytes) / bytes < 0.02,
+    ),
+  );
+  if (worstSize !== undefined)
+    rows.push(row(`  worst: ${worstSize.name}`, '%', 100 * fraction(worstSize), '< 2 %', fraction(worstSize) < 0.02));
   return rows;
 }

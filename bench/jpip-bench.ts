@@ -39,7 +39,9 @@ export async function runJpipBench(ctx: BenchContext): Promise<BenchRow[]> {
   const image = benchImage(spec, ctx.log);
   const index = buildPacketIndex(image.codestream);
   const strict = new StrictCalculator(image.codestream, index);
-  ctx.log(`  jpip: ${spec.size}² 16-bit, ${strict.levels} levels, ${strict.layers} layers, ${index.precincts.length} precincts, codestream ${(image.codestream.length / MB).toFixed(1)} MB (${image.cached ? 'cached' : `encoded in ${image.encodeSeconds.toFixed(0)} s`}: ${image.jp2File})`);
+  ctx.log(
+    `  jpip: ${spec.size}² 16-bit, ${strict.levels} levels, ${strict.layers} layers, ${index.precincts.length} precincts, codestream ${(image.codestream.length / MB).toFixed(1)} MB (${image.cached ? 'cached' : `encoded in ${image.encodeSeconds.toFixed(0)} s`}: ${image.jp2File})`,
+  );
 
   const tmp = tempDir('fovea-bench-jpip-');
   let fovea: Peer | null = null;
@@ -50,11 +52,15 @@ export async function runJpipBench(ctx: BenchContext): Promise<BenchRow[]> {
     const uid = writeJ2kDicom(dcm, image.codestream, spec.size);
     fovea = await startFovea(path.join(tmp.dir, 'data'));
     const stored = await stow(fovea.dicomweb, [{ file: dcm }]);
-    if (stored.stored !== 1) throw new Error(`STOW of the JPIP bench image: status ${stored.status}, ${stored.failed} failed`);
+    if (stored.stored !== 1)
+      throw new Error(`STOW of the JPIP bench image: status ${stored.status}, ${stored.failed} failed`);
     const foveaClient = new JpipClient('Fovea', Number(new URL(fovea.dicomweb).port), uid, true);
     clients.push(foveaClient);
     if (opjServerAvailable()) opj = await startOpjServer(image.jp2File, ctx.log);
-    else ctx.log('  jpip: opj_server/lighttpd/spawn-fcgi not installed (libopenjpip-server, lighttpd, spawn-fcgi): no peer numbers');
+    else
+      ctx.log(
+        '  jpip: opj_server/lighttpd/spawn-fcgi not installed (libopenjpip-server, lighttpd, spawn-fcgi): no peer numbers',
+      );
     const peerClient = opj === null ? null : new JpipClient('opj_server', opj.port, opj.target, false);
     if (peerClient !== null) {
       clients.push(peerClient);
@@ -62,7 +68,12 @@ export async function runJpipBench(ctx: BenchContext): Promise<BenchRow[]> {
       if (probe.status !== 200) throw new Error(`opj_server answered ${probe.status} to the first request`);
     }
     const offsets = randomOffsets(spec.size, 64);
-    const rows = await byteRows(ctx, { size: spec.size, offsets, strict, codestreamBytes: image.codestream.length }, foveaClient, peerClient);
+    const rows = await byteRows(
+      ctx,
+      { size: spec.size, offsets, strict, codestreamBytes: image.codestream.length },
+      foveaClient,
+      peerClient,
+    );
     const limits = ctx.quick ? { maxRequests: 300, maxMs: 3000 } : { maxRequests: 3000, maxMs: 10_000 };
     rows.unshift(...(await rateRows(ctx, { size: spec.size, offsets, limits }, foveaClient, peerClient)));
     return rows;

@@ -42,7 +42,8 @@ function parseBody(reply: JpipReply): { ids: Set<number>; data: number } {
   for (const e of events) {
     if (e.kind !== 'message') continue;
     data += e.message.data.length;
-    if (e.message.classId === BinClass.precinct || e.message.classId === BinClass.extendedPrecinct) ids.add(e.message.binId);
+    if (e.message.classId === BinClass.precinct || e.message.classId === BinClass.extendedPrecinct)
+      ids.add(e.message.binId);
   }
   return { ids, data };
 }
@@ -58,18 +59,55 @@ function kinds(s: BytesSetup): ViewKind[] {
   return [
     { name: 'whole image at 512²', peerValid: true, views: [{ fsiz: 512 }] },
     { name: `whole image at ${fit}²`, peerValid: true, views: [{ fsiz: fit }] },
-    { name: '512² window at 0,0, full res', peerValid: true, views: [{ fsiz: s.size, roff: [0, 0], rsiz: [512, 512] }] },
-    { name: '512² windows, random roff, full res', peerValid: false, views: Array.from({ length: n }, (_, i) => ({ fsiz: s.size, roff: win(i, s.size), rsiz: [512, 512] })) },
-    { name: '512² windows, random roff, half res', peerValid: false, views: Array.from({ length: 4 }, (_, i) => ({ fsiz: s.size / 2, roff: win(i, s.size / 2 - 512), rsiz: [512, 512] })) },
-    { name: `512² windows, random roff, layers=${layers}`, peerValid: false, views: Array.from({ length: 4 }, (_, i) => ({ fsiz: s.size, roff: win(i + 4, s.size), rsiz: [512, 512], layers })) },
+    {
+      name: '512² window at 0,0, full res',
+      peerValid: true,
+      views: [{ fsiz: s.size, roff: [0, 0], rsiz: [512, 512] }],
+    },
+    {
+      name: '512² windows, random roff, full res',
+      peerValid: false,
+      views: Array.from({ length: n }, (_, i) => ({ fsiz: s.size, roff: win(i, s.size), rsiz: [512, 512] })),
+    },
+    {
+      name: '512² windows, random roff, half res',
+      peerValid: false,
+      views: Array.from({ length: 4 }, (_, i) => ({
+        fsiz: s.size / 2,
+        roff: win(i, s.size / 2 - 512),
+        rsiz: [512, 512],
+      })),
+    },
+    {
+      name: `512² windows, random roff, layers=${layers}`,
+      peerValid: false,
+      views: Array.from({ length: 4 }, (_, i) => ({
+        fsiz: s.size,
+        roff: win(i + 4, s.size),
+        rsiz: [512, 512],
+        layers,
+      })),
+    },
   ];
 }
 
-function row(metric: string, unit: string, fovea: number, peer: number | null, goal: string, pass: boolean | null): BenchRow {
+function row(
+  metric: string,
+  unit: string,
+  fovea: number,
+  peer: number | null,
+  goal: string,
+  pass: boolean | null,
+): BenchRow {
   return { bench: 'jpip', metric, unit, fovea, peer, ratio: null, goal, pass };
 }
 
-async function strictRows(ctx: BenchContext, s: BytesSetup, fovea: JpipClient, peer: JpipClient | null): Promise<BenchRow[]> {
+async function strictRows(
+  ctx: BenchContext,
+  s: BytesSetup,
+  fovea: JpipClient,
+  peer: JpipClient | null,
+): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const kind of kinds(s)) {
     let worst = 0;
@@ -93,8 +131,19 @@ async function strictRows(ctx: BenchContext, s: BytesSetup, fovea: JpipClient, p
         if (p.status === 200) worstPeer = Math.max(worstPeer ?? 0, p.bytes / need1.total);
       }
     }
-    ctx.log(`  jpip bytes ${kind.name}: ${kind.views.length} views, Fovea ${sent} B for ${need} B strictly needed (sum ratio ${(sent / need).toFixed(4)}, worst ${worst.toFixed(4)}; message data alone ${(data / need).toFixed(4)})${missing > 0 ? `, ${missing} NEEDED PRECINCTS MISSING` : ''}${worstPeer === null ? '' : `; opj_server worst ${worstPeer.toFixed(4)}`}`);
-    rows.push(row(`JPIP bytes / strict need, ${kind.name}${kind.views.length > 1 ? ` (worst of ${kind.views.length})` : ''}`, '×', worst, worstPeer, '≤ 1.02', worst <= 1.02 && missing === 0));
+    ctx.log(
+      `  jpip bytes ${kind.name}: ${kind.views.length} views, Fovea ${sent} B for ${need} B strictly needed (sum ratio ${(sent / need).toFixed(4)}, worst ${worst.toFixed(4)}; message data alone ${(data / need).toFixed(4)})${missing > 0 ? `, ${missing} NEEDED PRECINCTS MISSING` : ''}${worstPeer === null ? '' : `; opj_server worst ${worstPeer.toFixed(4)}`}`,
+    );
+    rows.push(
+      row(
+        `JPIP bytes / strict need, ${kind.name}${kind.views.length > 1 ? ` (worst of ${kind.views.length})` : ''}`,
+        '×',
+        worst,
+        worstPeer,
+        '≤ 1.02',
+        worst <= 1.02 && missing === 0,
+      ),
+    );
   }
   return rows;
 }
@@ -110,7 +159,12 @@ async function repeatRatio(client: JpipClient, view: string): Promise<{ first: n
   }
 }
 
-async function repeatRows(ctx: BenchContext, s: BytesSetup, fovea: JpipClient, peer: JpipClient | null): Promise<BenchRow[]> {
+async function repeatRows(
+  ctx: BenchContext,
+  s: BytesSetup,
+  fovea: JpipClient,
+  peer: JpipClient | null,
+): Promise<BenchRow[]> {
   const [x, y] = s.offsets[0] ?? [0, 0];
   const views: [string, string, string][] = [
     ['whole image at 512²', 'fsiz=512,512', ''],
@@ -120,9 +174,20 @@ async function repeatRows(ctx: BenchContext, s: BytesSetup, fovea: JpipClient, p
   for (const [name, view, note] of views) {
     const f = await repeatRatio(fovea, view);
     const p = peer === null ? null : await repeatRatio(peer, view);
-    ctx.log(`  jpip repeat ${name}: Fovea ${f.first} B then ${f.second} B${p === null ? '' : `; opj_server ${p.first} B then ${p.second} B`}`);
+    ctx.log(
+      `  jpip repeat ${name}: Fovea ${f.first} B then ${f.second} B${p === null ? '' : `; opj_server ${p.first} B then ${p.second} B`}`,
+    );
     const pct = (r: { first: number; second: number }): number => (100 * r.second) / r.first;
-    rows.push(row(`JPIP repeated view on a channel, ${name}${p === null ? '' : note}`, '% of 1st', pct(f), p === null ? null : pct(p), '≤ 1 %', pct(f) <= 1));
+    rows.push(
+      row(
+        `JPIP repeated view on a channel, ${name}${p === null ? '' : note}`,
+        '% of 1st',
+        pct(f),
+        p === null ? null : pct(p),
+        '≤ 1 %',
+        pct(f) <= 1,
+      ),
+    );
   }
   return rows;
 }
@@ -136,11 +201,29 @@ async function fitRow(ctx: BenchContext, s: BytesSetup, fovea: JpipClient, peer:
   };
   const f = await first(fovea);
   const p = peer === null ? null : await first(peer);
-  ctx.log(`  jpip fit-to-${fit}² first view: Fovea ${f} B, ${p === null ? '' : `opj_server ${p} B, `}whole frame ${s.codestreamBytes} B (1/${(s.codestreamBytes / f).toFixed(1)})`);
+  ctx.log(
+    `  jpip fit-to-${fit}² first view: Fovea ${f} B, ${p === null ? '' : `opj_server ${p} B, `}whole frame ${s.codestreamBytes} B (1/${(s.codestreamBytes / f).toFixed(1)})`,
+  );
   const pct = (b: number): number => (100 * b) / s.codestreamBytes;
-  return row(`JPIP fit-to-${fit}² first view / whole ${s.size}² frame`, '%', pct(f), p === null ? null : pct(p), '≤ 8.33 % (1/12)', f * 12 <= s.codestreamBytes);
+  return row(
+    `JPIP fit-to-${fit}² first view / whole ${s.size}² frame`,
+    '%',
+    pct(f),
+    p === null ? null : pct(p),
+    '≤ 8.33 % (1/12)',
+    f * 12 <= s.codestreamBytes,
+  );
 }
 
-export async function byteRows(ctx: BenchContext, s: BytesSetup, fovea: JpipClient, peer: JpipClient | null): Promise<BenchRow[]> {
-  return [...(await strictRows(ctx, s, fovea, peer)), ...(await repeatRows(ctx, s, fovea, peer)), await fitRow(ctx, s, fovea, peer)];
+export async function byteRows(
+  ctx: BenchContext,
+  s: BytesSetup,
+  fovea: JpipClient,
+  peer: JpipClient | null,
+): Promise<BenchRow[]> {
+  return [
+    ...(await strictRows(ctx, s, fovea, peer)),
+    ...(await repeatRows(ctx, s, fovea, peer)),
+    await fitRow(ctx, s, fovea, peer),
+  ];
 }

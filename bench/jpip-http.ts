@@ -19,22 +19,38 @@ export class JpipClient {
    * `port` on 127.0.0.1; `target` is the value of target= for stateless and cnew requests.
    * `closeWithCid`: send cclose with cid= (Fovea needs the channel; opj_server 2.5 crashes on it).
    */
-  constructor(readonly name: string, private readonly port: number, readonly target: string, private readonly closeWithCid: boolean, sockets = 8) {
+  constructor(
+    readonly name: string,
+    private readonly port: number,
+    readonly target: string,
+    private readonly closeWithCid: boolean,
+    sockets = 8,
+  ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
   }
 
   get(query: string, keepBody = false): Promise<JpipReply> {
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: this.port, path: `/jpip?${query}`, method: 'GET', agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        let bytes = 0;
-        res.on('data', (c: Buffer) => {
-          bytes += c.length;
-          if (keepBody) chunks.push(c);
-        });
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes, body: keepBody ? Buffer.concat(chunks) : null }));
-        res.once('error', reject);
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port: this.port, path: `/jpip?${query}`, method: 'GET', agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let bytes = 0;
+          res.on('data', (c: Buffer) => {
+            bytes += c.length;
+            if (keepBody) chunks.push(c);
+          });
+          res.once('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              bytes,
+              body: keepBody ? Buffer.concat(chunks) : null,
+            }),
+          );
+          res.once('error', reject);
+        },
+      );
       req.once('error', reject);
       req.end();
     });
@@ -50,7 +66,8 @@ export class JpipClient {
     const reply = await this.get(`target=${this.target}&${view}&type=jpp-stream&cnew=http`, keepBody);
     const cnew = reply.headers['jpip-cnew'];
     const cid = /cid=([^,\s]+)/.exec(typeof cnew === 'string' ? cnew : '')?.[1];
-    if (reply.status !== 200 || cid === undefined) throw new Error(`${this.name}: cnew=http gave status ${reply.status} and no JPIP-cnew cid`);
+    if (reply.status !== 200 || cid === undefined)
+      throw new Error(`${this.name}: cnew=http gave status ${reply.status} and no JPIP-cnew cid`);
     return { reply, cid };
   }
 
@@ -86,7 +103,10 @@ export interface LoadResult {
  * Runs `send(i, worker)` with `concurrency` requests in flight until `maxRequests` were started or
  * `maxMs` elapsed (the requests in flight then finish). Non-200 answers count as failures.
  */
-export async function runLoad(limits: LoadLimits, send: (i: number, worker: number) => Promise<JpipReply>): Promise<LoadResult> {
+export async function runLoad(
+  limits: LoadLimits,
+  send: (i: number, worker: number) => Promise<JpipReply>,
+): Promise<LoadResult> {
   let next = 0;
   let failures = 0;
   let bytes = 0;

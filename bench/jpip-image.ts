@@ -5,10 +5,27 @@
 // 2000 Lossless DICOM object (PS3.5 A.4 encapsulation) for Fovea, so both servers serve identical bytes.
 
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DicomDataset, encapsulatedPixelDataPrefix, encodePart10, fragmentItemHeader, SEQUENCE_DELIMITER, Tags } from '../src/dicom';
+import {
+  DicomDataset,
+  encapsulatedPixelDataPrefix,
+  encodePart10,
+  fragmentItemHeader,
+  SEQUENCE_DELIMITER,
+  Tags,
+} from '../src/dicom';
 import { findCodestream } from '../src/j2k';
 import { SHARED } from './processes';
 import { newUid } from './synth';
@@ -86,7 +103,11 @@ export function benchImage(spec: BenchImageSpec, log: (line: string) => void): B
       const t = Date.now();
       log(`  jpip: generating ${spec.size}² 16-bit image and encoding it (opj_compress ${opjArgs(spec).join(' ')})`);
       writePgm(path.join(work, 'in.pgm'), spec.size);
-      execFileSync('opj_compress', ['-i', path.join(work, 'in.pgm'), '-o', path.join(work, 'plt.jp2'), ...opjArgs(spec)], { stdio: 'ignore' });
+      execFileSync(
+        'opj_compress',
+        ['-i', path.join(work, 'in.pgm'), '-o', path.join(work, 'plt.jp2'), ...opjArgs(spec)],
+        { stdio: 'ignore' },
+      );
       execFileSync(INDEXER, [path.join(work, 'plt.jp2'), path.join(work, 'image.jp2')], { stdio: 'ignore' });
       renameSync(path.join(work, 'image.jp2'), jp2File);
       encodeSeconds = (Date.now() - t) / 1000;
@@ -119,7 +140,12 @@ export function writeJ2kDicom(file: string, codestream: Uint8Array, size: number
   ds.setNumber(Tags.BitsStored, 'US', 16);
   ds.setNumber(Tags.HighBit, 'US', 15);
   ds.setNumber(Tags.PixelRepresentation, 'US', 0);
-  const parts: Uint8Array[] = [encodePart10(ds, '1.2.840.10008.1.2.4.90'), encapsulatedPixelDataPrefix([codestream.length]), fragmentItemHeader(codestream.length), codestream];
+  const parts: Uint8Array[] = [
+    encodePart10(ds, '1.2.840.10008.1.2.4.90'),
+    encapsulatedPixelDataPrefix([codestream.length]),
+    fragmentItemHeader(codestream.length),
+    codestream,
+  ];
   if (codestream.length % 2 === 1) parts.push(new Uint8Array(1));
   parts.push(SEQUENCE_DELIMITER);
   writeFileSync(file, Buffer.concat(parts));

@@ -29,7 +29,9 @@ function portFree(port: number): Promise<boolean> {
 
 export function opjServerAvailable(): boolean {
   try {
-    execFileSync('sh', ['-c', 'command -v opj_server && command -v lighttpd && command -v spawn-fcgi'], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', 'command -v opj_server && command -v lighttpd && command -v spawn-fcgi'], {
+      stdio: 'ignore',
+    });
     return true;
   } catch {
     return false;
@@ -37,7 +39,11 @@ export function opjServerAvailable(): boolean {
 }
 
 /** Starts opj_server over `jp2File`; null (with a log line) when port 60000 stays taken. */
-export async function startOpjServer(jp2File: string, log: (line: string) => void, waitMs = 120_000): Promise<OpjServer | null> {
+export async function startOpjServer(
+  jp2File: string,
+  log: (line: string) => void,
+  waitMs = 120_000,
+): Promise<OpjServer | null> {
   const deadline = Date.now() + waitMs;
   let logged = false;
   while (!(await portFree(OPJ_AUX_PORT))) {

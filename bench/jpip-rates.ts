@@ -33,8 +33,18 @@ function cases(setup: RateSetup): RateCase[] {
   return [
     { name: 'whole image at 512²', peerNote: '', session: false, view: () => 'fsiz=512,512' },
     { name: '512² window at 0,0, full res', peerNote: '', session: false, view: () => windowView(setup.size, 0, 0) },
-    { name: '512² windows, random roff, full res', peerNote: ' (opj data wrong)', session: false, view: (i) => windowView(setup.size, ...at(i)) },
-    { name: '512² windows, random roff, on a channel', peerNote: ' (opj data wrong)', session: true, view: (i) => windowView(setup.size, ...at(i)) },
+    {
+      name: '512² windows, random roff, full res',
+      peerNote: ' (opj data wrong)',
+      session: false,
+      view: (i) => windowView(setup.size, ...at(i)),
+    },
+    {
+      name: '512² windows, random roff, on a channel',
+      peerNote: ' (opj data wrong)',
+      session: true,
+      view: (i) => windowView(setup.size, ...at(i)),
+    },
   ];
 }
 
@@ -57,14 +67,21 @@ function describe(r: LoadResult): string {
   return `${r.requests} req in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(1)}/s, ${(r.bytes / Math.max(1, r.requests) / 1024).toFixed(1)} KiB/req${fail}`;
 }
 
-export async function rateRows(ctx: BenchContext, setup: RateSetup, fovea: JpipClient, peer: JpipClient | null): Promise<BenchRow[]> {
+export async function rateRows(
+  ctx: BenchContext,
+  setup: RateSetup,
+  fovea: JpipClient,
+  peer: JpipClient | null,
+): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const concurrency of [1, 4]) {
     for (const c of cases(setup)) {
       const limits = { ...setup.limits, concurrency };
       const f = await measure(fovea, c, limits);
       const p = peer === null ? null : await measure(peer, c, limits);
-      ctx.log(`  jpip rate ${c.name}, c=${concurrency}: Fovea ${describe(f)}${p === null ? '' : `; opj_server ${describe(p)}`}`);
+      ctx.log(
+        `  jpip rate ${c.name}, c=${concurrency}: Fovea ${describe(f)}${p === null ? '' : `; opj_server ${describe(p)}`}`,
+      );
       const ok = f.failures === 0 && (p === null || p.failures === 0);
       const ratio = p === null || p.perSecond === 0 ? null : f.perSecond / p.perSecond;
       rows.push({

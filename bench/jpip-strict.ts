@@ -47,14 +47,21 @@ export class StrictCalculator {
     this.header = parseMainHeader(codestream);
     this.index = index;
     const { siz } = this.header;
-    if (siz.XOsiz !== 0 || siz.YOsiz !== 0 || siz.tilesX * siz.tilesY !== 1 || siz.components.some((c) => c.XRsiz !== 1 || c.YRsiz !== 1) || this.header.coc.size > 0) {
+    if (
+      siz.XOsiz !== 0 ||
+      siz.YOsiz !== 0 ||
+      siz.tilesX * siz.tilesY !== 1 ||
+      siz.components.some((c) => c.XRsiz !== 1 || c.YRsiz !== 1) ||
+      this.header.coc.size > 0
+    ) {
       throw new Error('strict-bytes: only single-tile, origin-0, unsampled, COD-only codestreams are handled');
     }
     for (const e of index.precincts) this.byKey.set(`${e.component}/${e.resolution}/${e.precinct}`, e);
     let main = 2; // SOC
     for (const m of index.mainMarkers) if (!MAIN_HEADER_STRIPPED.has(m.marker)) main += m.length;
     let tile = 0;
-    for (const part of index.tiles[0]?.parts ?? []) for (const m of part.markers) if (!TILE_HEADER_STRIPPED.has(m.marker)) tile += m.length;
+    for (const part of index.tiles[0]?.parts ?? [])
+      for (const m of part.markers) if (!TILE_HEADER_STRIPPED.has(m.marker)) tile += m.length;
     this.headerBytes = main + tile;
   }
 
@@ -122,12 +129,34 @@ export class StrictCalculator {
           for (let px = 0; px < nx; px++) {
             const sx: [number, number] = [px * ppx, Math.min(w, (px + 1) * ppx) - 1];
             const sy: [number, number] = [py * ppy, Math.min(h, (py + 1) * ppy) - 1];
-            const fx = (odd: boolean): Interval => this.upTo(rl === 0 ? { lo: sx[0], hi: sx[1] } : StrictCalculator.parity(sx[0], sx[1], odd, odd ? sH : sL, w), rl, R, Xsiz, sL);
-            const fy = (odd: boolean): Interval => this.upTo(rl === 0 ? { lo: sy[0], hi: sy[1] } : StrictCalculator.parity(sy[0], sy[1], odd, odd ? sH : sL, h), rl, R, Ysiz, sL);
-            const bands: [boolean, boolean][] = rl === 0 ? [[false, false]] : [[true, false], [false, true], [true, true]]; // LL | HL, LH, HH
+            const fx = (odd: boolean): Interval =>
+              this.upTo(
+                rl === 0 ? { lo: sx[0], hi: sx[1] } : StrictCalculator.parity(sx[0], sx[1], odd, odd ? sH : sL, w),
+                rl,
+                R,
+                Xsiz,
+                sL,
+              );
+            const fy = (odd: boolean): Interval =>
+              this.upTo(
+                rl === 0 ? { lo: sy[0], hi: sy[1] } : StrictCalculator.parity(sy[0], sy[1], odd, odd ? sH : sL, h),
+                rl,
+                R,
+                Ysiz,
+                sL,
+              );
+            const bands: [boolean, boolean][] =
+              rl === 0
+                ? [[false, false]]
+                : [
+                    [true, false],
+                    [false, true],
+                    [true, true],
+                  ]; // LL | HL, LH, HH
             if (!bands.some(([hx, hy]) => meets(fx(hx), region.x) && meets(fy(hy), region.y))) continue;
             const entry = this.byKey.get(`${c}/${rl}/${py * nx + px}`);
-            if (entry === undefined) throw new Error(`strict-bytes: precinct ${c}/${rl}/${py * nx + px} not in the packet index`);
+            if (entry === undefined)
+              throw new Error(`strict-bytes: precinct ${c}/${rl}/${py * nx + px} not in the packet index`);
             binIds.add(entry.binId);
             for (const p of entry.packets.slice(0, layers)) packetBytes += p.headerLength + p.bodyLength;
           }

@@ -42,7 +42,11 @@ export function cleanupAll(): void {
 /** Cleans up on normal exit, on Ctrl-C / SIGTERM (exit 130/143) and on an uncaught error. */
 export function installExitHandlers(): void {
   process.once('exit', cleanupAll);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.once(signal, () => {
       process.stderr.write(`\n${signal}: stopping children and removing temp dirs\n`);
       cleanupAll();
@@ -105,9 +109,26 @@ export function memoryOf(pid: number): { peakRss: number; rss: number } {
 /** Starts `fovea serve` as a child process on a loopback port over `dataDir`. */
 export async function startFovea(dataDir: string): Promise<Peer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/cli/main.js'), 'serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--dimse-port', '0', '--log-level', 'error'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'dist/cli/main.js'),
+      'serve',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--data',
+      dataDir,
+      '--dimse-port',
+      '0',
+      '--log-level',
+      'error',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   let exited = false;
   child.once('exit', () => {
     exited = true;

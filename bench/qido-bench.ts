@@ -28,17 +28,29 @@ function queries(studies: readonly CorpusStudy[], repeats: number): Map<QueryTyp
   const out = new Map<QueryType, string[]>();
   const list = (f: () => string): string[] => Array.from({ length: repeats }, f);
   // PatientName prefix of 5 digits: 10 patients, 20 studies, whatever the corpus size.
-  out.set('PatientName wildcard', list(() => `/studies?PatientName=${encodeURIComponent(corpusPatientName(pick(patients)).slice(0, 10))}*`));
+  out.set(
+    'PatientName wildcard',
+    list(() => `/studies?PatientName=${encodeURIComponent(corpusPatientName(pick(patients)).slice(0, 10))}*`),
+  );
   // A 30-day StudyDate range starting on a corpus date.
-  out.set('StudyDate range', list(() => {
-    const from = corpusDate(pick(studies.length));
-    return `/studies?StudyDate=${from}-${addDays(from, 30)}`;
-  }));
-  out.set('series of a study', list(() => `/studies/${studies[pick(studies.length)]?.study ?? ''}/series`));
-  out.set('instances of a series', list(() => {
-    const s = studies[pick(studies.length)];
-    return `/studies/${s?.study ?? ''}/series/${s?.series[0] ?? ''}/instances`;
-  }));
+  out.set(
+    'StudyDate range',
+    list(() => {
+      const from = corpusDate(pick(studies.length));
+      return `/studies?StudyDate=${from}-${addDays(from, 30)}`;
+    }),
+  );
+  out.set(
+    'series of a study',
+    list(() => `/studies/${studies[pick(studies.length)]?.study ?? ''}/series`),
+  );
+  out.set(
+    'instances of a series',
+    list(() => {
+      const s = studies[pick(studies.length)];
+      return `/studies/${s?.study ?? ''}/series/${s?.series[0] ?? ''}/instances`;
+    }),
+  );
   return out;
 }
 
@@ -69,10 +81,21 @@ async function resultCounts(peer: Peer, qs: Map<QueryType, string[]>): Promise<s
 }
 
 function loadLine(label: string, r: LoadReport): string {
-  return [...r.seconds].map(([name, s]) => `${name} ${r.instances} in ${s.toFixed(1)} s (${(r.instances / s).toFixed(0)}/s${r.failed.get(name) ? `, ${r.failed.get(name)} FAILED` : ''})`).join('; ').replace(/^/, `  ${label}: `);
+  return [...r.seconds]
+    .map(
+      ([name, s]) =>
+        `${name} ${r.instances} in ${s.toFixed(1)} s (${(r.instances / s).toFixed(0)}/s${r.failed.get(name) ? `, ${r.failed.get(name)} FAILED` : ''})`,
+    )
+    .join('; ')
+    .replace(/^/, `  ${label}: `);
 }
 
-function qidoRows(label: string, fovea: Map<QueryType, number[]>, orthanc: Map<QueryType, number[]> | null, big: boolean): BenchRow[] {
+function qidoRows(
+  label: string,
+  fovea: Map<QueryType, number[]>,
+  orthanc: Map<QueryType, number[]> | null,
+  big: boolean,
+): BenchRow[] {
   const all = (m: Map<QueryType, number[]>): number[] => [...m.values()].flat();
   const row = (metric: string, f: number[], o: number[] | null): BenchRow => {
     const fp = percentile(f, 50);
@@ -94,7 +117,10 @@ function qidoRows(label: string, fovea: Map<QueryType, number[]>, orthanc: Map<Q
   ];
 }
 
-export async function runCorpusBench(ctx: BenchContext, want: { qido: boolean; metadata: boolean }): Promise<BenchRow[]> {
+export async function runCorpusBench(
+  ctx: BenchContext,
+  want: { qido: boolean; metadata: boolean },
+): Promise<BenchRow[]> {
   const { sizes } = ctx;
   const rows: BenchRow[] = [];
   const template = corpusTemplate();
@@ -108,7 +134,10 @@ export async function runCorpusBench(ctx: BenchContext, want: { qido: boolean; m
     ctx.log(loadLine(`series of ${metaCount}`, big.report));
     const studies: CorpusStudy[] = [];
     if (want.qido) {
-      const corpusStudies = Math.max(1, Math.round((sizes.qidoInstances - metaCount) / CORPUS_LAYOUT.instancesPerSeries));
+      const corpusStudies = Math.max(
+        1,
+        Math.round((sizes.qidoInstances - metaCount) / CORPUS_LAYOUT.instancesPerSeries),
+      );
       const report = await loadCorpus(template, peers, 0, corpusStudies, studies);
       ctx.log(loadLine(`QIDO corpus of ${report.instances + metaCount}`, report));
       const qs = queries(studies, sizes.queryRepeats);
@@ -126,11 +155,22 @@ export async function runCorpusBench(ctx: BenchContext, want: { qido: boolean; m
         const t: number[] = [];
         for (let i = 0; i < sizes.metadataRepeats; i++) t.push((await getTimed(p.dicomweb + url)).ms);
         times.set(p.name, percentile(t, 50));
-        ctx.log(`  metadata: ${p.name}: ${(first.bytes / 1024).toFixed(0)} KB, first ${first.ms.toFixed(1)} ms, p50 ${percentile(t, 50).toFixed(1)} ms`);
+        ctx.log(
+          `  metadata: ${p.name}: ${(first.bytes / 1024).toFixed(0)} KB, first ${first.ms.toFixed(1)} ms, p50 ${percentile(t, 50).toFixed(1)} ms`,
+        );
       }
       const fm = times.get('Fovea') ?? Number.NaN;
       const om = times.get('Orthanc') ?? null;
-      rows.push({ bench: 'metadata', metric: `WADO-RS series metadata, ${metaCount} inst.`, unit: 'ms p50', fovea: fm, peer: om, ratio: om === null ? null : fm / om, goal: '< 50 ms', pass: fm < 50 });
+      rows.push({
+        bench: 'metadata',
+        metric: `WADO-RS series metadata, ${metaCount} inst.`,
+        unit: 'ms p50',
+        fovea: fm,
+        peer: om,
+        ratio: om === null ? null : fm / om,
+        goal: '< 50 ms',
+        pass: fm < 50,
+      });
     }
     if (orthanc !== null) {
       await orthanc.stop();
@@ -139,18 +179,32 @@ export async function runCorpusBench(ctx: BenchContext, want: { qido: boolean; m
     if (want.qido && sizes.qidoBigInstances > sizes.qidoInstances) {
       await fovea.stop();
       fovea = null;
-      const extraStudies = Math.round((sizes.qidoBigInstances - sizes.qidoInstances) / CORPUS_LAYOUT.instancesPerSeries);
+      const extraStudies = Math.round(
+        (sizes.qidoBigInstances - sizes.qidoInstances) / CORPUS_LAYOUT.instancesPerSeries,
+      );
       const report = await ingestCorpus(template, data.dir, studies.length, extraStudies, studies, (done) => {
-        if (done % 10_000 === 0) ctx.log(`  qido: direct ingest ${done.toLocaleString('en-US')} / ${(extraStudies * CORPUS_LAYOUT.instancesPerSeries).toLocaleString('en-US')}`);
+        if (done % 10_000 === 0)
+          ctx.log(
+            `  qido: direct ingest ${done.toLocaleString('en-US')} / ${(extraStudies * CORPUS_LAYOUT.instancesPerSeries).toLocaleString('en-US')}`,
+          );
       });
       ctx.log(loadLine('direct ingest (ingest pipeline, no HTTP)', report));
       const t0 = Date.now();
       fovea = await startFovea(data.dir);
-      ctx.log(`  qido: Fovea restarted over ${(sizes.qidoBigInstances).toLocaleString('en-US')} instances in ${Date.now() - t0} ms`);
+      ctx.log(
+        `  qido: Fovea restarted over ${sizes.qidoBigInstances.toLocaleString('en-US')} instances in ${Date.now() - t0} ms`,
+      );
       const qs = queries(studies, sizes.queryRepeats);
       ctx.log(`  qido: Fovea results: ${await resultCounts(fovea, qs)}`);
       const f = await timeQueries(fovea, qs);
-      rows.push(...qidoRows(`${(report.instances + sizes.qidoInstances).toLocaleString('en-US')} inst., Fovea alone`, f, null, true));
+      rows.push(
+        ...qidoRows(
+          `${(report.instances + sizes.qidoInstances).toLocaleString('en-US')} inst., Fovea alone`,
+          f,
+          null,
+          true,
+        ),
+      );
     }
   } finally {
     await orthanc?.stop();

@@ -34,8 +34,18 @@ interface Case {
 function cases(n: number): Case[] {
   const r = Math.floor(n / 2 - 512);
   return [
-    { name: 'thumbnail 128²', query: 'thumbnail?viewport=128,128', options: { mediaType: 'image/jpeg', viewport: { vw: 128, vh: 128 } }, goal: 0.1 },
-    { name: 'whole frame at 1024²', query: 'rendered?viewport=1024,1024', options: { mediaType: 'image/jpeg', viewport: { vw: 1024, vh: 1024 } }, goal: 0.25 },
+    {
+      name: 'thumbnail 128²',
+      query: 'thumbnail?viewport=128,128',
+      options: { mediaType: 'image/jpeg', viewport: { vw: 128, vh: 128 } },
+      goal: 0.1,
+    },
+    {
+      name: 'whole frame at 1024²',
+      query: 'rendered?viewport=1024,1024',
+      options: { mediaType: 'image/jpeg', viewport: { vw: 1024, vh: 1024 } },
+      goal: 0.25,
+    },
     {
       name: '1024² region at full resolution',
       query: `rendered?viewport=1024,1024,${r},${r},1024,1024`,
@@ -52,18 +62,29 @@ export async function runRenderBench(ctx: BenchContext): Promise<BenchRow[]> {
   const ids = { study: '2.25.5550001', series: '2.25.5550002', sop: '2.25.5550003' };
   const file = wrapCodestream(cs, n, n, ids, false);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fovea-render-bench-'));
-  const running = await startServer(readConfig({ port: '0', host: '127.0.0.1', data: dataDir, logLevel: 'silent' }, { FOVEA_DIMSE_PORT: '0' }), createLogger('silent'));
+  const running = await startServer(
+    readConfig({ port: '0', host: '127.0.0.1', data: dataDir, logLevel: 'silent' }, { FOVEA_DIMSE_PORT: '0' }),
+    createLogger('silent'),
+  );
   const rows: BenchRow[] = [];
   try {
     const { store } = running.gateway;
     const outcome = await running.gateway.ingestor.ingestBytes(file);
-    if (outcome.status !== 'stored' && outcome.status !== 'replaced') throw new Error(`render bench: ingest failed (${JSON.stringify(outcome)})`);
+    if (outcome.status !== 'stored' && outcome.status !== 'replaced')
+      throw new Error(`render bench: ingest failed (${JSON.stringify(outcome)})`);
     const rec = store.instances.getInstance(ids.sop);
     const f = store.instances.getFrame(ids.sop, 1);
-    if (rec === undefined || f === undefined || f.packetIndex === null) throw new Error('render bench: frame or packet index missing after ingest');
+    if (rec === undefined || f === undefined || f.packetIndex === null)
+      throw new Error('render bench: frame or packet index missing after ingest');
     const length = f.length - f.codestreamOffset;
-    ctx.log(`render: codestream ${(length / MB).toFixed(1)} MiB, packet index ${(f.packetIndex.length / KIB).toFixed(0)} KiB`);
-    const dsBytes = await store.blobs.read(`${rec.versionKey}/dataset.dcm`, 0, await store.blobs.size(`${rec.versionKey}/dataset.dcm`));
+    ctx.log(
+      `render: codestream ${(length / MB).toFixed(1)} MiB, packet index ${(f.packetIndex.length / KIB).toFixed(0)} KiB`,
+    );
+    const dsBytes = await store.blobs.read(
+      `${rec.versionKey}/dataset.dcm`,
+      0,
+      await store.blobs.size(`${rec.versionKey}/dataset.dcm`),
+    );
     const ds = parseDicom(bufferSource(dsBytes), { bulkThreshold: Number.MAX_SAFE_INTEGER }).dataset;
     const codecs = await loadCodecs();
     const base = `http://127.0.0.1:${running.port}/dicomweb/studies/${ids.study}/series/${ids.series}/instances/${ids.sop}`;
@@ -73,12 +94,27 @@ export async function runRenderBench(ctx: BenchContext): Promise<BenchRow[]> {
     codecs.decodeJ2k(whole);
     const fullMs = performance.now() - t;
     ctx.log(`render: full read + decode ${fullMs.toFixed(0)} ms`);
-    rows.push({ bench: 'render', metric: `full read + decode of ${n}² (baseline)`, unit: 'ms', fovea: fullMs, peer: null, ratio: null, goal: '', pass: null });
+    rows.push({
+      bench: 'render',
+      metric: `full read + decode of ${n}² (baseline)`,
+      unit: 'ms',
+      fovea: fullMs,
+      peer: null,
+      ratio: null,
+      goal: '',
+      pass: null,
+    });
 
     for (const c of cases(n)) {
       const reader = countingReader(codestreamReader(store.blobs, f, length));
       t = performance.now();
-      const out = await renderFrame(codecs, ds, 1, { length, reader, index: decodePacketIndex(f.packetIndex), htj2k: false }, c.options);
+      const out = await renderFrame(
+        codecs,
+        ds,
+        1,
+        { length, reader, index: decodePacketIndex(f.packetIndex), htj2k: false },
+        c.options,
+      );
       const ms = performance.now() - t;
       const th = performance.now();
       const res = await fetch(`${base}/${c.query}`);
@@ -86,13 +122,39 @@ export async function runRenderBench(ctx: BenchContext): Promise<BenchRow[]> {
       const httpMs = performance.now() - th;
       if (!res.ok) throw new Error(`render bench: GET ${c.query} -> ${res.status}`);
       const share = reader.count / length;
-      ctx.log(`render: ${c.name}: ${out.width}x${out.height}, r=${out.stats.discardLevels}, ${out.stats.precincts} precincts, ${(reader.count / KIB).toFixed(0)} KiB (${(share * 100).toFixed(2)} %), ${ms.toFixed(0)} ms, HTTP ${httpMs.toFixed(0)} ms`);
+      ctx.log(
+        `render: ${c.name}: ${out.width}x${out.height}, r=${out.stats.discardLevels}, ${out.stats.precincts} precincts, ${(reader.count / KIB).toFixed(0)} KiB (${(share * 100).toFixed(2)} %), ${ms.toFixed(0)} ms, HTTP ${httpMs.toFixed(0)} ms`,
+      );
       rows.push({
-        bench: 'render', metric: `${c.name}: bytes read (peer = whole codestream)`, unit: 'KiB', fovea: reader.count / KIB, peer: length / KIB, ratio: share,
-        goal: c.goal === null ? '' : `< ${c.goal * 100} % of the codestream`, pass: c.goal === null ? null : share < c.goal,
+        bench: 'render',
+        metric: `${c.name}: bytes read (peer = whole codestream)`,
+        unit: 'KiB',
+        fovea: reader.count / KIB,
+        peer: length / KIB,
+        ratio: share,
+        goal: c.goal === null ? '' : `< ${c.goal * 100} % of the codestream`,
+        pass: c.goal === null ? null : share < c.goal,
       });
-      rows.push({ bench: 'render', metric: `${c.name}: render time (peer = full read + decode)`, unit: 'ms', fovea: ms, peer: fullMs, ratio: ms / fullMs, goal: 'faster than a full decode', pass: ms < fullMs });
-      rows.push({ bench: 'render', metric: `${c.name}: HTTP GET (cached frame model)`, unit: 'ms', fovea: httpMs, peer: null, ratio: null, goal: '', pass: null });
+      rows.push({
+        bench: 'render',
+        metric: `${c.name}: render time (peer = full read + decode)`,
+        unit: 'ms',
+        fovea: ms,
+        peer: fullMs,
+        ratio: ms / fullMs,
+        goal: 'faster than a full decode',
+        pass: ms < fullMs,
+      });
+      rows.push({
+        bench: 'render',
+        metric: `${c.name}: HTTP GET (cached frame model)`,
+        unit: 'ms',
+        fovea: httpMs,
+        peer: null,
+        ratio: null,
+        goal: '',
+        pass: null,
+      });
     }
   } finally {
     await running.stop();

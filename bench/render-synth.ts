@@ -8,7 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
-  DicomDataset, encapsulatedPixelDataPrefix, encodePart10, fragmentItemHeader, SEQUENCE_DELIMITER, Tags,
+  DicomDataset,
+  encapsulatedPixelDataPrefix,
+  encodePart10,
+  fragmentItemHeader,
+  SEQUENCE_DELIMITER,
+  Tags,
 } from '../src/dicom';
 
 export interface LargeFrameOptions {
@@ -35,7 +40,8 @@ export function patternValue(x: number, y: number, width: number, height: number
 export function patternPgm(width: number, height: number): Buffer {
   const head = Buffer.from(`P5\n${width} ${height}\n65535\n`, 'ascii');
   const body = Buffer.alloc(width * height * 2);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) body.writeUInt16BE(patternValue(x, y, width, height), (y * width + x) * 2);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) body.writeUInt16BE(patternValue(x, y, width, height), (y * width + x) * 2);
   return Buffer.concat([head, body]);
 }
 
@@ -46,7 +52,18 @@ export function compressPattern(o: LargeFrameOptions): Uint8Array {
     const pgm = path.join(dir, 'in.pgm');
     const out = path.join(dir, 'out.j2k');
     writeFileSync(pgm, patternPgm(o.width, o.height));
-    const args = ['-i', pgm, '-o', out, '-p', 'RPCL', '-c', `[${o.precinct},${o.precinct}]`, '-n', String(o.levels + 1)];
+    const args = [
+      '-i',
+      pgm,
+      '-o',
+      out,
+      '-p',
+      'RPCL',
+      '-c',
+      `[${o.precinct},${o.precinct}]`,
+      '-n',
+      String(o.levels + 1),
+    ];
     if (o.rates.length > 0) args.push('-r', o.rates.join(','));
     execFileSync('opj_compress', args, { stdio: 'ignore' });
     return new Uint8Array(readFileSync(out));
@@ -62,7 +79,13 @@ export interface WrapIds {
 }
 
 /** A Secondary Capture MONOCHROME2 16/12 object with one encapsulated J2K frame. */
-export function wrapCodestream(cs: Uint8Array, width: number, height: number, ids: WrapIds, lossless: boolean): Uint8Array {
+export function wrapCodestream(
+  cs: Uint8Array,
+  width: number,
+  height: number,
+  ids: WrapIds,
+  lossless: boolean,
+): Uint8Array {
   const ts = lossless ? '1.2.840.10008.1.2.4.90' : '1.2.840.10008.1.2.4.91';
   const ds = new DicomDataset();
   ds.setString(0x00080016, 'UI', '1.2.840.10008.5.1.4.1.1.7');
@@ -82,7 +105,10 @@ export function wrapCodestream(cs: Uint8Array, width: number, height: number, id
   ds.setNumber(Tags.HighBit, 'US', 11);
   ds.setNumber(Tags.PixelRepresentation, 'US', 0);
   if (!lossless) ds.setString(Tags.LossyImageCompression, 'CS', '01');
-  const head = encodePart10(ds, ts, { mediaStorageSopClassUid: '1.2.840.10008.5.1.4.1.1.7', mediaStorageSopInstanceUid: ids.sop });
+  const head = encodePart10(ds, ts, {
+    mediaStorageSopClassUid: '1.2.840.10008.5.1.4.1.1.7',
+    mediaStorageSopInstanceUid: ids.sop,
+  });
   const parts = [head, encapsulatedPixelDataPrefix([cs.length]), fragmentItemHeader(cs.length), cs];
   if (cs.length % 2 === 1) parts.push(new Uint8Array([0]));
   parts.push(SEQUENCE_DELIMITER);

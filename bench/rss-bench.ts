@@ -19,7 +19,9 @@ export async function runRssBench(ctx: BenchContext): Promise<BenchRow[]> {
     const file = path.join(tmp.dir, 'multiframe.dcm');
     const t0 = Date.now();
     const size = await writeMultiFrame(file, { frames: ctx.sizes.rssFrames, rows: SIDE, columns: SIDE });
-    ctx.log(`  rss: wrote ${ctx.sizes.rssFrames} frames of ${SIDE}×${SIDE}×16 bit, ${(size / MB).toFixed(0)} MB, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    ctx.log(
+      `  rss: wrote ${ctx.sizes.rssFrames} frames of ${SIDE}×${SIDE}×16 bit, ${(size / MB).toFixed(0)} MB, in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const fovea = await startFovea(data.dir);
     try {
       const before = memoryOf(fovea.pid);
@@ -41,21 +43,28 @@ export async function runRssBench(ctx: BenchContext): Promise<BenchRow[]> {
         clearInterval(timer);
       }
       const after = memoryOf(fovea.pid);
-      const tenth = (q: number): string => ((samples[Math.floor((samples.length - 1) * q)] ?? Number.NaN) / MB).toFixed(0);
-      ctx.log(`  rss: STOW ${result.status}, stored ${result.stored}, failed ${result.failed}, ${(result.ms / 1000).toFixed(1)} s (${(size / MB / (result.ms / 1000)).toFixed(1)} MB/s)`);
-      ctx.log(`  rss: Fovea peak RSS before ${(before.peakRss / MB).toFixed(0)} MB, after ${(after.peakRss / MB).toFixed(0)} MB; RSS at 10/50/90/100 % of the request: ${tenth(0.1)}/${tenth(0.5)}/${tenth(0.9)}/${tenth(1)} MB, now ${(after.rss / MB).toFixed(0)} MB`);
+      const tenth = (q: number): string =>
+        ((samples[Math.floor((samples.length - 1) * q)] ?? Number.NaN) / MB).toFixed(0);
+      ctx.log(
+        `  rss: STOW ${result.status}, stored ${result.stored}, failed ${result.failed}, ${(result.ms / 1000).toFixed(1)} s (${(size / MB / (result.ms / 1000)).toFixed(1)} MB/s)`,
+      );
+      ctx.log(
+        `  rss: Fovea peak RSS before ${(before.peakRss / MB).toFixed(0)} MB, after ${(after.peakRss / MB).toFixed(0)} MB; RSS at 10/50/90/100 % of the request: ${tenth(0.1)}/${tenth(0.5)}/${tenth(0.9)}/${tenth(1)} MB, now ${(after.rss / MB).toFixed(0)} MB`,
+      );
       if (result.stored !== 1) throw new Error(`the multi-frame object was not stored (status ${result.status})`);
       const peak = after.peakRss / MB;
-      return [{
-        bench: 'rss',
-        metric: `peak RSS, STOW of ${(size / MB).toFixed(0)} MB multi-frame`,
-        unit: 'MB',
-        fovea: peak,
-        peer: null,
-        ratio: null,
-        goal: '< 300 MB',
-        pass: peak < 300,
-      }];
+      return [
+        {
+          bench: 'rss',
+          metric: `peak RSS, STOW of ${(size / MB).toFixed(0)} MB multi-frame`,
+          unit: 'MB',
+          fovea: peak,
+          peer: null,
+          ratio: null,
+          goal: '< 300 MB',
+          pass: peak < 300,
+        },
+      ];
     } finally {
       await fovea.stop();
     }

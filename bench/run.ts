@@ -20,7 +20,10 @@ const USAGE = `usage: npm run bench -- [--only ${BENCH_IDS.join(',')}] [--quick]
 function parseOnly(raw: string | undefined): Set<BenchId> {
   if (raw === undefined) return new Set(BENCH_IDS);
   const out = new Set<BenchId>();
-  for (const item of raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)) {
     const id = BENCH_IDS.find((b) => b === item);
     if (id === undefined) throw new Error(`unknown bench "${item}"; ${USAGE}`);
     out.add(id);
@@ -29,7 +32,16 @@ function parseOnly(raw: string | undefined): Set<BenchId> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { only: { type: 'string' }, quick: { type: 'boolean' }, 'no-orthanc': { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean' },
+      'no-orthanc': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -55,14 +67,18 @@ async function main(argv: string[]): Promise<number> {
   };
   if (only.has('stow')) await step('stow', () => runStowBench(ctx));
   if (only.has('qido') || only.has('metadata')) {
-    await step(only.has('qido') ? 'qido + metadata' : 'metadata', () => runCorpusBench(ctx, { qido: only.has('qido'), metadata: only.has('metadata') }));
+    await step(only.has('qido') ? 'qido + metadata' : 'metadata', () =>
+      runCorpusBench(ctx, { qido: only.has('qido'), metadata: only.has('metadata') }),
+    );
   }
   if (only.has('rss')) await step('rss', () => runRssBench(ctx));
   if (only.has('j2k')) await step('j2k', () => runJ2kBench(ctx));
   if (only.has('jpip')) await step('jpip', () => runJpipBench(ctx));
   if (only.has('render')) await step('render', () => runRenderBench(ctx));
   closeAgent();
-  process.stdout.write(`\n${renderTable(rows)}\n\npeer = Orthanc (DICOMweb rows) or opj_server (JPIP rows), same run, same machine; ratio = Fovea / peer; total ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(
+    `\n${renderTable(rows)}\n\npeer = Orthanc (DICOMweb rows) or opj_server (JPIP rows), same run, same machine; ratio = Fovea / peer; total ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
   return 0;
 }
 

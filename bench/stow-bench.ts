@@ -27,7 +27,7 @@ async function send(peer: Peer, files: readonly string[], sizes: readonly number
     const parts: StowPart[] = files.slice(i, i + STOW_BATCH).map((file) => ({ file }));
     const r = await stow(peer.dicomweb, parts);
     stored += r.stored;
-    failed += r.status >= 200 && r.status < 300 || r.status === 409 ? r.failed : parts.length - r.stored;
+    failed += (r.status >= 200 && r.status < 300) || r.status === 409 ? r.failed : parts.length - r.stored;
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return { stored, failed, seconds, bytes: sizes.reduce((a, b) => a + b, 0) };
@@ -38,7 +38,9 @@ const KEPT_AS_SENT = /^1\.2\.840\.10008\.1\.2\.4\.(90|91|201|202|203)$/;
 
 export async function runStowBench(ctx: BenchContext): Promise<BenchRow[]> {
   const all = await runStowSet(ctx, 'every file of the corpus', () => true);
-  const kept = await runStowSet(ctx, 'JPEG 2000 files only (kept as sent, no transcode)', (t) => KEPT_AS_SENT.test(t.parsed.transferSyntaxUid));
+  const kept = await runStowSet(ctx, 'JPEG 2000 files only (kept as sent, no transcode)', (t) =>
+    KEPT_AS_SENT.test(t.parsed.transferSyntaxUid),
+  );
   return [...all, ...kept];
 }
 
@@ -47,7 +49,9 @@ async function runStowSet(ctx: BenchContext, label: string, include: (t: Templat
   try {
     const dicomDir = path.join(SHARED, 'data/dicom');
     const templates: Template[] = [];
-    for (const name of readdirSync(dicomDir).filter((n) => n.endsWith('.dcm')).sort()) {
+    for (const name of readdirSync(dicomDir)
+      .filter((n) => n.endsWith('.dcm'))
+      .sort()) {
       try {
         const t = loadTemplate(path.join(dicomDir, name));
         if (include(t)) templates.push(t);
@@ -67,7 +71,9 @@ async function runStowSet(ctx: BenchContext, label: string, include: (t: Templat
       }
     }
     const mb = sizes.reduce((a, b) => a + b, 0) / (1024 * 1024);
-    ctx.log(`  stow (${label}): ${files.length} instances (${templates.length} files × ${ctx.sizes.stowRounds}), ${mb.toFixed(1)} MB, ${STOW_BATCH} per request`);
+    ctx.log(
+      `  stow (${label}): ${files.length} instances (${templates.length} files × ${ctx.sizes.stowRounds}), ${mb.toFixed(1)} MB, ${STOW_BATCH} per request`,
+    );
 
     const runs = new Map<string, StowRun>();
     const starters: [string, (dir: string) => Promise<Peer>][] = [['Fovea', startFovea]];
@@ -78,7 +84,9 @@ async function runStowSet(ctx: BenchContext, label: string, include: (t: Templat
       try {
         const run = await send(peer, files, sizes);
         runs.set(name, run);
-        ctx.log(`  stow: ${name}: ${run.stored} stored, ${run.failed} failed in ${run.seconds.toFixed(1)} s (${(run.bytes / (1024 * 1024) / run.seconds).toFixed(1)} MB/s)`);
+        ctx.log(
+          `  stow: ${name}: ${run.stored} stored, ${run.failed} failed in ${run.seconds.toFixed(1)} s (${(run.bytes / (1024 * 1024) / run.seconds).toFixed(1)} MB/s)`,
+        );
       } finally {
         await peer.stop();
         data.remove();
@@ -89,16 +97,18 @@ async function runStowSet(ctx: BenchContext, label: string, include: (t: Templat
     if (fovea === undefined) return [];
     const fRate = fovea.stored / fovea.seconds;
     const oRate = orthanc === undefined ? null : orthanc.stored / orthanc.seconds;
-    return [{
-      bench: 'stow',
-      metric: `STOW-RS ${files.length} instances (${mb.toFixed(0)} MB), ${label}`,
-      unit: 'inst/s',
-      fovea: fRate,
-      peer: oRate,
-      ratio: oRate === null ? null : fRate / oRate,
-      goal: '≥ 1× Orthanc',
-      pass: oRate === null ? null : fRate >= oRate && fovea.failed === 0,
-    }];
+    return [
+      {
+        bench: 'stow',
+        metric: `STOW-RS ${files.length} instances (${mb.toFixed(0)} MB), ${label}`,
+        unit: 'inst/s',
+        fovea: fRate,
+        peer: oRate,
+        ratio: oRate === null ? null : fRate / oRate,
+        goal: '≥ 1× Orthanc',
+        pass: oRate === null ? null : fRate >= oRate && fovea.failed === 0,
+      },
+    ];
   } finally {
     tmp.remove();
   }

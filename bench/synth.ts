@@ -8,7 +8,14 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { bufferSource } from '../src/bytes';
 import {
-  encodePart10, parseDicom, Tags, DicomDataset, EXPLICIT_VR_LITTLE_ENDIAN, encodeDataset, nativePixelDataHeader, encodeFileMetaInformation,
+  encodePart10,
+  parseDicom,
+  Tags,
+  DicomDataset,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  encodeDataset,
+  nativePixelDataHeader,
+  encodeFileMetaInformation,
   type ParsedDicom,
 } from '../src/dicom';
 
@@ -91,7 +98,8 @@ export function corpusDate(i: number): string {
 
 /** YYYYMMDD plus `days` days. */
 export function addDays(date: string, days: number): string {
-  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8))) + days * 86_400_000;
+  const t =
+    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8))) + days * 86_400_000;
   const d = new Date(t);
   return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
 }
@@ -104,21 +112,42 @@ export function corpusPatientName(p: number): string {
  * Yields batches of Part 10 instances for `studies` studies starting at study number `first`.
  * The caller sends each batch (STOW-RS or direct ingest) before asking for the next one.
  */
-export function* corpusBatches(t: Template, first: number, studies: number, layout: CorpusLayout, batchSize: number, out: CorpusStudy[]): Generator<Uint8Array[]> {
+export function* corpusBatches(
+  t: Template,
+  first: number,
+  studies: number,
+  layout: CorpusLayout,
+  batchSize: number,
+  out: CorpusStudy[],
+): Generator<Uint8Array[]> {
   let batch: Uint8Array[] = [];
   for (let s = first; s < first + studies; s++) {
     const p = Math.floor(s / layout.studiesPerPatient);
-    const entry: CorpusStudy = { study: newUid(), series: [], patientName: corpusPatientName(p), studyDate: corpusDate(s) };
+    const entry: CorpusStudy = {
+      study: newUid(),
+      series: [],
+      patientName: corpusPatientName(p),
+      studyDate: corpusDate(s),
+    };
     out.push(entry);
     for (let se = 0; se < layout.seriesPerStudy; se++) {
       const series = newUid();
       entry.series.push(series);
       for (let i = 0; i < layout.instancesPerSeries; i++) {
-        batch.push(cloneInstance(t, {
-          study: entry.study, series, sop: newUid(), patientName: entry.patientName, patientId: `PID${p}`,
-          studyDate: entry.studyDate, studyDescription: `Bench study ${s}`, accessionNumber: `ACC${s}`,
-          seriesNumber: se + 1, instanceNumber: i + 1,
-        }));
+        batch.push(
+          cloneInstance(t, {
+            study: entry.study,
+            series,
+            sop: newUid(),
+            patientName: entry.patientName,
+            patientId: `PID${p}`,
+            studyDate: entry.studyDate,
+            studyDescription: `Bench study ${s}`,
+            accessionNumber: `ACC${s}`,
+            seriesNumber: se + 1,
+            instanceNumber: i + 1,
+          }),
+        );
         if (batch.length >= batchSize) {
           yield batch;
           batch = [];

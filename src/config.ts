@@ -77,7 +77,8 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError('CONFIG_NOT_INTEGER', `${name} must be a whole number, got "${raw}"`);
   const v = Number(raw);
-  if (v < min || v > max) throw new ConfigError('CONFIG_OUT_OF_RANGE', `${name} must be between ${min} and ${max}, got ${v}`);
+  if (v < min || v > max)
+    throw new ConfigError('CONFIG_OUT_OF_RANGE', `${name} must be between ${min} and ${max}, got ${v}`);
   return v;
 }
 
@@ -85,7 +86,11 @@ const AE_TITLE = /^[\x20-\x5b\x5d-\x7e]{1,16}$/;
 
 function aeTitle(name: string, raw: string): string {
   const v = raw.trim();
-  if (!AE_TITLE.test(v)) throw new ConfigError('CONFIG_BAD_AE_TITLE', `${name} must be 1-16 printable characters without backslash, got "${raw}"`);
+  if (!AE_TITLE.test(v))
+    throw new ConfigError(
+      'CONFIG_BAD_AE_TITLE',
+      `${name} must be 1-16 printable characters without backslash, got "${raw}"`,
+    );
   return v;
 }
 
@@ -95,19 +100,28 @@ function readDimse(flags: ConfigInput, env: NodeJS.ProcessEnv): DimseConfig {
   const port = integer('DIMSE port', flags.dimsePort ?? env['FOVEA_DIMSE_PORT'], 11112, 0, 65535);
   const ae = aeTitle('AE title', flags.aeTitle ?? env['FOVEA_AE_TITLE'] ?? 'FOVEA');
   const callingRaw = flags.callingAeTitles ?? env['FOVEA_DIMSE_CALLING_AETS'];
-  const calling = callingRaw === undefined || callingRaw.trim() === '' || callingRaw.trim() === '*'
-    ? 'any' as const
-    : callingRaw.split(',').map((a) => aeTitle('calling AE title', a));
+  const calling =
+    callingRaw === undefined || callingRaw.trim() === '' || callingRaw.trim() === '*'
+      ? ('any' as const)
+      : callingRaw.split(',').map((a) => aeTitle('calling AE title', a));
   const peersRaw = flags.peers ?? env['FOVEA_DIMSE_PEERS'] ?? '';
   const peers: DimsePeerConfig[] = [];
-  for (const item of peersRaw.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+  for (const item of peersRaw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)) {
     const m = /^([^@]+)@(.+):(\d+)$/.exec(item);
     if (m === null || m[1] === undefined || m[2] === undefined || m[3] === undefined) {
       throw new ConfigError('CONFIG_BAD_PEER', `peer must look like AE@host:port, got "${item}"`);
     }
     peers.push({ aeTitle: aeTitle('peer AE title', m[1]), host: m[2], port: integer('peer port', m[3], 0, 1, 65535) });
   }
-  return Object.freeze({ port, aeTitle: ae, acceptedCallingAeTitles: calling, peers: Object.freeze(peers) as DimsePeerConfig[] });
+  return Object.freeze({
+    port,
+    aeTitle: ae,
+    acceptedCallingAeTitles: calling,
+    peers: Object.freeze(peers) as DimsePeerConfig[],
+  });
 }
 
 /** http://host:port, with IPv6 literals bracketed and the wildcard address replaced by loopback. */
@@ -140,10 +154,23 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     .filter((s) => s.length > 0);
   const logLevelRaw = flags.logLevel ?? env['FOVEA_LOG_LEVEL'] ?? 'info';
   const logLevel = LOG_LEVELS.find((l) => l === logLevelRaw);
-  if (logLevel === undefined) throw new ConfigError('CONFIG_BAD_LOG_LEVEL', `log level must be one of ${LOG_LEVELS.join(', ')}`);
+  if (logLevel === undefined)
+    throw new ConfigError('CONFIG_BAD_LOG_LEVEL', `log level must be one of ${LOG_LEVELS.join(', ')}`);
   const limits: Limits = {
-    maxBodyBytes: integer('max body bytes', flags.maxBodyBytes ?? env['FOVEA_MAX_BODY_BYTES'], 8 * 1024 ** 3, 1024, 2 ** 50),
-    maxPartBytes: integer('max part bytes', flags.maxPartBytes ?? env['FOVEA_MAX_PART_BYTES'], 4 * 1024 ** 3, 1024, 2 ** 50),
+    maxBodyBytes: integer(
+      'max body bytes',
+      flags.maxBodyBytes ?? env['FOVEA_MAX_BODY_BYTES'],
+      8 * 1024 ** 3,
+      1024,
+      2 ** 50,
+    ),
+    maxPartBytes: integer(
+      'max part bytes',
+      flags.maxPartBytes ?? env['FOVEA_MAX_PART_BYTES'],
+      4 * 1024 ** 3,
+      1024,
+      2 ** 50,
+    ),
     maxParts: integer('max parts', flags.maxParts ?? env['FOVEA_MAX_PARTS'], 10000, 1, 1_000_000),
   };
   const dimse = readDimse(flags, env);
@@ -152,5 +179,16 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     sessionIdleMs: integer('JPIP session idle seconds', env['FOVEA_JPIP_SESSION_IDLE_S'], 600, 1, 7 * 24 * 3600) * 1000,
     indexCacheBytes: integer('frame-model cache MiB', env['FOVEA_JPIP_INDEX_CACHE_MB'], 64, 1, 1 << 20) * 1024 * 1024,
   });
-  return Object.freeze({ port, host, dataDir, publicUrl, publicUrlExplicit: explicitUrl !== undefined, corsOrigins, limits: Object.freeze(limits), logLevel, dimse, jpip });
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    publicUrl,
+    publicUrlExplicit: explicitUrl !== undefined,
+    corsOrigins,
+    limits: Object.freeze(limits),
+    logLevel,
+    dimse,
+    jpip,
+  });
 }

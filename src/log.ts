@@ -11,7 +11,10 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Logger {
   const min = ORDER[level];
   const emit = (lvl: LogLevel, event: string, fields?: Record<string, unknown>): void => {
     if (ORDER[lvl] < min) return;

@@ -27,15 +27,25 @@ export interface Gateway {
 }
 
 /** Builds every service without listening (used by `serve`, `import` and integration tests). */
-export async function buildGateway(config: Readonly<Config>, logger: Logger = createLogger(config.logLevel)): Promise<Gateway> {
+export async function buildGateway(
+  config: Readonly<Config>,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<Gateway> {
   const store = openStore({ dataDir: config.dataDir });
   const tmpDir = path.join(config.dataDir, 'tmp');
   // Crash recovery: version folders no row references and stale temporary files are removed.
   const swept = await store.sweepOrphans();
-  if (swept.removedVersions.length > 0 || swept.removedTmp > 0) logger.info('store.swept', { versions: swept.removedVersions.length, tmp: swept.removedTmp });
+  if (swept.removedVersions.length > 0 || swept.removedTmp > 0)
+    logger.info('store.swept', { versions: swept.removedVersions.length, tmp: swept.removedTmp });
   await backfillPacketIndexes(store, logger);
   const codecs = await loadCodecs();
-  const ingestor = createIngestor({ store, codecs, publicUrl: config.publicUrl, logger, maxObjectBytes: config.limits.maxPartBytes });
+  const ingestor = createIngestor({
+    store,
+    codecs,
+    publicUrl: config.publicUrl,
+    logger,
+    maxObjectBytes: config.limits.maxPartBytes,
+  });
   const retrieve = createRetrieveService({ store, codecs, publicUrl: config.publicUrl });
   // One bounded cache of prepared frame models, shared by JPIP and every rendered image.
   const frames = new FrameModelCache(store.blobs, { maxBytes: config.jpip.indexCacheBytes });
@@ -98,7 +108,10 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
   });
   const bound = server.address();
   const boundPort = typeof bound === 'object' && bound !== null ? bound.port : config.port;
-  const effective = config.publicUrlExplicit || boundPort === config.port ? config : Object.freeze({ ...config, publicUrl: defaultPublicUrl(config.host, boundPort) });
+  const effective =
+    config.publicUrlExplicit || boundPort === config.port
+      ? config
+      : Object.freeze({ ...config, publicUrl: defaultPublicUrl(config.host, boundPort) });
   let gateway: Gateway;
   try {
     gateway = await buildGateway(effective, logger);
@@ -130,7 +143,12 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
       throw err;
     }
   }
-  gateway.logger.info('listening', { host: config.host, port: boundPort, dataDir: config.dataDir, publicUrl: effective.publicUrl });
+  gateway.logger.info('listening', {
+    host: config.host,
+    port: boundPort,
+    dataDir: config.dataDir,
+    publicUrl: effective.publicUrl,
+  });
   return {
     gateway,
     server,

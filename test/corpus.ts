@@ -11,7 +11,9 @@ const REPO = path.resolve(__dirname, '..');
 /** Root of the corpus (folders dicom/ and j2k/). */
 export const CORPUS_DIR = path.resolve(process.env['FOVEA_TEST_DATA'] ?? path.join(REPO, '..', 'shared', 'data'));
 /** The peer scripts (orthanc.sh, opj-jpip-server.sh, ...). */
-export const PEER_TOOLS_DIR = path.resolve(process.env['FOVEA_PEER_TOOLS'] ?? path.join(REPO, '..', 'shared', 'tools', 'peers'));
+export const PEER_TOOLS_DIR = path.resolve(
+  process.env['FOVEA_PEER_TOOLS'] ?? path.join(REPO, '..', 'shared', 'tools', 'peers'),
+);
 
 /** A path inside the corpus, e.g. corpusPath('dicom', 'CT_small.dcm'). */
 export function corpusPath(...parts: string[]): string {

@@ -19,10 +19,23 @@ const nmBytes = fs.readFileSync(path.join(DICOM_DIR, 'JPEG2000.dcm'));
 
 type Json = Record<string, { Value?: Record<string, { Value?: unknown[] }>[] }>;
 
-async function post(server: TestServer, body: Buffer, contentType: string, pathSuffix = ''): Promise<{ status: number; json: unknown; type: string }> {
-  const res = await fetch(`${server.url}/dicomweb/studies${pathSuffix}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+async function post(
+  server: TestServer,
+  body: Buffer,
+  contentType: string,
+  pathSuffix = '',
+): Promise<{ status: number; json: unknown; type: string }> {
+  const res = await fetch(`${server.url}/dicomweb/studies${pathSuffix}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
   const text = await res.text();
-  return { status: res.status, json: text === '' ? null : (JSON.parse(text) as unknown), type: res.headers.get('content-type') ?? '' };
+  return {
+    status: res.status,
+    json: text === '' ? null : (JSON.parse(text) as unknown),
+    type: res.headers.get('content-type') ?? '',
+  };
 }
 
 async function sopUidsStored(server: TestServer): Promise<string[]> {
@@ -53,7 +66,11 @@ describe('with default limits', () => {
   });
 
   test('a malformed DICOM part: 409 with Failure Reason 0xC000 Cannot Understand (Table 10.5.3-1, 10.5.3-2)', async () => {
-    const bad = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.from([0x02, 0x00, 0x10, 0x00, 0x55, 0x49, 0xff, 0x7f])]);
+    const bad = Buffer.concat([
+      Buffer.alloc(128),
+      Buffer.from('DICM'),
+      Buffer.from([0x02, 0x00, 0x10, 0x00, 0x55, 0x49, 0xff, 0x7f]),
+    ]);
     const { body, contentType } = stowBody([bad]);
     const r = await post(server, body, contentType);
     expect(r.status).toBe(409);
@@ -107,9 +124,14 @@ describe('with default limits', () => {
     const base = `${server.url}/dicomweb/studies`;
     const nm = `${base}/${NM.study}/series/${NM.series}/instances/${NM.sop}`;
     const notFound = [
-      `${base}/1.2.3`, `${base}/1.2.3/metadata`, `${base}/${NM.study}/series/1.2.3`, `${base}/${NM.study}/series/${NM.series}/instances/1.2.3`,
-      `${base}/${NM.study}/series/${NM.series}/instances/1.2.3/metadata`, `${base}/${NM.study}/series/${NM.series}/instances/1.2.3/frames/1`,
-      `${nm}/frames/2`, `${nm}/bulkdata/00431029`,
+      `${base}/1.2.3`,
+      `${base}/1.2.3/metadata`,
+      `${base}/${NM.study}/series/1.2.3`,
+      `${base}/${NM.study}/series/${NM.series}/instances/1.2.3`,
+      `${base}/${NM.study}/series/${NM.series}/instances/1.2.3/metadata`,
+      `${base}/${NM.study}/series/${NM.series}/instances/1.2.3/frames/1`,
+      `${nm}/frames/2`,
+      `${nm}/bulkdata/00431029`,
       `${server.url}/wado?requestType=WADO&studyUID=${NM.study}&seriesUID=${NM.series}&objectUID=1.2.3&contentType=application/dicom`,
     ];
     for (const url of notFound) {
@@ -117,7 +139,8 @@ describe('with default limits', () => {
       expect([url, res.status]).toEqual([url, 404]);
       expect(((await res.json()) as { code?: unknown }).code).toEqual(expect.any(String));
     }
-    for (const url of [`${base}/not-a-uid`, `${nm}/frames/0`, `${nm}/frames/a`, `${nm}/bulkdata/7FE0`]) expect([url, (await fetch(url)).status]).toEqual([url, 400]);
+    for (const url of [`${base}/not-a-uid`, `${nm}/frames/0`, `${nm}/frames/a`, `${nm}/bulkdata/7FE0`])
+      expect([url, (await fetch(url)).status]).toEqual([url, 400]);
     await healthyWith(server, [NM.sop, MR.sop]);
   });
 

@@ -23,10 +23,16 @@ export const TS = {
 } as const;
 
 export function hasCommand(cmd: string): boolean {
-  return (process.env['PATH'] ?? '').split(path.delimiter).some((dir) => dir !== '' && fs.existsSync(path.join(dir, cmd)));
+  return (process.env['PATH'] ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir !== '' && fs.existsSync(path.join(dir, cmd)));
 }
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a tool with a timeout; never rejects (a spawn failure is code -1). */
 export function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
@@ -48,7 +54,14 @@ export async function dcmdump(file: string): Promise<{ code: number; errors: str
 /** `dciodvfy` Error lines, normalised (so the input's and the output's can be compared as sets). */
 export async function dciodvfyErrors(file: string): Promise<string[]> {
   const r = await run('dciodvfy', [file]);
-  return [...new Set((r.stderr + r.stdout).split('\n').map((l) => l.trim()).filter((l) => l.startsWith('Error')))].sort();
+  return [
+    ...new Set(
+      (r.stderr + r.stdout)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('Error')),
+    ),
+  ].sort();
 }
 
 export interface FileUids {
@@ -61,7 +74,10 @@ export interface FileUids {
 }
 
 export function uidsOf(file: string): FileUids {
-  const ds = dicomParser.parseDicom(new Uint8Array(fs.readFileSync(path.isAbsolute(file) ? file : path.join(DICOM_DIR, file))), { untilTag: 'x7fe00010' });
+  const ds = dicomParser.parseDicom(
+    new Uint8Array(fs.readFileSync(path.isAbsolute(file) ? file : path.join(DICOM_DIR, file))),
+    { untilTag: 'x7fe00010' },
+  );
   const s = (tag: string): string => (ds.string(tag) ?? '').replace(/\0+$/, '').trim();
   return {
     study: s('x0020000d'),
@@ -96,22 +112,54 @@ export function inflateJpipDeflate(bytes: Buffer): Buffer {
 /** A dicomweb-client DICOMwebClient, typed to the calls the tests make. */
 export interface DicomwebClient {
   storeInstances(o: { datasets: ArrayBuffer[] }): Promise<unknown>;
-  searchForStudies(o?: { queryParams?: Record<string, string | number | boolean> }): Promise<Record<string, { vr: string; Value?: unknown[] }>[]>;
-  searchForSeries(o?: { studyInstanceUID?: string; queryParams?: Record<string, string | number | boolean> }): Promise<Record<string, { vr: string; Value?: unknown[] }>[]>;
-  searchForInstances(o?: { studyInstanceUID?: string; seriesInstanceUID?: string; queryParams?: Record<string, string | number | boolean> }): Promise<Record<string, { vr: string; Value?: unknown[] }>[]>;
+  searchForStudies(o?: {
+    queryParams?: Record<string, string | number | boolean>;
+  }): Promise<Record<string, { vr: string; Value?: unknown[] }>[]>;
+  searchForSeries(o?: {
+    studyInstanceUID?: string;
+    queryParams?: Record<string, string | number | boolean>;
+  }): Promise<Record<string, { vr: string; Value?: unknown[] }>[]>;
+  searchForInstances(o?: {
+    studyInstanceUID?: string;
+    seriesInstanceUID?: string;
+    queryParams?: Record<string, string | number | boolean>;
+  }): Promise<Record<string, { vr: string; Value?: unknown[] }>[]>;
   retrieveInstance(o: InstanceRef & { mediaTypes?: MediaTypeChoice[] }): Promise<ArrayBuffer>;
-  retrieveSeries(o: { studyInstanceUID: string; seriesInstanceUID: string; mediaTypes?: MediaTypeChoice[] }): Promise<ArrayBuffer[]>;
-  retrieveInstanceMetadata(o: InstanceRef): Promise<Record<string, { vr: string; Value?: unknown[]; BulkDataURI?: string; InlineBinary?: string }>[]>;
-  retrieveSeriesMetadata(o: { studyInstanceUID: string; seriesInstanceUID: string }): Promise<Record<string, { vr: string; Value?: unknown[] }>[]>;
-  retrieveInstanceFrames(o: InstanceRef & { frameNumbers: number[]; mediaTypes?: MediaTypeChoice[] }): Promise<ArrayBuffer[]>;
+  retrieveSeries(o: {
+    studyInstanceUID: string;
+    seriesInstanceUID: string;
+    mediaTypes?: MediaTypeChoice[];
+  }): Promise<ArrayBuffer[]>;
+  retrieveInstanceMetadata(
+    o: InstanceRef,
+  ): Promise<Record<string, { vr: string; Value?: unknown[]; BulkDataURI?: string; InlineBinary?: string }>[]>;
+  retrieveSeriesMetadata(o: {
+    studyInstanceUID: string;
+    seriesInstanceUID: string;
+  }): Promise<Record<string, { vr: string; Value?: unknown[] }>[]>;
+  retrieveInstanceFrames(
+    o: InstanceRef & { frameNumbers: number[]; mediaTypes?: MediaTypeChoice[] },
+  ): Promise<ArrayBuffer[]>;
   retrieveBulkData(o: { BulkDataURI: string; mediaTypes?: MediaTypeChoice[] }): Promise<ArrayBuffer[]>;
 }
-export interface InstanceRef { studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string }
-export interface MediaTypeChoice { mediaType: string; transferSyntaxUID?: string }
+export interface InstanceRef {
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  sopInstanceUID: string;
+}
+export interface MediaTypeChoice {
+  mediaType: string;
+  transferSyntaxUID?: string;
+}
 /** What dicomweb-client rejects with on an HTTP error status. */
-export interface ClientError { status?: number; message: string }
+export interface ClientError {
+  status?: number;
+  message: string;
+}
 
-interface DicomwebClientModule { api: { DICOMwebClient: new (o: { url: string; singlepart?: boolean; verbose?: boolean }) => DicomwebClient } }
+interface DicomwebClientModule {
+  api: { DICOMwebClient: new (o: { url: string; singlepart?: boolean; verbose?: boolean }) => DicomwebClient };
+}
 
 /** dicomweb-client against `root` (e.g. http://127.0.0.1:PORT/dicomweb), with the Node XHR polyfill installed. */
 export function referenceClient(root: string): DicomwebClient {

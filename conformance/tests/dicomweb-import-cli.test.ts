@@ -21,16 +21,35 @@ let work: string;
 
 function fovea(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { timeout: 120_000, env: { ...process.env, FOVEA_DIMSE_PORT: '0' } }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { timeout: 120_000, env: { ...process.env, FOVEA_DIMSE_PORT: '0' } },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        });
+      },
+    );
   });
 }
 
 beforeAll(async () => {
   fs.rmSync(OUT, { recursive: true, force: true });
   // tsc emits even when another module being edited has a type error; the CLI entry must exist.
-  const tsc = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', OUT], 240_000);
+  const tsc = await run(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      path.join(REPO_ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      OUT,
+    ],
+    240_000,
+  );
   if (!fs.existsSync(MAIN)) throw new Error(`build failed (${tsc.code}): ${tsc.stdout}${tsc.stderr}`);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-import-'));
 }, 300_000);
@@ -52,9 +71,14 @@ test('good files: exit 0, "stored N" summary; importing again is a no-op ("uncha
   // The imported data folder is what the gateway then serves.
   let running: RunningServer | undefined;
   try {
-    running = await startServer(readConfig({ port: '0', host: '127.0.0.1', data: data, logLevel: 'silent' }, { FOVEA_DIMSE_PORT: '0' }), createLogger('silent'));
+    running = await startServer(
+      readConfig({ port: '0', host: '127.0.0.1', data: data, logLevel: 'silent' }, { FOVEA_DIMSE_PORT: '0' }),
+      createLogger('silent'),
+    );
     const res = await fetch(`http://127.0.0.1:${running.port}/dicomweb/instances`);
-    const sops = ((await res.json()) as Record<string, { Value?: unknown[] }>[]).map((i) => i['00080018']?.Value?.[0]).sort();
+    const sops = ((await res.json()) as Record<string, { Value?: unknown[] }>[])
+      .map((i) => i['00080018']?.Value?.[0])
+      .sort();
     expect(sops).toEqual([uidsOf('CT_small.dcm').sop, uidsOf('JPEG2000.dcm').sop].sort());
   } finally {
     await running?.stop();
@@ -75,7 +99,14 @@ test('a folder walked recursively: non-DICOM files are skipped with a reason, ex
 test('a broken DICOM file: exit 1 with a "failed" line naming the file and the error code', async () => {
   const broken = path.join(work, 'broken.dcm');
   fs.writeFileSync(broken, fs.readFileSync(path.join(DICOM_DIR, 'CT_small.dcm')).subarray(0, 4000));
-  const r = await fovea(['import', '--data', path.join(work, 'broken-data'), '--quiet', broken, path.join(DICOM_DIR, 'dx_image.dcm')]);
+  const r = await fovea([
+    'import',
+    '--data',
+    path.join(work, 'broken-data'),
+    '--quiet',
+    broken,
+    path.join(DICOM_DIR, 'dx_image.dcm'),
+  ]);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain('stored 1, replaced 0, unchanged 0, skipped 0, failed 1 (of 2 files)');
   expect(r.stdout).toMatch(/^failed {2}.*broken\.dcm: [A-Z0-9_]+: /m);

@@ -12,24 +12,60 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { parseMultipart, startTestServer, stowBody, type TestServer } from '../../test/integration/harness';
-import { DICOM_DIR, TS, dciodvfyErrors, dcmdump, hasCommand, inflateJpipDeflate, uidsOf, type FileUids } from './dicomweb-helpers';
+import {
+  DICOM_DIR,
+  TS,
+  dciodvfyErrors,
+  dcmdump,
+  hasCommand,
+  inflateJpipDeflate,
+  uidsOf,
+  type FileUids,
+} from './dicomweb-helpers';
 
 const HAVE_DCMDUMP = hasCommand('dcmdump');
 const HAVE_DCIODVFY = hasCommand('dciodvfy');
-if (!HAVE_DCMDUMP) console.warn('DCMTK dcmdump not installed: DICOMweb dcmdump validation skipped (apt-get install dcmtk)');
-if (!HAVE_DCIODVFY) console.warn('dicom3tools dciodvfy not installed: DICOMweb IOD validation skipped (apt-get install dicom3tools)');
+if (!HAVE_DCMDUMP)
+  console.warn('DCMTK dcmdump not installed: DICOMweb dcmdump validation skipped (apt-get install dcmtk)');
+if (!HAVE_DCIODVFY)
+  console.warn('dicom3tools dciodvfy not installed: DICOMweb IOD validation skipped (apt-get install dicom3tools)');
 const withDcmdump = HAVE_DCMDUMP ? test : test.skip;
 const withDciodvfy = HAVE_DCIODVFY ? test : test.skip;
 
 /** J2K as sent (.90 / .91, multi-frame, colour), and uncompressed / JPEG inputs that were transcoded. */
-const FILES = ['CT_small.dcm', 'MR_small.dcm', 'JPEG2000.dcm', 'US1_J2KR.dcm', 'emri_small_jpeg_2k_lossless.dcm', 'SC_rgb_2frame.dcm', 'examples_ybr_color.dcm', 'dx_image.dcm'];
+const FILES = [
+  'CT_small.dcm',
+  'MR_small.dcm',
+  'JPEG2000.dcm',
+  'US1_J2KR.dcm',
+  'emri_small_jpeg_2k_lossless.dcm',
+  'SC_rgb_2frame.dcm',
+  'examples_ybr_color.dcm',
+  'dx_image.dcm',
+];
 const uids = new Map<string, FileUids>(FILES.map((f) => [f, uidsOf(f)]));
 /** MR_small_jp2klossless shares MR_small's SOP Instance UID, so only one of them is in the set. */
 const CHOICES: { label: string; accept: string; expectTs: (stored: string) => string }[] = [
-  { label: 'as stored (*)', accept: 'multipart/related; type="application/dicom"; transfer-syntax=*', expectTs: (s) => s },
-  { label: 'Explicit VR Little Endian', accept: `multipart/related; type="application/dicom"; transfer-syntax=${TS.explicitLE}`, expectTs: () => TS.explicitLE },
-  { label: 'JPIP Referenced (.94)', accept: `multipart/related; type="application/dicom"; transfer-syntax=${TS.jpip}`, expectTs: () => TS.jpip },
-  { label: 'JPIP Referenced Deflate (.95)', accept: `multipart/related; type="application/dicom"; transfer-syntax=${TS.jpipDeflate}`, expectTs: () => TS.jpipDeflate },
+  {
+    label: 'as stored (*)',
+    accept: 'multipart/related; type="application/dicom"; transfer-syntax=*',
+    expectTs: (s) => s,
+  },
+  {
+    label: 'Explicit VR Little Endian',
+    accept: `multipart/related; type="application/dicom"; transfer-syntax=${TS.explicitLE}`,
+    expectTs: () => TS.explicitLE,
+  },
+  {
+    label: 'JPIP Referenced (.94)',
+    accept: `multipart/related; type="application/dicom"; transfer-syntax=${TS.jpip}`,
+    expectTs: () => TS.jpip,
+  },
+  {
+    label: 'JPIP Referenced Deflate (.95)',
+    accept: `multipart/related; type="application/dicom"; transfer-syntax=${TS.jpipDeflate}`,
+    expectTs: () => TS.jpipDeflate,
+  },
 ];
 
 let server: TestServer;
@@ -40,7 +76,11 @@ beforeAll(async () => {
   server = await startTestServer();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-dw-validate-'));
   const { body, contentType } = stowBody(FILES.map((f) => fs.readFileSync(path.join(DICOM_DIR, f))));
-  const res = await fetch(`${server.url}/dicomweb/studies`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const res = await fetch(`${server.url}/dicomweb/studies`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
   if (res.status !== 200) throw new Error(`STOW-RS of the validation set failed: ${res.status} ${await res.text()}`);
   if (HAVE_DCIODVFY) for (const f of FILES) inputErrors.set(f, await dciodvfyErrors(path.join(DICOM_DIR, f)));
 }, 300_000);
@@ -52,7 +92,9 @@ afterAll(async () => {
 
 async function retrieve(file: string, accept: string): Promise<{ ts: string; bytes: Buffer }> {
   const u = uids.get(file) as FileUids;
-  const res = await fetch(`${server.url}/dicomweb/studies/${u.study}/series/${u.series}/instances/${u.sop}`, { headers: { accept } });
+  const res = await fetch(`${server.url}/dicomweb/studies/${u.study}/series/${u.series}/instances/${u.sop}`, {
+    headers: { accept },
+  });
   if (res.status !== 200) throw new Error(`${file}: ${res.status} ${await res.text()}`);
   const contentType = res.headers.get('content-type') ?? '';
   const parts = parseMultipart(Buffer.from(await res.arrayBuffer()), contentType);
@@ -69,59 +111,69 @@ function save(name: string, bytes: Buffer): string {
 }
 
 describe.each(FILES)('%s', (file) => {
-  describe.each(CHOICES)('retrieved by WADO-RS $label (PS3.18 §10.4.1.1.1, §8.7.3.5.2)', ({ label, accept, expectTs }) => {
-    const name = `${file}.${label.replace(/[^A-Za-z0-9]+/g, '_')}.dcm`;
-    let retrieved: { ts: string; bytes: Buffer } | undefined;
-    const get = async (): Promise<{ ts: string; bytes: Buffer }> => (retrieved ??= await retrieve(file, accept));
+  describe.each(CHOICES)(
+    'retrieved by WADO-RS $label (PS3.18 §10.4.1.1.1, §8.7.3.5.2)',
+    ({ label, accept, expectTs }) => {
+      const name = `${file}.${label.replace(/[^A-Za-z0-9]+/g, '_')}.dcm`;
+      let retrieved: { ts: string; bytes: Buffer } | undefined;
+      const get = async (): Promise<{ ts: string; bytes: Buffer }> => (retrieved ??= await retrieve(file, accept));
 
-    test('Part 10 with the negotiated transfer syntax; JPIP ones carry a Pixel Data Provider URL, no Pixel Data', async () => {
-      const { ts, bytes } = await get();
-      const u = uids.get(file) as FileUids;
-      const stored = u.transferSyntax === TS.j2k || u.transferSyntax === TS.j2kLossless ? u.transferSyntax : TS.j2kLossless;
-      expect(ts).toBe(expectTs(stored));
-      expect(dicomParser.readPart10Header(new Uint8Array(bytes)).string('x00020010')).toBe(ts);
-      if (ts === TS.jpip || ts === TS.jpipDeflate) {
-        const ds = dicomParser.parseDicom(new Uint8Array(ts === TS.jpip ? bytes : inflateJpipDeflate(bytes)));
-        expect(ds.elements['x7fe00010']).toBeUndefined();
-        expect(ds.string('x00287fe0')).toBe(`${server.url}/jpip?target=${u.sop}`);
-      }
-    });
+      test('Part 10 with the negotiated transfer syntax; JPIP ones carry a Pixel Data Provider URL, no Pixel Data', async () => {
+        const { ts, bytes } = await get();
+        const u = uids.get(file) as FileUids;
+        const stored =
+          u.transferSyntax === TS.j2k || u.transferSyntax === TS.j2kLossless ? u.transferSyntax : TS.j2kLossless;
+        expect(ts).toBe(expectTs(stored));
+        expect(dicomParser.readPart10Header(new Uint8Array(bytes)).string('x00020010')).toBe(ts);
+        if (ts === TS.jpip || ts === TS.jpipDeflate) {
+          const ds = dicomParser.parseDicom(new Uint8Array(ts === TS.jpip ? bytes : inflateJpipDeflate(bytes)));
+          expect(ds.elements['x7fe00010']).toBeUndefined();
+          expect(ds.string('x00287fe0')).toBe(`${server.url}/jpip?target=${u.sop}`);
+        }
+      });
 
-    withDcmdump('dcmdump parses it without error', async () => {
-      const r = await dcmdump(save(name, (await get()).bytes));
-      expect(r.errors).toEqual([]);
-      expect(r.code).toBe(0);
-      expect(r.text).toContain(uids.get(file)?.sop);
-    });
+      withDcmdump('dcmdump parses it without error', async () => {
+        const r = await dcmdump(save(name, (await get()).bytes));
+        expect(r.errors).toEqual([]);
+        expect(r.code).toBe(0);
+        expect(r.text).toContain(uids.get(file)?.sop);
+      });
 
-    withDciodvfy('dciodvfy reports no Error beyond those of the input', async () => {
-      const { ts, bytes } = await get();
-      const readable = ts === TS.jpipDeflate ? inflateJpipDeflate(bytes) : bytes;
-      const errors = await dciodvfyErrors(save(`${name}.iod.dcm`, readable));
-      const before = new Set(inputErrors.get(file) ?? []);
-      expect(errors.filter((e) => !before.has(e))).toEqual([]);
-    });
-  });
+      withDciodvfy('dciodvfy reports no Error beyond those of the input', async () => {
+        const { ts, bytes } = await get();
+        const readable = ts === TS.jpipDeflate ? inflateJpipDeflate(bytes) : bytes;
+        const errors = await dciodvfyErrors(save(`${name}.iod.dcm`, readable));
+        const before = new Set(inputErrors.get(file) ?? []);
+        expect(errors.filter((e) => !before.has(e))).toEqual([]);
+      });
+    },
+  );
 });
 
 describe('WADO-URI (PS3.18 §8.2, §9)', () => {
   const u = (): FileUids => uids.get('JPEG2000.dcm') as FileUids;
-  const url = (ts: string): string => `${server.url}/wado?requestType=WADO&studyUID=${u().study}&seriesUID=${u().series}&objectUID=${u().sop}&contentType=application/dicom&transferSyntax=${ts}`;
+  const url = (ts: string): string =>
+    `${server.url}/wado?requestType=WADO&studyUID=${u().study}&seriesUID=${u().series}&objectUID=${u().sop}&contentType=application/dicom&transferSyntax=${ts}`;
 
-  test.each([TS.j2k, TS.explicitLE, TS.jpip, TS.jpipDeflate])('transferSyntax=%s gives a single application/dicom object dcmdump can read (§8.2.11)', async (ts) => {
-    const res = await fetch(url(ts));
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/dicom');
-    const bytes = Buffer.from(await res.arrayBuffer());
-    expect(dicomParser.readPart10Header(new Uint8Array(bytes)).string('x00020010')).toBe(ts);
-    if (HAVE_DCMDUMP) expect((await dcmdump(save(`wado-uri-${ts}.dcm`, bytes))).errors).toEqual([]);
-  });
+  test.each([TS.j2k, TS.explicitLE, TS.jpip, TS.jpipDeflate])(
+    'transferSyntax=%s gives a single application/dicom object dcmdump can read (§8.2.11)',
+    async (ts) => {
+      const res = await fetch(url(ts));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/dicom');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(dicomParser.readPart10Header(new Uint8Array(bytes)).string('x00020010')).toBe(ts);
+      if (HAVE_DCMDUMP) expect((await dcmdump(save(`wado-uri-${ts}.dcm`, bytes))).errors).toEqual([]);
+    },
+  );
 
   test('a syntax the object cannot be produced in falls back to Explicit VR Little Endian (§8.2.11)', async () => {
     const res = await fetch(url('1.2.840.10008.1.2.4.50'));
     expect(res.status).toBe(200);
     const bytes = Buffer.from(await res.arrayBuffer());
-    expect(dicomParser.parseDicom(new Uint8Array(bytes), { untilTag: 'x00020010' }).string('x00020010')).toBe(TS.explicitLE);
+    expect(dicomParser.parseDicom(new Uint8Array(bytes), { untilTag: 'x00020010' }).string('x00020010')).toBe(
+      TS.explicitLE,
+    );
   });
 });
 
@@ -131,11 +183,17 @@ describe('JPIP Referenced object received from elsewhere (DICOM-JPIP.md, PS3.5 A
     const other = await startTestServer();
     try {
       const { body, contentType } = stowBody([jpipObject]);
-      const stow = await fetch(`${other.url}/dicomweb/studies`, { method: 'POST', headers: { 'content-type': contentType }, body });
+      const stow = await fetch(`${other.url}/dicomweb/studies`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body,
+      });
       expect(stow.status).toBe(200);
       const ct = uids.get('CT_small.dcm') as FileUids;
       const base = `${other.url}/dicomweb/studies/${ct.study}/series/${ct.series}/instances/${ct.sop}`;
-      const res = await fetch(base, { headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } });
+      const res = await fetch(base, {
+        headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
+      });
       expect(res.status).toBe(200);
       const [part] = parseMultipart(Buffer.from(await res.arrayBuffer()), res.headers.get('content-type') ?? '');
       const ds = dicomParser.parseDicom(new Uint8Array((part as { body: Buffer }).body));
@@ -143,7 +201,9 @@ describe('JPIP Referenced object received from elsewhere (DICOM-JPIP.md, PS3.5 A
       // The URL points at the gateway that made the object, not at this one.
       expect(ds.string('x00287fe0')).toBe(`${server.url}/jpip?target=${ct.sop}`);
       expect((await fetch(`${base}/frames/1`)).status).toBe(404);
-      const decoded = await fetch(base, { headers: { accept: `multipart/related; type="application/dicom"; transfer-syntax=${TS.explicitLE}` } });
+      const decoded = await fetch(base, {
+        headers: { accept: `multipart/related; type="application/dicom"; transfer-syntax=${TS.explicitLE}` },
+      });
       expect(decoded.status).toBe(406);
     } finally {
       await other.stop();

@@ -22,7 +22,9 @@ export interface DimseGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(options: Partial<Pick<DimseDeps, 'peers' | 'acceptedCallingAeTitles' | 'timeoutMs'>> = {}): Promise<DimseGateway> {
+export async function startGateway(
+  options: Partial<Pick<DimseDeps, 'peers' | 'acceptedCallingAeTitles' | 'timeoutMs'>> = {},
+): Promise<DimseGateway> {
   const http = await startTestServer();
   const g = http.running.gateway;
   const tmpDir = path.join(http.dataDir, 'tmp', 'dimse');
@@ -59,15 +61,26 @@ export interface RunResult {
 /** Runs a tool to completion (killed after `timeoutMs`); never rejects. */
 export async function run(cmd: string, args: string[], timeoutMs = 30_000, cwd?: string): Promise<RunResult> {
   return await new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      cmd,
+      args,
+      { timeout: timeoutMs, killSignal: 'SIGKILL', cwd, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code =
+          err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Starts DCMTK storescp as a move destination writing into `dir`. */
-export async function startStorescp(aeTitle: string, port: number, dir: string, children: ChildProcess[]): Promise<ChildProcess> {
+export async function startStorescp(
+  aeTitle: string,
+  port: number,
+  dir: string,
+  children: ChildProcess[],
+): Promise<ChildProcess> {
   fs.mkdirSync(dir, { recursive: true });
   const child = spawn('storescp', ['-aet', aeTitle, '+xa', '-od', dir, String(port)], { stdio: 'ignore' });
   children.push(child);
@@ -93,5 +106,7 @@ export function killAll(children: ChildProcess[]): void {
 /** Recursively lists files under a folder. */
 export function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }

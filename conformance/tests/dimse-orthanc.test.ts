@@ -10,15 +10,26 @@ import { PEER_TOOLS_DIR } from '../../test/corpus';
 
 const ORTHANC_SH = path.join(PEER_TOOLS_DIR, 'orthanc.sh');
 const HAVE_ORTHANC = hasCommand('Orthanc') && fs.existsSync(ORTHANC_SH);
-if (!HAVE_ORTHANC) console.warn('Orthanc (or shared/tools/peers/orthanc.sh) not installed: Orthanc DIMSE tests skipped');
+if (!HAVE_ORTHANC)
+  console.warn('Orthanc (or shared/tools/peers/orthanc.sh) not installed: Orthanc DIMSE tests skipped');
 const d = HAVE_ORTHANC ? describe : describe.skip;
 
-const CT = { file: 'CT_small.dcm', study: '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322', sop: '1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322' };
-const US = { file: 'US1_J2KI.dcm', study: '1.3.6.1.4.1.5962.1.2.13.20040826185059.5457', sop: '1.3.6.1.4.1.5962.1.1.13.1.3.20040826185059.5457' };
+const CT = {
+  file: 'CT_small.dcm',
+  study: '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322',
+  sop: '1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322',
+};
+const US = {
+  file: 'US1_J2KI.dcm',
+  study: '1.3.6.1.4.1.5962.1.2.13.20040826185059.5457',
+  sop: '1.3.6.1.4.1.5962.1.1.13.1.3.20040826185059.5457',
+};
 
 async function orthancSh(args: string[]): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    execFile(ORTHANC_SH, args, { timeout: 60_000, killSignal: 'SIGKILL' }, (err) => (err === null ? resolve() : reject(new Error(`orthanc.sh ${args.join(' ')} failed`, { cause: err }))));
+    execFile(ORTHANC_SH, args, { timeout: 60_000, killSignal: 'SIGKILL' }, (err) =>
+      err === null ? resolve() : reject(new Error(`orthanc.sh ${args.join(' ')} failed`, { cause: err })),
+    );
   });
 }
 
@@ -36,7 +47,8 @@ d('Orthanc ↔ Fovea over DIMSE', () => {
     const text = await res.text();
     return text === '' ? null : (JSON.parse(text) as unknown);
   };
-  const lookup = async (uid: string): Promise<{ ID: string; Type: string }[]> => (await rest('POST', '/tools/lookup', uid)) as { ID: string; Type: string }[];
+  const lookup = async (uid: string): Promise<{ ID: string; Type: string }[]> =>
+    (await rest('POST', '/tools/lookup', uid)) as { ID: string; Type: string }[];
 
   beforeAll(async () => {
     httpPort = await freePort();
@@ -58,7 +70,10 @@ d('Orthanc ↔ Fovea over DIMSE', () => {
     for (const s of [CT, US]) {
       const study = (await lookup(s.study)).find((x) => x.Type === 'Study');
       expect(study).toBeDefined();
-      const result = (await rest('POST', '/modalities/peer/store', study?.ID ?? '')) as { InstancesCount: number; FailedInstancesCount: number };
+      const result = (await rest('POST', '/modalities/peer/store', study?.ID ?? '')) as {
+        InstancesCount: number;
+        FailedInstancesCount: number;
+      };
       expect(result.FailedInstancesCount).toBe(0);
       expect(gw.http.running.gateway.store.instances.getInstance(s.sop)?.studyInstanceUid).toBe(s.study);
     }
@@ -68,7 +83,17 @@ d('Orthanc ↔ Fovea over DIMSE', () => {
     const study = (await lookup(US.study)).find((x) => x.Type === 'Study');
     await rest('DELETE', `/studies/${study?.ID ?? ''}`);
     expect(await lookup(US.sop)).toEqual([]);
-    await rest('POST', '/modalities/peer/move', JSON.stringify({ Level: 'Study', Resources: [{ StudyInstanceUID: US.study }], TargetAet: 'ORTHANC', Synchronous: true, Timeout: 30 }));
+    await rest(
+      'POST',
+      '/modalities/peer/move',
+      JSON.stringify({
+        Level: 'Study',
+        Resources: [{ StudyInstanceUID: US.study }],
+        TargetAet: 'ORTHANC',
+        Synchronous: true,
+        Timeout: 30,
+      }),
+    );
     const back = await lookup(US.sop);
     expect(back.some((x) => x.Type === 'Instance')).toBe(true);
   }, 90_000);

@@ -11,14 +11,35 @@ import * as path from 'node:path';
 import * as dimse from 'dcmjs-dimse';
 import { startDimse } from '../../src/dimse';
 import { createLogger } from '../../src/log';
-import { AE, DICOM_DIR, freePort, hasCommand, killAll, listFiles, run, startGateway, startStorescp, type DimseGateway } from './dimse-helpers';
+import {
+  AE,
+  DICOM_DIR,
+  freePort,
+  hasCommand,
+  killAll,
+  listFiles,
+  run,
+  startGateway,
+  startStorescp,
+  type DimseGateway,
+} from './dimse-helpers';
 
 const HAVE_DCMTK = ['echoscu', 'storescu', 'findscu', 'movescu', 'getscu', 'storescp'].every(hasCommand);
 if (!HAVE_DCMTK) console.warn('DCMTK not installed: DIMSE conformance tests skipped');
 const d = HAVE_DCMTK ? describe : describe.skip;
 
-const CT = { file: 'CT_small.dcm', study: '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322', sop: '1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322', patient: '1CT1' };
-const MR = { file: 'MR_small.dcm', study: '1.3.6.1.4.1.5962.1.2.4.20040826185059.5457', sop: '1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457', patient: '4MR1' };
+const CT = {
+  file: 'CT_small.dcm',
+  study: '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322',
+  sop: '1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322',
+  patient: '1CT1',
+};
+const MR = {
+  file: 'MR_small.dcm',
+  study: '1.3.6.1.4.1.5962.1.2.4.20040826185059.5457',
+  sop: '1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457',
+  patient: '4MR1',
+};
 const NM_J2K = { file: 'JPEG2000.dcm', sop: '1.3.6.1.4.1.5962.1.1.8.1.3.20040826185059.5457' };
 
 d('DIMSE SCP with DCMTK', () => {
@@ -54,7 +75,13 @@ d('DIMSE SCP with DCMTK', () => {
   });
 
   test('C-STORE of uncompressed objects commits them (PS3.4 B.2)', async () => {
-    const r = await run('storescu', [...args(), '127.0.0.1', port(), path.join(DICOM_DIR, CT.file), path.join(DICOM_DIR, MR.file)]);
+    const r = await run('storescu', [
+      ...args(),
+      '127.0.0.1',
+      port(),
+      path.join(DICOM_DIR, CT.file),
+      path.join(DICOM_DIR, MR.file),
+    ]);
     expect(r.code).toBe(0);
     expect(gw.http.running.gateway.store.instances.getInstance(CT.sop)?.studyInstanceUid).toBe(CT.study);
     expect(gw.http.running.gateway.store.instances.getInstance(MR.sop)?.sopClassUid).toBe('1.2.840.10008.5.1.4.1.1.4');
@@ -63,21 +90,37 @@ d('DIMSE SCP with DCMTK', () => {
   test('C-STORE of JPEG 2000 proposed with -xw keeps the J2K syntax', async () => {
     const r = await run('storescu', [...args('-xw'), '127.0.0.1', port(), path.join(DICOM_DIR, NM_J2K.file)]);
     expect(r.code).toBe(0);
-    expect(gw.http.running.gateway.store.instances.getInstance(NM_J2K.sop)?.receivedTransferSyntaxUid).toBe('1.2.840.10008.1.2.4.91');
+    expect(gw.http.running.gateway.store.instances.getInstance(NM_J2K.sop)?.receivedTransferSyntaxUid).toBe(
+      '1.2.840.10008.1.2.4.91',
+    );
   });
 
   /** Runs findscu with -X and returns each response's dump (dcmdump text). */
   async function find(model: '-S' | '-P', keys: string[]): Promise<{ code: number; responses: string[]; out: string }> {
     const dir = fs.mkdtempSync(path.join(work, 'find-'));
-    const r = await run('findscu', [...args(model, '-v', '-X', '-od', dir), ...keys.flatMap((k) => ['-k', k]), '127.0.0.1', port()]);
-    const files = fs.readdirSync(dir).filter((f) => f.startsWith('rsp')).sort();
+    const r = await run('findscu', [
+      ...args(model, '-v', '-X', '-od', dir),
+      ...keys.flatMap((k) => ['-k', k]),
+      '127.0.0.1',
+      port(),
+    ]);
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith('rsp'))
+      .sort();
     const responses: string[] = [];
     for (const f of files) responses.push((await run('dcmdump', [path.join(dir, f)])).stdout);
     return { code: r.code, responses, out: r.stdout + r.stderr };
   }
 
   test('C-FIND Study Root STUDY level: matching and return keys only (PS3.4 C.4.1, C.6.2)', async () => {
-    const r = await find('-S', ['QueryRetrieveLevel=STUDY', `PatientID=${CT.patient}`, 'StudyInstanceUID', 'PatientName', 'ModalitiesInStudy']);
+    const r = await find('-S', [
+      'QueryRetrieveLevel=STUDY',
+      `PatientID=${CT.patient}`,
+      'StudyInstanceUID',
+      'PatientName',
+      'ModalitiesInStudy',
+    ]);
     expect(r.code).toBe(0);
     expect(r.responses).toHaveLength(1);
     const rsp = r.responses[0] ?? '';
@@ -101,13 +144,25 @@ d('DIMSE SCP with DCMTK', () => {
   });
 
   test('C-FIND Patient Root SERIES and IMAGE levels scoped by higher-level unique keys', async () => {
-    const series = await find('-P', ['QueryRetrieveLevel=SERIES', `PatientID=${MR.patient}`, `StudyInstanceUID=${MR.study}`, 'SeriesInstanceUID', 'Modality']);
+    const series = await find('-P', [
+      'QueryRetrieveLevel=SERIES',
+      `PatientID=${MR.patient}`,
+      `StudyInstanceUID=${MR.study}`,
+      'SeriesInstanceUID',
+      'Modality',
+    ]);
     expect(series.code).toBe(0);
     expect(series.responses).toHaveLength(1);
     expect(series.responses[0]).toContain('(0008,0060) CS [MR]');
     const seriesUid = /\(0020,000e\) UI \[([0-9.]+)\]/.exec(series.responses[0] ?? '')?.[1] ?? '';
     expect(seriesUid).not.toBe('');
-    const images = await find('-S', ['QueryRetrieveLevel=IMAGE', `StudyInstanceUID=${MR.study}`, `SeriesInstanceUID=${seriesUid}`, 'SOPInstanceUID', 'SOPClassUID']);
+    const images = await find('-S', [
+      'QueryRetrieveLevel=IMAGE',
+      `StudyInstanceUID=${MR.study}`,
+      `SeriesInstanceUID=${seriesUid}`,
+      'SOPInstanceUID',
+      'SOPClassUID',
+    ]);
     expect(images.responses).toHaveLength(1);
     expect(images.responses[0]).toContain(MR.sop);
     expect(images.responses[0]).toContain('(0008,0052) CS [IMAGE]');
@@ -123,7 +178,15 @@ d('DIMSE SCP with DCMTK', () => {
   });
 
   test('C-MOVE to a known peer sends the study to storescp (PS3.4 C.4.2)', async () => {
-    const r = await run('movescu', [...args('-S', '-aem', 'DEST'), '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${CT.study}`, '127.0.0.1', port()]);
+    const r = await run('movescu', [
+      ...args('-S', '-aem', 'DEST'),
+      '-k',
+      'QueryRetrieveLevel=STUDY',
+      '-k',
+      `StudyInstanceUID=${CT.study}`,
+      '127.0.0.1',
+      port(),
+    ]);
     expect(r.code).toBe(0);
     const moved = listFiles(path.join(work, 'moved'));
     expect(moved.length).toBe(1);
@@ -133,7 +196,15 @@ d('DIMSE SCP with DCMTK', () => {
   });
 
   test('C-MOVE to an unknown destination is refused with 0xA801', async () => {
-    const r = await run('movescu', [...args('-S', '-aem', 'NOWHERE', '-v'), '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${CT.study}`, '127.0.0.1', port()]);
+    const r = await run('movescu', [
+      ...args('-S', '-aem', 'NOWHERE', '-v'),
+      '-k',
+      'QueryRetrieveLevel=STUDY',
+      '-k',
+      `StudyInstanceUID=${CT.study}`,
+      '127.0.0.1',
+      port(),
+    ]);
     expect(r.stdout + r.stderr).toMatch(/MoveDestinationUnknown|a801/i);
   });
 
@@ -142,7 +213,15 @@ d('DIMSE SCP with DCMTK', () => {
     expect((await run('storescu', [...args('-xw'), '127.0.0.1', port(), us])).code).toBe(0);
     const usStudy = '1.3.6.1.4.1.5962.1.2.13.20040826185059.5457';
     const dir = fs.mkdtempSync(path.join(work, 'get-'));
-    const r = await run('getscu', [...args('-S', '-od', dir), '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${MR.study}\\${usStudy}`, '127.0.0.1', port()]);
+    const r = await run('getscu', [
+      ...args('-S', '-od', dir),
+      '-k',
+      'QueryRetrieveLevel=STUDY',
+      '-k',
+      `StudyInstanceUID=${MR.study}\\${usStudy}`,
+      '127.0.0.1',
+      port(),
+    ]);
     expect(r.code).toBe(0);
     const got = listFiles(dir);
     expect(got).toHaveLength(2);
@@ -158,7 +237,12 @@ d('DIMSE SCP with DCMTK', () => {
   });
 
   test('C-STORE of JPEG Baseline (-xy), and of HTJ2K from an SCU that proposes the file syntax', async () => {
-    const jpeg = await run('storescu', [...args('-xy'), '127.0.0.1', port(), path.join(DICOM_DIR, 'examples_ybr_color.dcm')]);
+    const jpeg = await run('storescu', [
+      ...args('-xy'),
+      '127.0.0.1',
+      port(),
+      path.join(DICOM_DIR, 'examples_ybr_color.dcm'),
+    ]);
     expect(jpeg.code).toBe(0);
     // DCMTK 3.6.7 predates HTJ2K; dcmjs-dimse proposes each file's own transfer syntax.
     const original = path.join(DICOM_DIR, 'HTJ2KLossless_08_RGB.dcm');
@@ -176,9 +260,19 @@ d('DIMSE SCP with DCMTK', () => {
       const header = Buffer.from([0x20, 0x00, element, 0x00, 0x55, 0x49, value.length, 0x00]);
       return Buffer.concat([header, value]);
     };
-    fs.writeFileSync(fixed, Buffer.concat([bytes.subarray(0, at), ui(0x0d, '1.2.826.0.1.3680043.8.498.1.77'), ui(0x0e, '1.2.826.0.1.3680043.8.498.1.78'), bytes.subarray(at)]));
+    fs.writeFileSync(
+      fixed,
+      Buffer.concat([
+        bytes.subarray(0, at),
+        ui(0x0d, '1.2.826.0.1.3680043.8.498.1.77'),
+        ui(0x0e, '1.2.826.0.1.3680043.8.498.1.78'),
+        bytes.subarray(at),
+      ]),
+    );
     expect(await dcmjsStore(fixed)).toBe(0);
-    expect(gw.http.running.gateway.store.instances.getInstance(sop)?.receivedTransferSyntaxUid).toBe('1.2.840.10008.1.2.4.201');
+    expect(gw.http.running.gateway.store.instances.getInstance(sop)?.receivedTransferSyntaxUid).toBe(
+      '1.2.840.10008.1.2.4.201',
+    );
   });
 
   async function dcmjsStore(file: string): Promise<number> {
@@ -186,10 +280,18 @@ d('DIMSE SCP with DCMTK', () => {
       const client = new dimse.Client();
       const request = new dimse.requests.CStoreRequest(file);
       let got = -1;
-      request.on('response', (response: InstanceType<typeof dimse.responses.CStoreResponse>) => { got = response.getStatus(); });
+      request.on('response', (response: InstanceType<typeof dimse.responses.CStoreResponse>) => {
+        got = response.getStatus();
+      });
       const timer = setTimeout(() => reject(new Error('timeout')), 20_000);
-      client.on('closed', () => { clearTimeout(timer); resolve(got); });
-      client.on('networkError', (e: Error) => { clearTimeout(timer); reject(e); });
+      client.on('closed', () => {
+        clearTimeout(timer);
+        resolve(got);
+      });
+      client.on('networkError', (e: Error) => {
+        clearTimeout(timer);
+        reject(e);
+      });
       client.addRequest(request);
       client.send('127.0.0.1', gw.dimse.port, 'DCMJSSCU', AE);
     });
@@ -198,8 +300,16 @@ d('DIMSE SCP with DCMTK', () => {
   test('calling AE titles outside the accepted list are rejected', async () => {
     const g = gw.http.running.gateway;
     const restricted = await startDimse({
-      ingestor: g.ingestor, store: g.store.instances, retrieve: g.retrieve, logger: createLogger('silent'),
-      aeTitle: AE, port: 0, host: '127.0.0.1', acceptedCallingAeTitles: ['GOODSCU'], peers: [], tmpDir: gw.tmpDir,
+      ingestor: g.ingestor,
+      store: g.store.instances,
+      retrieve: g.retrieve,
+      logger: createLogger('silent'),
+      aeTitle: AE,
+      port: 0,
+      host: '127.0.0.1',
+      acceptedCallingAeTitles: ['GOODSCU'],
+      peers: [],
+      tmpDir: gw.tmpDir,
     });
     try {
       const bad = await run('echoscu', [...args('-aet', 'BADSCU'), '127.0.0.1', String(restricted.port)]);
@@ -217,10 +327,16 @@ d('DIMSE SCP with DCMTK', () => {
       await new Promise((resolve, reject) => {
         const got: Buffer[] = [];
         const sock = net.connect({ host: '127.0.0.1', port: gw.dimse.port }, () => sock.write(bytes));
-        const timer = setTimeout(() => { sock.destroy(); reject(new Error('connection was not closed')); }, 5000);
+        const timer = setTimeout(() => {
+          sock.destroy();
+          reject(new Error('connection was not closed'));
+        }, 5000);
         sock.on('data', (c: Buffer) => got.push(c));
         sock.on('error', () => undefined);
-        sock.on('close', () => { clearTimeout(timer); resolve(Buffer.concat(got)); });
+        sock.on('close', () => {
+          clearTimeout(timer);
+          resolve(Buffer.concat(got));
+        });
       });
     const garbage = await send(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
     expect(garbage[0]).toBe(0x07); // A-ABORT

@@ -31,7 +31,8 @@ interface Image {
 /** Deterministic content with edges, gradients and noise, so packets differ in length. */
 function makeImage(name: string, width: number, height: number, components: 1 | 3, bits: 8 | 16): Image {
   const max = bits === 8 ? 255 : 65535;
-  const samples = bits === 8 ? new Uint8Array(width * height * components) : new Uint16Array(width * height * components);
+  const samples =
+    bits === 8 ? new Uint8Array(width * height * components) : new Uint16Array(width * height * components);
   let seed = width * 7919 + height * 104729 + components * 31 + bits;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -40,7 +41,10 @@ function makeImage(name: string, width: number, height: number, components: 1 | 
         const ring = Math.sin(Math.hypot(x - width / 3, y - height / 2) / (3 + c)) * 0.35 + 0.5;
         const block = ((x >> 4) + (y >> 3) + c) % 3 === 0 ? 0.2 : 0;
         const noise = (seed / 2 ** 31 - 0.5) * 0.08;
-        samples[(y * width + x) * components + c] = Math.max(0, Math.min(max, Math.round((ring + block + noise) * max * 0.8)));
+        samples[(y * width + x) * components + c] = Math.max(
+          0,
+          Math.min(max, Math.round((ring + block + noise) * max * 0.8)),
+        );
       }
     }
   }
@@ -49,7 +53,10 @@ function makeImage(name: string, width: number, height: number, components: 1 | 
 
 /** Binary PGM (P5) / PPM (P6); 16-bit samples big-endian (Netpbm). */
 function writeNetpbm(file: string, img: Image): void {
-  const header = Buffer.from(`${img.components === 1 ? 'P5' : 'P6'}\n${img.width} ${img.height}\n${img.bits === 8 ? 255 : 65535}\n`, 'latin1');
+  const header = Buffer.from(
+    `${img.components === 1 ? 'P5' : 'P6'}\n${img.width} ${img.height}\n${img.bits === 8 ? 255 : 65535}\n`,
+    'latin1',
+  );
   const body = Buffer.alloc(img.samples.length * (img.bits / 8));
   img.samples.forEach((v, i) => (img.bits === 8 ? body.writeUInt8(v, i) : body.writeUInt16BE(v, 2 * i)));
   fs.writeFileSync(file, Buffer.concat([header, body]));
@@ -90,7 +97,12 @@ function cases(): Case[] {
   }
   // All code-block modes at once, in every order, with SOP/EPH and tiles.
   for (const p of ORDERS) {
-    out.push({ label: `mono8 ${p} -M 63 -SOP -EPH tiles`, image: IMAGES[0] as Image, args: ['-p', p, '-c', '[64,64]', '-r', '20,5,2,1', '-n', '3', '-t', '64,64', '-M', '63', '-SOP', '-EPH', '-PLT'], layers: 4 });
+    out.push({
+      label: `mono8 ${p} -M 63 -SOP -EPH tiles`,
+      image: IMAGES[0] as Image,
+      args: ['-p', p, '-c', '[64,64]', '-r', '20,5,2,1', '-n', '3', '-t', '64,64', '-M', '63', '-SOP', '-EPH', '-PLT'],
+      layers: 4,
+    });
   }
   return out;
 }
@@ -122,10 +134,20 @@ d('PLT ground truth: opj_compress -PLT codestreams', () => {
     expect(idx.packetCount).toBe(entries);
     // Lossless last layer: the decode is the generated image.
     const full = codecs.decodeJ2k(cs);
-    expect([full.width, full.height, full.components, full.bitsPerSample]).toEqual([c.image.width, c.image.height, c.image.components, c.image.bits]);
+    expect([full.width, full.height, full.components, full.bitsPerSample]).toEqual([
+      c.image.width,
+      c.image.height,
+      c.image.components,
+      c.image.bits,
+    ]);
     expect(sameSamples(full.data, c.image.samples)).toBe(true);
     const bins = allBins(cs, idx);
-    for (const [reduce, layers] of [[0, 0], [0, 1], [1, 0], [1, 2]] as const) {
+    for (const [reduce, layers] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 2],
+    ] as const) {
       const opts = layers > 0 ? { reduce, layers } : { reduce };
       const ref = reduce === 0 && layers === 0 ? full : codecs.decodeJ2k(cs, opts);
       const got = codecs.decodeJ2k(rebuild(bins, reduce, layers), opts);
@@ -137,7 +159,10 @@ d('PLT ground truth: opj_compress -PLT codestreams', () => {
   it('a PLT entry changed by one is a J2K_PLT_MISMATCH error', () => {
     const input = path.join(dir, 'mono8.pgm');
     const output = path.join(dir, 'mismatch.j2k');
-    expect(spawnSync('opj_compress', ['-i', input, '-o', output, '-p', 'RPCL', '-c', '[64,64]', '-r', '10,1', '-PLT']).status).toBe(0);
+    expect(
+      spawnSync('opj_compress', ['-i', input, '-o', output, '-p', 'RPCL', '-c', '[64,64]', '-r', '10,1', '-PLT'])
+        .status,
+    ).toBe(0);
     const cs = new Uint8Array(fs.readFileSync(output));
     const idx = buildPacketIndex(cs);
     const plt = idx.tiles[0]?.parts[0]?.markers.find((m) => m.marker === 0xff58);

@@ -9,10 +9,15 @@ export { hasCommand, freePort } from './peer-tools';
 
 export async function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<string> {
   return await new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err !== null) reject(new Error(`${cmd} ${args.join(' ')}: ${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      cmd,
+      args,
+      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err !== null) reject(new Error(`${cmd} ${args.join(' ')}: ${err.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -55,7 +60,9 @@ export function readPnm(file: string): Pnm {
 /** The samples of a region of `p`. */
 export function crop(p: Pnm, x: number, y: number, w: number, h: number): number[] {
   const out: number[] = [];
-  for (let j = y; j < y + h; j++) for (let i = x; i < x + w; i++) for (let c = 0; c < p.channels; c++) out.push(p.samples[(j * p.width + i) * p.channels + c] ?? -1);
+  for (let j = y; j < y + h; j++)
+    for (let i = x; i < x + w; i++)
+      for (let c = 0; c < p.channels; c++) out.push(p.samples[(j * p.width + i) * p.channels + c] ?? -1);
   return out;
 }
 

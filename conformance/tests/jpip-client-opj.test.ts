@@ -15,9 +15,12 @@ const SERVER_SH = path.join(PEERS, 'opj-jpip-server.sh');
 const INDEXER = path.join(PEERS, 'jp2-jpip-index.py');
 const NEEDED = ['opj_server', 'lighttpd', 'spawn-fcgi', 'opj_compress', 'opj_decompress'];
 const missing = NEEDED.filter((c) => !hasCommand(c));
-if (!fs.existsSync(SERVER_SH) || !fs.existsSync(INDEXER) || !fs.existsSync('/usr/bin/python3')) missing.push('shared/tools/peers scripts or /usr/bin/python3');
+if (!fs.existsSync(SERVER_SH) || !fs.existsSync(INDEXER) || !fs.existsSync('/usr/bin/python3'))
+  missing.push('shared/tools/peers scripts or /usr/bin/python3');
 if (missing.length > 0) {
-  console.warn(`opj_server interop skipped, missing: ${missing.join(', ')} (Debian: libopenjpip-server lighttpd spawn-fcgi libopenjp2-tools python3)`);
+  console.warn(
+    `opj_server interop skipped, missing: ${missing.join(', ')} (Debian: libopenjpip-server lighttpd spawn-fcgi libopenjp2-tools python3)`,
+  );
 }
 const d = missing.length === 0 ? describe : describe.skip;
 
@@ -32,7 +35,12 @@ function writePgm(file: string): void {
     for (let x = 0; x < W; x++) {
       s = (s * 1103515245 + 12345) >>> 0;
       const r = Math.hypot(x - W / 2, y - H / 2);
-      const v = (x * 255) / W / 2 + (y * 255) / H / 4 + (Math.abs(r - 100) < 12 ? 60 : 0) + ((x >> 4) % 2 === 0 ? 10 : 0) + ((s >> 16) % 9);
+      const v =
+        (x * 255) / W / 2 +
+        (y * 255) / H / 4 +
+        (Math.abs(r - 100) < 12 ? 60 : 0) +
+        ((x >> 4) % 2 === 0 ? 10 : 0) +
+        ((s >> 16) % 9);
       px[y * W + x] = Math.min(255, Math.round(v));
     }
   }
@@ -57,7 +65,16 @@ d('fovea jpip ↔ OpenJPEG opj_server', () => {
 
   async function reference(reduce: number, layers = 0): Promise<ReturnType<typeof readPnm>> {
     const out = path.join(dir, `ref-r${reduce}-l${layers}.pgm`);
-    if (!fs.existsSync(out)) await run('opj_decompress', ['-i', image(), '-o', out, '-r', String(reduce), ...(layers > 0 ? ['-l', String(layers)] : [])]);
+    if (!fs.existsSync(out))
+      await run('opj_decompress', [
+        '-i',
+        image(),
+        '-o',
+        out,
+        '-r',
+        String(reduce),
+        ...(layers > 0 ? ['-l', String(layers)] : []),
+      ]);
     return readPnm(out);
   }
 
@@ -65,7 +82,21 @@ d('fovea jpip ↔ OpenJPEG opj_server', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-jpip-opj-'));
     fs.mkdirSync(path.join(dir, 'img'));
     writePgm(path.join(dir, 'in.pgm'));
-    await run('opj_compress', ['-i', path.join(dir, 'in.pgm'), '-o', path.join(dir, 'tmp.jp2'), '-p', 'RPCL', '-c', '[64,64]', '-r', '40,20,10', '-n', '5', '-PLT']);
+    await run('opj_compress', [
+      '-i',
+      path.join(dir, 'in.pgm'),
+      '-o',
+      path.join(dir, 'tmp.jp2'),
+      '-p',
+      'RPCL',
+      '-c',
+      '[64,64]',
+      '-r',
+      '40,20,10',
+      '-n',
+      '5',
+      '-PLT',
+    ]);
     await run('/usr/bin/python3', [INDEXER, path.join(dir, 'tmp.jp2'), image()]);
     // opj_server also listens on 0.0.0.0:60000 (its http-tcp aux port, not configurable), so only
     // one can run per machine: wait for another test's instance to finish, up to a minute.

@@ -22,7 +22,9 @@ export class BitReader {
     private readonly baseOffset = 0,
   ) {
     if (start < 0 || end > data.length || start > end) {
-      throw new TruncatedError('BITS_RANGE', `bit reader range ${start}..${end} outside 0..${data.length}`, { offset: baseOffset });
+      throw new TruncatedError('BITS_RANGE', `bit reader range ${start}..${end} outside 0..${data.length}`, {
+        offset: baseOffset,
+      });
     }
     this.pos = start;
   }
@@ -39,10 +41,14 @@ export class BitReader {
 
   private load(): void {
     if (this.pos >= this.end) {
-      throw new TruncatedError('BITS_TRUNCATED', `packet header runs past the end of its data at offset ${this.offset}`, {
-        offset: this.offset,
-        context: 'packet header',
-      });
+      throw new TruncatedError(
+        'BITS_TRUNCATED',
+        `packet header runs past the end of its data at offset ${this.offset}`,
+        {
+          offset: this.offset,
+          context: 'packet header',
+        },
+      );
     }
     const b = this.data[this.pos++] as number;
     this.bitsLeft = this.lastFF ? 7 : 8;
@@ -69,7 +75,9 @@ export class BitReader {
     if (this.lastFF) {
       this.lastFF = false;
       if (this.pos >= this.end) {
-        throw new TruncatedError('BITS_TRUNCATED', `stuffed byte after 0xFF missing at offset ${this.offset}`, { offset: this.offset });
+        throw new TruncatedError('BITS_TRUNCATED', `stuffed byte after 0xFF missing at offset ${this.offset}`, {
+          offset: this.offset,
+        });
       }
       this.pos++;
     }
@@ -78,7 +86,9 @@ export class BitReader {
   /** Re-targets the reader at byte position `pos` (aligned state). */
   reset(pos: number): void {
     if (pos < 0 || pos > this.end) {
-      throw new TruncatedError('BITS_RANGE', `bit reader position ${pos} outside 0..${this.end}`, { offset: this.baseOffset + Math.max(0, pos) });
+      throw new TruncatedError('BITS_RANGE', `bit reader position ${pos} outside 0..${this.end}`, {
+        offset: this.baseOffset + Math.max(0, pos),
+      });
     }
     this.pos = pos;
     this.bitsLeft = 0;

@@ -17,7 +17,10 @@ export class ByteReader {
   readonly littleEndian: boolean;
   readonly baseOffset: number;
 
-  constructor(readonly data: Uint8Array, options: ByteReaderOptions = {}) {
+  constructor(
+    readonly data: Uint8Array,
+    options: ByteReaderOptions = {},
+  ) {
     this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.littleEndian = options.littleEndian ?? false;
     this.baseOffset = options.baseOffset ?? 0;
@@ -48,7 +51,10 @@ export class ByteReader {
   /** Throws TruncatedError unless n more bytes are available. `what` names the structure. */
   need(n: number, what = 'data'): void {
     if (!Number.isInteger(n) || n < 0) {
-      throw new MalformedError('BYTES_BAD_LENGTH', `invalid length ${n} for ${what}`, { offset: this.offset, context: what });
+      throw new MalformedError('BYTES_BAD_LENGTH', `invalid length ${n} for ${what}`, {
+        offset: this.offset,
+        context: what,
+      });
     }
     if (n > this.remaining) {
       throw new TruncatedError(
@@ -114,7 +120,10 @@ export class ByteReader {
     this.need(8, what);
     const v = this.view.getBigUint64(this.pos, this.littleEndian);
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new MalformedError('BYTES_U64_TOO_LARGE', `${what}: 64-bit value ${v} too large`, { offset: this.offset, context: what });
+      throw new MalformedError('BYTES_U64_TOO_LARGE', `${what}: 64-bit value ${v} too large`, {
+        offset: this.offset,
+        context: what,
+      });
     }
     this.pos += 8;
     return Number(v);

@@ -2,5 +2,12 @@
 export { ByteReader, type ByteReaderOptions } from './byte-reader';
 export { BitReader } from './bit-reader';
 export { bufferSource, type RandomAccessSource } from './random-access-source';
-export { ParseError, TruncatedError, MalformedError, UnsupportedError, LimitExceededError, type ParseErrorOptions } from './errors';
+export {
+  ParseError,
+  TruncatedError,
+  MalformedError,
+  UnsupportedError,
+  LimitExceededError,
+  type ParseErrorOptions,
+} from './errors';
 export { concatBytes } from './concat';

@@ -17,10 +17,20 @@ export function bufferSource(data: Uint8Array): RandomAccessSource {
   return {
     size: data.byteLength,
     read(offset: number, length: number): Uint8Array {
-      if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > data.byteLength) {
-        throw new TruncatedError('BYTES_SOURCE_RANGE', `read of ${length} bytes at ${offset} outside source of ${data.byteLength}`, {
-          offset: Math.max(0, offset),
-        });
+      if (
+        !Number.isInteger(offset) ||
+        !Number.isInteger(length) ||
+        offset < 0 ||
+        length < 0 ||
+        offset + length > data.byteLength
+      ) {
+        throw new TruncatedError(
+          'BYTES_SOURCE_RANGE',
+          `read of ${length} bytes at ${offset} outside source of ${data.byteLength}`,
+          {
+            offset: Math.max(0, offset),
+          },
+        );
       }
       return data.subarray(offset, offset + length);
     },

@@ -12,7 +12,10 @@ export interface ParsedArgs {
 export function parseCommandArgs(argv: string[], options: Options, allowPositionals: boolean): ParsedArgs {
   try {
     const r = parseArgs({ args: argv, options, allowPositionals, strict: true });
-    const values: Record<string, string | boolean | undefined> = Object.create(null) as Record<string, string | boolean | undefined>;
+    const values: Record<string, string | boolean | undefined> = Object.create(null) as Record<
+      string,
+      string | boolean | undefined
+    >;
     for (const [k, v] of Object.entries(r.values)) {
       if (typeof v === 'string' || typeof v === 'boolean') values[k] = v;
     }

@@ -44,13 +44,23 @@ export async function runImport(argv: string[]): Promise<number> {
   for (const p of positionals) {
     if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
   }
-  const config = readConfig({ data: stringOpt(values, 'data'), publicUrl: stringOpt(values, 'public-url'), logLevel: 'warn' }, process.env);
+  const config = readConfig(
+    { data: stringOpt(values, 'data'), publicUrl: stringOpt(values, 'public-url'), logLevel: 'warn' },
+    process.env,
+  );
   const files: string[] = [];
   for (const p of positionals) for await (const f of walk(p)) files.push(f);
 
   const gateway = await buildGateway(config, createLogger('warn'));
   const quiet = values['quiet'] === true;
-  const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} files | {stored} stored, {failed} failed', stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
+  const bar = new SingleBar(
+    {
+      format: 'importing [{bar}] {value}/{total} files | {stored} stored, {failed} failed',
+      stream: process.stderr,
+      noTTYOutput: false,
+    },
+    Presets.shades_classic,
+  );
   if (!quiet) bar.start(files.length, 0, { stored: 0, failed: 0 });
   const summary: Summary = { stored: 0, unchanged: 0, replaced: 0, skipped: [], failed: [] };
   try {
@@ -63,7 +73,11 @@ export async function runImport(argv: string[]): Promise<number> {
       } else {
         summary[outcome.status] += 1;
       }
-      if (!quiet) bar.increment(1, { stored: summary.stored + summary.replaced + summary.unchanged, failed: summary.failed.length });
+      if (!quiet)
+        bar.increment(1, {
+          stored: summary.stored + summary.replaced + summary.unchanged,
+          failed: summary.failed.length,
+        });
     }
   } finally {
     if (!quiet) bar.stop();

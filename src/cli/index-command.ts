@@ -6,8 +6,22 @@
 
 import * as fs from 'node:fs';
 import { bufferSource, ParseError } from '../bytes';
-import { parseDicom, frameLocations, readFrame, readExtendedOffsetTable, pixelDescription, transferSyntax } from '../dicom';
-import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex, type CodestreamLocation, type PacketIndex } from '../j2k';
+import {
+  parseDicom,
+  frameLocations,
+  readFrame,
+  readExtendedOffsetTable,
+  pixelDescription,
+  transferSyntax,
+} from '../dicom';
+import {
+  findCodestream,
+  codestreamSummary,
+  buildPacketIndex,
+  encodePacketIndex,
+  type CodestreamLocation,
+  type PacketIndex,
+} from '../j2k';
 import { parseCommandArgs, stringOpt } from './args';
 import { EXIT, UsageError } from './exit-codes';
 
@@ -21,9 +35,15 @@ function dicomFrame(bytes: Uint8Array, frame: number): Uint8Array {
   if (ts === undefined || (ts.family !== 'j2k' && ts.family !== 'htj2k')) {
     throw new UsageError(`the DICOM file is in ${ts?.name ?? parsed.transferSyntaxUid}, not JPEG 2000 / HTJ2K`);
   }
-  if (parsed.pixelData === null || parsed.pixelData.kind !== 'encapsulated') throw new UsageError('the DICOM file has no encapsulated Pixel Data');
+  if (parsed.pixelData === null || parsed.pixelData.kind !== 'encapsulated')
+    throw new UsageError('the DICOM file has no encapsulated Pixel Data');
   const desc = pixelDescription(parsed.dataset);
-  const locations = frameLocations(parsed.pixelData, desc.numberOfFrames, parsed.source, readExtendedOffsetTable(parsed.dataset));
+  const locations = frameLocations(
+    parsed.pixelData,
+    desc.numberOfFrames,
+    parsed.source,
+    readExtendedOffsetTable(parsed.dataset),
+  );
   const loc = locations[frame - 1];
   if (loc === undefined) throw new UsageError(`frame ${frame} does not exist (the object has ${locations.length})`);
   return readFrame(parsed.source, loc);
@@ -31,15 +51,30 @@ function dicomFrame(bytes: Uint8Array, frame: number): Uint8Array {
 
 function printJson(index: PacketIndex): void {
   const out = process.stdout;
-  out.write('{"mainHeader":' + JSON.stringify(index.mainHeader) + ',"numTiles":' + index.numTiles + ',"numComponents":' + index.numComponents);
+  out.write(
+    '{"mainHeader":' +
+      JSON.stringify(index.mainHeader) +
+      ',"numTiles":' +
+      index.numTiles +
+      ',"numComponents":' +
+      index.numComponents,
+  );
   out.write(',"layers":' + index.layers + ',"packetCount":' + index.packetCount + ',"packets":[\n');
   let first = true;
   for (const p of index.precincts) {
     p.packets.forEach((k, layer) => {
       const row = {
-        tile: p.tile, component: p.component, resolution: p.resolution, precinct: p.precinct, layer,
-        offset: k.headerOffset, headerLength: k.headerLength, bodyOffset: k.bodyOffset, bodyLength: k.bodyLength,
-        length: k.headerLength + k.bodyLength, dataBinId: p.binId,
+        tile: p.tile,
+        component: p.component,
+        resolution: p.resolution,
+        precinct: p.precinct,
+        layer,
+        offset: k.headerOffset,
+        headerLength: k.headerLength,
+        bodyOffset: k.bodyOffset,
+        bodyLength: k.bodyLength,
+        length: k.headerLength + k.bodyLength,
+        dataBinId: p.binId,
       };
       out.write((first ? '' : ',\n') + JSON.stringify(row));
       first = false;
@@ -49,7 +84,11 @@ function printJson(index: PacketIndex): void {
 }
 
 export async function runIndex(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { frame: { type: 'string' }, json: { type: 'boolean' } }, true);
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { frame: { type: 'string' }, json: { type: 'boolean' } },
+    true,
+  );
   if (positionals.length !== 1) throw new UsageError('index needs exactly one FILE');
   const file = positionals[0] as string;
   const frameRaw = stringOpt(values, 'frame') ?? '1';
@@ -72,7 +111,9 @@ export async function runIndex(argv: string[]): Promise<number> {
   } catch (err) {
     // A damaged or unsupported input is a failed input (exit 1), not an internal error.
     if (!(err instanceof ParseError)) throw err;
-    process.stderr.write(`fovea index: ${file}: ${err.message} (${err.code}${err.offset !== undefined ? ` at offset ${err.offset}` : ''})\n`);
+    process.stderr.write(
+      `fovea index: ${file}: ${err.message} (${err.code}${err.offset !== undefined ? ` at offset ${err.offset}` : ''})\n`,
+    );
     return EXIT.failures;
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

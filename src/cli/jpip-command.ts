@@ -10,7 +10,14 @@ import * as path from 'node:path';
 import { loadCodecs } from '../codec';
 import { FoveaError } from '../errors';
 import { codestreamSummary } from '../j2k';
-import { EOR_NAMES, JpipClientSession, expandRanges, parseJpipQuery, type JpipView, type ResponseSummary } from '../jpip';
+import {
+  EOR_NAMES,
+  JpipClientSession,
+  expandRanges,
+  parseJpipQuery,
+  type JpipView,
+  type ResponseSummary,
+} from '../jpip';
 import { parseCommandArgs, stringOpt } from './args';
 import { EXIT, UsageError } from './exit-codes';
 import { encodePng, encodePnm, pictureOf } from './picture-files';
@@ -26,9 +33,17 @@ const STDIO: JpipCommandIo = {
 };
 
 const OPTIONS = {
-  fsiz: { type: 'string' }, roff: { type: 'string' }, rsiz: { type: 'string' }, layers: { type: 'string' },
-  comps: { type: 'string' }, stream: { type: 'string' }, type: { type: 'string' }, len: { type: 'string' },
-  session: { type: 'boolean' }, out: { type: 'string' }, timeout: { type: 'string' },
+  fsiz: { type: 'string' },
+  roff: { type: 'string' },
+  rsiz: { type: 'string' },
+  layers: { type: 'string' },
+  comps: { type: 'string' },
+  stream: { type: 'string' },
+  type: { type: 'string' },
+  len: { type: 'string' },
+  session: { type: 'boolean' },
+  out: { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
 
 /** Parses the view options with the request parser itself, so they are exactly as strict. // C.4 */
@@ -46,26 +61,44 @@ function parseView(values: Record<string, string | boolean | undefined>): JpipVi
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  if ((q.roff !== undefined || q.rsiz !== undefined) && q.fsiz === undefined) throw new UsageError('--roff and --rsiz need --fsiz (15444-9 C.4.3)');
+  if ((q.roff !== undefined || q.rsiz !== undefined) && q.fsiz === undefined)
+    throw new UsageError('--roff and --rsiz need --fsiz (15444-9 C.4.3)');
   let type: JpipView['type'];
   if (q.type !== undefined) {
     const t = q.type[0];
-    if (q.type.length !== 1 || t === undefined || (t.kind !== 'jpp-stream' && t.kind !== 'jpt-stream') || t.params.size > 0) {
+    if (
+      q.type.length !== 1 ||
+      t === undefined ||
+      (t.kind !== 'jpp-stream' && t.kind !== 'jpt-stream') ||
+      t.params.size > 0
+    ) {
       throw new UsageError('--type must be jpp-stream or jpt-stream');
     }
     type = t.kind;
   }
   return {
-    ...(q.fsiz ? { fsiz: q.fsiz } : {}), ...(q.roff ? { roff: q.roff } : {}), ...(q.rsiz ? { rsiz: q.rsiz } : {}),
-    ...(q.layers !== undefined ? { layers: q.layers } : {}), ...(q.comps ? { comps: q.comps } : {}),
-    ...(q.stream ? { stream: q.stream } : {}), ...(type ? { type } : {}), ...(q.len !== undefined ? { len: q.len } : {}),
+    ...(q.fsiz ? { fsiz: q.fsiz } : {}),
+    ...(q.roff ? { roff: q.roff } : {}),
+    ...(q.rsiz ? { rsiz: q.rsiz } : {}),
+    ...(q.layers !== undefined ? { layers: q.layers } : {}),
+    ...(q.comps ? { comps: q.comps } : {}),
+    ...(q.stream ? { stream: q.stream } : {}),
+    ...(type ? { type } : {}),
+    ...(q.len !== undefined ? { len: q.len } : {}),
   };
 }
 
-async function fetchView(session: JpipClientSession, view: JpipView, timeoutMs: number): Promise<ResponseSummary & { ms: number; url: string }> {
+async function fetchView(
+  session: JpipClientSession,
+  view: JpipView,
+  timeoutMs: number,
+): Promise<ResponseSummary & { ms: number; url: string }> {
   const url = session.url(view);
   const started = performance.now();
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: 'image/jpp-stream, image/jpt-stream' } });
+  const res = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs),
+    headers: { Accept: 'image/jpp-stream, image/jpt-stream' },
+  });
   try {
     session.beginResponse(res.status, (name) => res.headers.get(name));
   } catch (e) {
@@ -92,7 +125,8 @@ function chooseCodestream(session: JpipClientSession, view: JpipView): number {
   const wanted = view.stream?.[0]?.from;
   if (wanted !== undefined && present.includes(wanted)) return wanted;
   const first = present[0];
-  if (first === undefined) throw new FoveaError('JPIP_CLIENT_NO_CODESTREAM', 'the server sent no main header: nothing to rebuild');
+  if (first === undefined)
+    throw new FoveaError('JPIP_CLIENT_NO_CODESTREAM', 'the server sent no main header: nothing to rebuild');
   return first;
 }
 
@@ -114,12 +148,22 @@ async function writeOutput(session: JpipClientSession, view: JpipView, file: str
   const ht = codestreamSummary(rebuilt.codestream).htj2k;
   const img = ht
     ? codecs.decodeHtj2k(rebuilt.codestream, { reduce: plan.r })
-    : codecs.decodeJ2k(rebuilt.codestream, { reduce: plan.r, ...(view.layers !== undefined && view.layers > 0 ? { layers: view.layers } : {}) });
+    : codecs.decodeJ2k(rebuilt.codestream, {
+        reduce: plan.r,
+        ...(view.layers !== undefined && view.layers > 0 ? { layers: view.layers } : {}),
+      });
   if (img.width !== plan.frame.fx || img.height !== plan.frame.fy) {
-    throw new FoveaError('JPIP_CLIENT_FRAME_SIZE', `decoded ${img.width}x${img.height}, expected the frame ${plan.frame.fx}x${plan.frame.fy}`);
+    throw new FoveaError(
+      'JPIP_CLIENT_FRAME_SIZE',
+      `decoded ${img.width}x${img.height}, expected the frame ${plan.frame.fx}x${plan.frame.fy}`,
+    );
   }
   const comps = view.comps === undefined ? undefined : expandRanges(view.comps, 0, img.components - 1, img.components);
-  const picture = pictureOf(img, { x: plan.offset.x, y: plan.offset.y, width: plan.size.x, height: plan.size.y }, comps);
+  const picture = pictureOf(
+    img,
+    { x: plan.offset.x, y: plan.offset.y, width: plan.size.x, height: plan.size.y },
+    comps,
+  );
   const bytes = ext === '.png' ? encodePng(picture) : encodePnm(picture);
   fs.writeFileSync(file, bytes);
   io.out(
@@ -145,7 +189,8 @@ export async function runJpip(argv: string[], io: JpipCommandIo = STDIO): Promis
       throw new UsageError('--out must end in .png, .pgm, .ppm, .j2k or .j2c');
     }
     const t = stringOpt(values, 'timeout') ?? '60000';
-    if (!/^[1-9]\d{0,7}$/.test(t)) throw new UsageError(`--timeout must be a positive number of milliseconds, got "${t}"`);
+    if (!/^[1-9]\d{0,7}$/.test(t))
+      throw new UsageError(`--timeout must be a positive number of milliseconds, got "${t}"`);
     timeoutMs = Number(t);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -171,7 +216,9 @@ export async function runJpip(argv: string[], io: JpipCommandIo = STDIO): Promis
         io.out(describe(2, second));
       }
     }
-    io.out(`total: ${session.cache.totalBytes} data-bin bytes cached, codestreams ${session.codestreams().join(',') || 'none'}`);
+    io.out(
+      `total: ${session.cache.totalBytes} data-bin bytes cached, codestreams ${session.codestreams().join(',') || 'none'}`,
+    );
     const out = stringOpt(values, 'out');
     if (out !== undefined) await writeOutput(session, view, out, io);
     return EXIT.ok;

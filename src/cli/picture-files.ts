@@ -16,7 +16,11 @@ export interface Picture {
 }
 
 /** Crops `img` to a region and keeps the listed components (default: all), as unsigned values. */
-export function pictureOf(img: DecodedImage, region: { x: number; y: number; width: number; height: number }, components?: readonly number[]): Picture {
+export function pictureOf(
+  img: DecodedImage,
+  region: { x: number; y: number; width: number; height: number },
+  components?: readonly number[],
+): Picture {
   const comps = components ?? Array.from({ length: img.components }, (_, c) => c);
   const offset = img.signed ? 2 ** (img.bitsPerSample - 1) : 0;
   const samples = new Uint16Array(region.width * region.height * comps.length);
@@ -32,7 +36,8 @@ export function pictureOf(img: DecodedImage, region: { x: number; y: number; wid
 
 /** Netpbm: P5 for one component, P6 for three. */
 export function encodePnm(p: Picture): Buffer {
-  if (p.components !== 1 && p.components !== 3) throw new RangeError(`PGM/PPM needs 1 or 3 components, the picture has ${p.components}`);
+  if (p.components !== 1 && p.components !== 3)
+    throw new RangeError(`PGM/PPM needs 1 or 3 components, the picture has ${p.components}`);
   const maxval = 2 ** p.bits - 1;
   const header = Buffer.from(`${p.components === 1 ? 'P5' : 'P6'}\n${p.width} ${p.height}\n${maxval}\n`, 'latin1');
   const wide = maxval > 255;
@@ -48,8 +53,20 @@ export function encodePng(p: Picture): Buffer {
   if (colorType === undefined) throw new RangeError(`PNG needs 1 to 4 components, the picture has ${p.components}`);
   const depth = p.bits <= 8 ? 8 : 16;
   const shift = depth - p.bits;
-  const png = new PNG({ width: p.width, height: p.height, colorType, inputColorType: colorType, bitDepth: depth, inputHasAlpha: colorType === 4 || colorType === 6 });
+  const png = new PNG({
+    width: p.width,
+    height: p.height,
+    colorType,
+    inputColorType: colorType,
+    bitDepth: depth,
+    inputHasAlpha: colorType === 4 || colorType === 6,
+  });
   if (depth === 8) png.data = Buffer.from(Uint8Array.from(p.samples, (v) => (v << shift) & 0xff));
   else png.data = Buffer.from(Uint16Array.from(p.samples, (v) => v << shift).buffer);
-  return PNG.sync.write(png, { colorType, inputColorType: colorType, bitDepth: depth, inputHasAlpha: colorType === 4 || colorType === 6 });
+  return PNG.sync.write(png, {
+    colorType,
+    inputColorType: colorType,
+    bitDepth: depth,
+    inputHasAlpha: colorType === 4 || colorType === 6,
+  });
 }

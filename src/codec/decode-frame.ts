@@ -22,11 +22,17 @@ export interface DecoderSet {
   charls: LoadedModule<CharlsModule>;
 }
 
-export function decodeFrameWith(set: DecoderSet, family: TransferSyntaxFamily, bytes: Uint8Array, desc: PixelDescription): PixelImage {
+export function decodeFrameWith(
+  set: DecoderSet,
+  family: TransferSyntaxFamily,
+  bytes: Uint8Array,
+  desc: PixelDescription,
+): PixelImage {
   checkDescription(desc);
   if (family === 'native') return decodeNative(bytes, desc);
   if (family === 'rle') return decodeRle(bytes, desc);
-  if (desc.bitsAllocated === 1) throw new UnsupportedError('CODEC_COMPRESSED_1BIT', `1-bit ${family} frames are not supported`);
+  if (desc.bitsAllocated === 1)
+    throw new UnsupportedError('CODEC_COMPRESSED_1BIT', `1-bit ${family} frames are not supported`);
   const pi = desc.photometricInterpretation;
   const spp = desc.samplesPerPixel;
   switch (family) {

@@ -21,8 +21,10 @@ export function checkDescription(desc: PixelDescription): void {
   if (desc.bitsAllocated !== 1 && desc.bitsAllocated !== 8 && desc.bitsAllocated !== 16) {
     throw new UnsupportedError('CODEC_UNSUPPORTED_BITS_ALLOCATED', `Bits Allocated ${desc.bitsAllocated}`);
   }
-  if (!int(desc.bitsStored) || desc.bitsStored < 1 || desc.bitsStored > desc.bitsAllocated) bad('bitsStored', desc.bitsStored);
-  if (desc.pixelRepresentation !== 0 && desc.pixelRepresentation !== 1) bad('pixelRepresentation', desc.pixelRepresentation);
+  if (!int(desc.bitsStored) || desc.bitsStored < 1 || desc.bitsStored > desc.bitsAllocated)
+    bad('bitsStored', desc.bitsStored);
+  if (desc.pixelRepresentation !== 0 && desc.pixelRepresentation !== 1)
+    bad('pixelRepresentation', desc.pixelRepresentation);
   if (desc.samplesPerPixel > 1 && desc.planarConfiguration !== 0 && desc.planarConfiguration !== 1) {
     bad('planarConfiguration', desc.planarConfiguration);
   }
@@ -30,7 +32,10 @@ export function checkDescription(desc: PixelDescription): void {
     throw new UnsupportedError('CODEC_UNSUPPORTED_SAMPLES', '1-bit data with more than one sample per pixel');
   }
   if (frameBytes(desc) > MAX_FRAME_BYTES) {
-    throw new LimitExceededError('CODEC_FRAME_TOO_LARGE', `frame of ${frameBytes(desc)} bytes exceeds ${MAX_FRAME_BYTES}`);
+    throw new LimitExceededError(
+      'CODEC_FRAME_TOO_LARGE',
+      `frame of ${frameBytes(desc)} bytes exceeds ${MAX_FRAME_BYTES}`,
+    );
   }
 }
 

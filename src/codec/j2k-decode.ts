@@ -9,7 +9,13 @@ import { CodecError, describeThrown } from './errors';
 import { mainHeaderFacts, startsWithSoc } from './main-header';
 import type { DecodedImage } from './types';
 import {
-  withDecoder, type HtJ2kDecoderHandle, type J2kDecoderHandle, type LoadedModule, type OpenJpegModule, type OpenJphModule, type WasmFrameInfo,
+  withDecoder,
+  type HtJ2kDecoderHandle,
+  type J2kDecoderHandle,
+  type LoadedModule,
+  type OpenJpegModule,
+  type OpenJphModule,
+  type WasmFrameInfo,
 } from './wasm-modules';
 
 export interface J2kDecodeOptions {
@@ -26,7 +32,9 @@ export interface Htj2kDecodeOptions {
 function checkCount(name: string, v: number | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
   if (!Number.isSafeInteger(v) || v < min || v > 32) {
-    throw new UnsupportedError('CODEC_BAD_OPTION', `${name} must be an integer in [${min}, 32], got ${v}`, { context: name });
+    throw new UnsupportedError('CODEC_BAD_OPTION', `${name} must be an integer in [${min}, 32], got ${v}`, {
+      context: name,
+    });
   }
   return v;
 }
@@ -70,7 +78,10 @@ function toDecoded(
     throw new CodecError('CODEC_DECODE_FAILED', `${codec} could not decode the codestream: ${log.summary()}`);
   }
   if (info.bitsPerSample < 1 || info.bitsPerSample > 16) {
-    throw new UnsupportedError('CODEC_UNSUPPORTED_PRECISION', `${codec}: ${info.bitsPerSample}-bit samples are not supported`);
+    throw new UnsupportedError(
+      'CODEC_UNSUPPORTED_PRECISION',
+      `${codec}: ${info.bitsPerSample}-bit samples are not supported`,
+    );
   }
   const bytesPerSample = info.bitsPerSample <= 8 ? 1 : 2;
   const expected = size.width * size.height * info.componentCount * bytesPerSample;
@@ -97,7 +108,10 @@ function wrapThrown(codec: string, e: unknown, log: LoadedModule<unknown>['log']
 }
 
 /** The decoder calls both wrappers share (OpenJPEG's J2KDecoder, OpenJPH's HTJ2KDecoder). */
-type ResolutionDecoder = Pick<J2kDecoderHandle, 'delete' | 'getEncodedBuffer' | 'getDecodedBuffer' | 'decode' | 'getFrameInfo' | 'calculateSizeAtDecompositionLevel'>;
+type ResolutionDecoder = Pick<
+  J2kDecoderHandle,
+  'delete' | 'getEncodedBuffer' | 'getDecodedBuffer' | 'decode' | 'getFrameInfo' | 'calculateSizeAtDecompositionLevel'
+>;
 
 /**
  * One decode on a fresh decoder handle: the codestream copied in, `decodeReduced` (or a full
@@ -135,7 +149,8 @@ export function decodeJ2kWith(
   const layers = checkCount('layers', options.layers, 1) ?? 0;
   checkReduce(codestream, reduce);
   const { module, log } = loaded;
-  const partial = reduce === 0 && layers === 0 ? null : (dec: J2kDecoderHandle): void => dec.decodeSubResolution(reduce, layers);
+  const partial =
+    reduce === 0 && layers === 0 ? null : (dec: J2kDecoderHandle): void => dec.decodeSubResolution(reduce, layers);
   return decodeOnce('OpenJPEG', log, () => new module.J2KDecoder(), codestream, reduce, partial);
 }
 

@@ -56,7 +56,10 @@ function prepare(image: PixelImage): EncoderInput {
     if (!signed) {
       let max = 0;
       for (let i = 0; i < count; i++) max = Math.max(max, image.data[i] ?? 0);
-      return { info: { ...base, bitsPerSample: max < 2 ** bitsStored ? bitsStored : 8 }, bytes: image.data.subarray(0, count) };
+      return {
+        info: { ...base, bitsPerSample: max < 2 ** bitsStored ? bitsStored : 8 },
+        bytes: image.data.subarray(0, count),
+      };
     }
     if (spp !== 1) throw new UnsupportedError('CODEC_ENCODE_SIGNED_COLOUR', 'signed colour samples cannot be encoded');
     const words = new Int16Array(count);
@@ -66,7 +69,8 @@ function prepare(image: PixelImage): EncoderInput {
   if (image.bitsAllocated !== 16) {
     throw new UnsupportedError('CODEC_ENCODE_BITS_ALLOCATED', `cannot encode Bits Allocated ${image.bitsAllocated}`);
   }
-  if (spp !== 1) throw new UnsupportedError('CODEC_ENCODE_16BIT_COLOUR', '16-bit colour is not supported by the OpenJPEG wrapper');
+  if (spp !== 1)
+    throw new UnsupportedError('CODEC_ENCODE_16BIT_COLOUR', '16-bit colour is not supported by the OpenJPEG wrapper');
   const words = wordsFromLittleEndian(image.data, count);
   let fits = true;
   if (signed) {
@@ -86,7 +90,11 @@ function prepare(image: PixelImage): EncoderInput {
   return { info: { ...base, bitsPerSample: precision }, bytes: new Uint8Array(words.buffer) };
 }
 
-export function encodeJ2kLosslessWith(loaded: LoadedModule<OpenJpegModule>, image: PixelImage, options: J2kEncodeOptions = {}): Uint8Array {
+export function encodeJ2kLosslessWith(
+  loaded: LoadedModule<OpenJpegModule>,
+  image: PixelImage,
+  options: J2kEncodeOptions = {},
+): Uint8Array {
   checkDescription({ ...image, planarConfiguration: 0 });
   const layers = options.layers ?? 4;
   const maxLowest = options.maxLowestResolution ?? 256;
@@ -94,7 +102,9 @@ export function encodeJ2kLosslessWith(loaded: LoadedModule<OpenJpegModule>, imag
     throw new UnsupportedError('CODEC_BAD_OPTION', `layers must be 1..8, got ${layers}`, { context: 'layers' });
   }
   if (!Number.isSafeInteger(maxLowest) || maxLowest < 1) {
-    throw new UnsupportedError('CODEC_BAD_OPTION', `maxLowestResolution must be ≥ 1`, { context: 'maxLowestResolution' });
+    throw new UnsupportedError('CODEC_BAD_OPTION', `maxLowestResolution must be ≥ 1`, {
+      context: 'maxLowestResolution',
+    });
   }
   const expectedBytes = image.columns * image.rows * image.samplesPerPixel * (image.bitsAllocated / 8);
   if (image.data.length < expectedBytes) {
@@ -121,7 +131,9 @@ export function encodeJ2kLosslessWith(loaded: LoadedModule<OpenJpegModule>, imag
       },
     );
   } catch (e) {
-    throw new CodecError('CODEC_ENCODE_FAILED', `OpenJPEG encode failed: ${describeThrown(e)} ${log.summary()}`, { cause: e });
+    throw new CodecError('CODEC_ENCODE_FAILED', `OpenJPEG encode failed: ${describeThrown(e)} ${log.summary()}`, {
+      cause: e,
+    });
   }
   checkEncoded(codestream, image, levels);
   return codestream;
@@ -137,9 +149,17 @@ function checkEncoded(codestream: Uint8Array, image: PixelImage, levels: number)
   try {
     h = mainHeaderFacts(codestream);
   } catch (e) {
-    throw new CodecError('CODEC_ENCODE_FAILED', `OpenJPEG produced an unreadable main header: ${describeThrown(e)}`, { cause: e });
+    throw new CodecError('CODEC_ENCODE_FAILED', `OpenJPEG produced an unreadable main header: ${describeThrown(e)}`, {
+      cause: e,
+    });
   }
-  if (h.width !== image.columns || h.height !== image.rows || h.components !== image.samplesPerPixel || h.levels !== levels || !h.reversible) {
+  if (
+    h.width !== image.columns ||
+    h.height !== image.rows ||
+    h.components !== image.samplesPerPixel ||
+    h.levels !== levels ||
+    !h.reversible
+  ) {
     throw new CodecError('CODEC_ENCODE_FAILED', 'OpenJPEG codestream does not match the requested parameters');
   }
 }

@@ -29,7 +29,8 @@ function interleavePlanes(planar: Uint8Array, pixels: number, components: number
  */
 export function checkJpegLsStream(bytes: Uint8Array): void {
   const header = readJpegFrameHeader(bytes);
-  if (header.sof !== 0xf7) throw new MalformedError('CODEC_JLS_NOT_JPEG_LS', `not a JPEG-LS frame (SOF 0xff${header.sof.toString(16)})`);
+  if (header.sof !== 0xf7)
+    throw new MalformedError('CODEC_JLS_NOT_JPEG_LS', `not a JPEG-LS frame (SOF 0xff${header.sof.toString(16)})`);
   for (let i = bytes.length - 2; i >= Math.max(0, bytes.length - 16); i--) {
     if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return;
   }
@@ -73,7 +74,9 @@ export function decodeJpegLsWith(loaded: LoadedModule<CharlsModule>, bytes: Uint
   } catch (e) {
     if (e instanceof CodecError || e instanceof UnsupportedError) throw e;
     const detail = module.getExceptionMessage === undefined ? '' : safeMessage(module, e);
-    throw new CodecError('CODEC_DECODE_FAILED', `CharLS failed: ${describeThrown(e)} ${detail} ${log.summary()}`, { cause: e });
+    throw new CodecError('CODEC_DECODE_FAILED', `CharLS failed: ${describeThrown(e)} ${detail} ${log.summary()}`, {
+      cause: e,
+    });
   }
 }
 

@@ -22,13 +22,16 @@ export interface JpegFrameHeader {
 // ISO/IEC 10918-1 B.1.1.2 (markers), B.2.2 (frame header)
 export function readJpegFrameHeader(bytes: Uint8Array): JpegFrameHeader {
   const r = new ByteReader(bytes);
-  if (r.u16('SOI') !== 0xffd8) throw new MalformedError('CODEC_JPEG_NO_SOI', 'JPEG data does not start with SOI', { offset: 0 });
+  if (r.u16('SOI') !== 0xffd8)
+    throw new MalformedError('CODEC_JPEG_NO_SOI', 'JPEG data does not start with SOI', { offset: 0 });
   for (;;) {
     const at = r.offset;
-    if (r.u8('marker prefix') !== 0xff) throw new MalformedError('CODEC_JPEG_BAD_MARKER', 'expected a marker', { offset: at });
+    if (r.u8('marker prefix') !== 0xff)
+      throw new MalformedError('CODEC_JPEG_BAD_MARKER', 'expected a marker', { offset: at });
     let code = r.u8('marker code');
     while (code === 0xff) code = r.u8('marker code'); // fill bytes (B.1.1.2)
-    if (code === 0xd9 || code === 0xda) throw new MalformedError('CODEC_JPEG_NO_SOF', 'no frame header before the scan', { offset: at });
+    if (code === 0xd9 || code === 0xda)
+      throw new MalformedError('CODEC_JPEG_NO_SOF', 'no frame header before the scan', { offset: at });
     const seg = r.sub(r.u16('Lf') - 2, 'marker segment');
     const isSof = (code >= 0xc0 && code <= 0xcf && code !== 0xc4 && code !== 0xc8 && code !== 0xcc) || code === 0xf7; // 0xf7: JPEG-LS SOF55
     if (isSof) {
@@ -48,9 +51,9 @@ type LosslessCtor = new () => LosslessDecoder;
 let losslessCtor: LosslessCtor | undefined;
 function losslessDecoder(): LosslessDecoder {
   if (losslessCtor === undefined) {
-     
     const mod = require('jpeg-lossless-decoder-js') as { Decoder?: unknown };
-    if (typeof mod.Decoder !== 'function') throw new CodecError('CODEC_LOAD_FAILED', 'jpeg-lossless-decoder-js has no Decoder');
+    if (typeof mod.Decoder !== 'function')
+      throw new CodecError('CODEC_LOAD_FAILED', 'jpeg-lossless-decoder-js has no Decoder');
     losslessCtor = mod.Decoder as LosslessCtor;
   }
   return new losslessCtor();
@@ -67,7 +70,10 @@ function decodeLossless(bytes: Uint8Array, header: JpegFrameHeader): DecodedImag
   }
   const expected = header.width * header.height * header.components;
   if (out.length !== expected) {
-    throw new CodecError('CODEC_SIZE_MISMATCH', `JPEG lossless decoder returned ${out.length} samples, expected ${expected}`);
+    throw new CodecError(
+      'CODEC_SIZE_MISMATCH',
+      `JPEG lossless decoder returned ${out.length} samples, expected ${expected}`,
+    );
   }
   const data = out instanceof Uint16Array ? new Uint16Array(out) : new Uint8Array(out);
   return {
@@ -107,7 +113,9 @@ function decodeDct(loaded: LoadedModule<LibJpegTurboModule>, bytes: Uint8Array):
     );
   } catch (e) {
     if (e instanceof CodecError) throw e;
-    throw new CodecError('CODEC_DECODE_FAILED', `libjpeg-turbo failed: ${describeThrown(e)} ${log.summary()}`, { cause: e });
+    throw new CodecError('CODEC_DECODE_FAILED', `libjpeg-turbo failed: ${describeThrown(e)} ${log.summary()}`, {
+      cause: e,
+    });
   }
 }
 
@@ -121,7 +129,10 @@ export function decodeJpegWith(
   if (sof === 0xc3) return { image: decodeLossless(bytes, header), kind: 'lossless' };
   if (sof === 0xc0 || sof === 0xc1 || sof === 0xc2 || sof === 0xc9 || sof === 0xca) {
     if (header.precision !== 8) {
-      throw new UnsupportedError('CODEC_JPEG_12BIT', `${header.precision}-bit DCT JPEG is not supported (8-bit decoder only)`);
+      throw new UnsupportedError(
+        'CODEC_JPEG_12BIT',
+        `${header.precision}-bit DCT JPEG is not supported (8-bit decoder only)`,
+      );
     }
     return { image: decodeDct(loaded, bytes), kind: 'dct' };
   }

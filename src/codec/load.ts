@@ -7,7 +7,13 @@ import { decodeHtj2kWith, decodeJ2kWith, type Htj2kDecodeOptions, type J2kDecode
 import { encodeJ2kLosslessWith, type J2kEncodeOptions } from './j2k-encode';
 import { transcodeToJ2kWith, type TranscodeOptions, type TranscodeResult } from './transcode';
 import type { DecodedImage, PixelDescription, PixelImage, TransferSyntaxFamily } from './types';
-import { instantiate, type CharlsModule, type LibJpegTurboModule, type OpenJpegModule, type OpenJphModule } from './wasm-modules';
+import {
+  instantiate,
+  type CharlsModule,
+  type LibJpegTurboModule,
+  type OpenJpegModule,
+  type OpenJphModule,
+} from './wasm-modules';
 
 export interface Codecs {
   /** Decode a J2K codestream or JP2 file with OpenJPEG. */
@@ -19,7 +25,12 @@ export interface Codecs {
   /** Decode one frame of any supported family to interleaved little-endian samples. */
   decodeFrame(family: TransferSyntaxFamily, bytes: Uint8Array, desc: PixelDescription): PixelImage;
   /** decodeFrame + encodeJ2kLossless, with the Photometric Interpretation to record. */
-  transcodeToJ2k(family: TransferSyntaxFamily, frameBytes: Uint8Array, desc: PixelDescription, options?: TranscodeOptions): TranscodeResult;
+  transcodeToJ2k(
+    family: TransferSyntaxFamily,
+    frameBytes: Uint8Array,
+    desc: PixelDescription,
+    options?: TranscodeOptions,
+  ): TranscodeResult;
 }
 
 let pending: Promise<Codecs> | undefined;
@@ -34,11 +45,18 @@ async function build(): Promise<Codecs> {
   const set: DecoderSet = { openjpeg, openjph, libjpeg, charls };
   return Object.freeze({
     decodeJ2k: (codestream: Uint8Array, options?: J2kDecodeOptions) => decodeJ2kWith(openjpeg, codestream, options),
-    decodeHtj2k: (codestream: Uint8Array, options?: Htj2kDecodeOptions) => decodeHtj2kWith(openjph, codestream, options),
-    encodeJ2kLossless: (image: PixelImage, options?: J2kEncodeOptions) => encodeJ2kLosslessWith(openjpeg, image, options),
-    decodeFrame: (family: TransferSyntaxFamily, bytes: Uint8Array, desc: PixelDescription) => decodeFrameWith(set, family, bytes, desc),
-    transcodeToJ2k: (family: TransferSyntaxFamily, frameBytes: Uint8Array, desc: PixelDescription, options?: TranscodeOptions) =>
-      transcodeToJ2kWith(set, family, frameBytes, desc, options),
+    decodeHtj2k: (codestream: Uint8Array, options?: Htj2kDecodeOptions) =>
+      decodeHtj2kWith(openjph, codestream, options),
+    encodeJ2kLossless: (image: PixelImage, options?: J2kEncodeOptions) =>
+      encodeJ2kLosslessWith(openjpeg, image, options),
+    decodeFrame: (family: TransferSyntaxFamily, bytes: Uint8Array, desc: PixelDescription) =>
+      decodeFrameWith(set, family, bytes, desc),
+    transcodeToJ2k: (
+      family: TransferSyntaxFamily,
+      frameBytes: Uint8Array,
+      desc: PixelDescription,
+      options?: TranscodeOptions,
+    ) => transcodeToJ2kWith(set, family, frameBytes, desc, options),
   });
 }
 

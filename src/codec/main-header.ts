@@ -24,5 +24,11 @@ export function mainHeaderFacts(codestream: Uint8Array): MainHeaderFacts {
   const { siz, cod, coc } = parseMainHeader(codestream);
   let levels = cod.levels;
   for (const c of coc.values()) levels = Math.min(levels, c.levels);
-  return { width: siz.Xsiz - siz.XOsiz, height: siz.Ysiz - siz.YOsiz, components: siz.Csiz, levels, reversible: cod.transform === 1 };
+  return {
+    width: siz.Xsiz - siz.XOsiz,
+    height: siz.Ysiz - siz.YOsiz,
+    components: siz.Csiz,
+    levels,
+    reversible: cod.transform === 1,
+  };
 }

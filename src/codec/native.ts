@@ -14,7 +14,9 @@ export function decodeNative(bytes: Uint8Array, desc: PixelDescription): PixelIm
   if (desc.samplesPerPixel === 3 && (pi === 'YBR_FULL_422' || pi === 'YBR_PARTIAL_422')) return expand422(bytes, desc);
   const size = frameBytes(desc);
   if (bytes.length < size) {
-    throw new TruncatedError('CODEC_NATIVE_SHORT_FRAME', `frame has ${bytes.length} bytes, needs ${size}`, { offset: bytes.length });
+    throw new TruncatedError('CODEC_NATIVE_SHORT_FRAME', `frame has ${bytes.length} bytes, needs ${size}`, {
+      offset: bytes.length,
+    });
   }
   const frame = bytes.slice(0, size);
   if (desc.samplesPerPixel === 1 || desc.planarConfiguration === 0) return imageOf(desc, pi, frame);
@@ -43,7 +45,9 @@ function expand422(bytes: Uint8Array, desc: PixelDescription): PixelImage {
   }
   const pairs = (desc.rows * desc.columns) / 2;
   if (bytes.length < pairs * 4) {
-    throw new TruncatedError('CODEC_NATIVE_SHORT_FRAME', `frame has ${bytes.length} bytes, needs ${pairs * 4}`, { offset: bytes.length });
+    throw new TruncatedError('CODEC_NATIVE_SHORT_FRAME', `frame has ${bytes.length} bytes, needs ${pairs * 4}`, {
+      offset: bytes.length,
+    });
   }
   const out = new Uint8Array(pairs * 6);
   for (let i = 0; i < pairs; i++) {

@@ -15,7 +15,11 @@ function readHeader(frame: Uint8Array, expectedSegments: number): number[] {
   const r = new ByteReader(frame, { littleEndian: true });
   const count = r.u32('RLE segment count');
   if (count !== expectedSegments) {
-    throw new MalformedError('CODEC_RLE_SEGMENT_COUNT', `RLE header has ${count} segments, expected ${expectedSegments}`, { offset: 0 });
+    throw new MalformedError(
+      'CODEC_RLE_SEGMENT_COUNT',
+      `RLE header has ${count} segments, expected ${expectedSegments}`,
+      { offset: 0 },
+    );
   }
   const offsets: number[] = [];
   for (let i = 0; i < 15; i++) offsets.push(r.u32('RLE segment offset'));
@@ -24,9 +28,13 @@ function readHeader(frame: Uint8Array, expectedSegments: number): number[] {
     const start = used[i] ?? 0;
     const prev = i === 0 ? HEADER_BYTES : (used[i - 1] ?? 0);
     if (start < prev || start > frame.length) {
-      throw new MalformedError('CODEC_RLE_SEGMENT_OFFSET', `segment ${i + 1} offset ${start} is out of order or past the frame`, {
-        offset: 4 + i * 4,
-      });
+      throw new MalformedError(
+        'CODEC_RLE_SEGMENT_OFFSET',
+        `segment ${i + 1} offset ${start} is out of order or past the frame`,
+        {
+          offset: 4 + i * 4,
+        },
+      );
     }
   }
   return used;
@@ -41,13 +49,19 @@ function unpackSegment(frame: Uint8Array, start: number, end: number, out: Uint8
     const h = frame[i++] ?? 0;
     if (h < 128) {
       const run = h + 1;
-      if (i + run > end) throw new MalformedError('CODEC_RLE_LITERAL_OVERRUN', `segment ${segment}: literal run past its end`, { offset: i });
+      if (i + run > end)
+        throw new MalformedError('CODEC_RLE_LITERAL_OVERRUN', `segment ${segment}: literal run past its end`, {
+          offset: i,
+        });
       const take = Math.min(run, n - o);
       out.set(frame.subarray(i, i + take), o);
       o += take;
       i += run;
     } else if (h > 128) {
-      if (i >= end) throw new MalformedError('CODEC_RLE_REPLICATE_OVERRUN', `segment ${segment}: replicate run past its end`, { offset: i });
+      if (i >= end)
+        throw new MalformedError('CODEC_RLE_REPLICATE_OVERRUN', `segment ${segment}: replicate run past its end`, {
+          offset: i,
+        });
       const v = frame[i++] ?? 0;
       const take = Math.min(257 - h, n - o);
       out.fill(v, o, o + take);
@@ -55,13 +69,16 @@ function unpackSegment(frame: Uint8Array, start: number, end: number, out: Uint8
     } // h === 128: no operation (G.3.1)
   }
   if (o < n) {
-    throw new MalformedError('CODEC_RLE_SHORT_SEGMENT', `segment ${segment} decodes to ${o} bytes, expected ${n}`, { offset: end });
+    throw new MalformedError('CODEC_RLE_SHORT_SEGMENT', `segment ${segment} decodes to ${o} bytes, expected ${n}`, {
+      offset: end,
+    });
   }
 }
 
 export function decodeRle(frame: Uint8Array, desc: PixelDescription): PixelImage {
   checkDescription(desc);
-  if (desc.bitsAllocated === 1) throw new UnsupportedError('CODEC_RLE_1BIT', 'RLE with Bits Allocated 1 is not supported');
+  if (desc.bitsAllocated === 1)
+    throw new UnsupportedError('CODEC_RLE_1BIT', 'RLE with Bits Allocated 1 is not supported');
   const bytesPerSample = desc.bitsAllocated / 8;
   const segments = desc.samplesPerPixel * bytesPerSample;
   const offsets = readHeader(frame, segments);

@@ -17,7 +17,11 @@ export function outputPhotometric(source: string, samplesPerPixel: number, codec
 }
 
 /** Check the codec output against the description and copy it into PixelImage bytes. */
-export function toPixelImage(decoded: DecodedImage, desc: PixelDescription, photometricInterpretation: string): PixelImage {
+export function toPixelImage(
+  decoded: DecodedImage,
+  desc: PixelDescription,
+  photometricInterpretation: string,
+): PixelImage {
   if (decoded.width !== desc.columns || decoded.height !== desc.rows || decoded.components !== desc.samplesPerPixel) {
     throw new CodecError(
       'CODEC_SIZE_MISMATCH',
@@ -44,7 +48,10 @@ export function toPixelImage(decoded: DecodedImage, desc: PixelDescription, phot
     for (let i = 0; i < n; i++) words[i] = fix(decoded.data[i] ?? 0) & 0xffff;
     data = littleEndianBytes(words);
   } else {
-    throw new CodecError('CODEC_SIZE_MISMATCH', `Bits Allocated ${desc.bitsAllocated} is not 8 or 16 for a compressed frame`);
+    throw new CodecError(
+      'CODEC_SIZE_MISMATCH',
+      `Bits Allocated ${desc.bitsAllocated} is not 8 or 16 for a compressed frame`,
+    );
   }
   return imageOf(desc, photometricInterpretation, data);
 }
@@ -55,7 +62,10 @@ function checkRange(decoded: DecodedImage, bits: number): void {
   const hi = decoded.signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
   for (const v of decoded.data) {
     if (v < lo || v > hi) {
-      throw new CodecError('CODEC_SIZE_MISMATCH', `decoded ${decoded.bitsPerSample}-bit samples do not fit Bits Allocated ${bits}`);
+      throw new CodecError(
+        'CODEC_SIZE_MISMATCH',
+        `decoded ${decoded.bitsPerSample}-bit samples do not fit Bits Allocated ${bits}`,
+      );
     }
   }
 }

@@ -35,7 +35,9 @@ export function transcodeToJ2kWith(
   const codestream = encodeJ2kLosslessWith(set.openjpeg, image, options);
   if (options.verify === true) verifyRoundTrip(set, codestream, image);
   const storedPhotometricInterpretation =
-    image.samplesPerPixel === 3 && image.photometricInterpretation === 'RGB' ? 'YBR_RCT' : image.photometricInterpretation;
+    image.samplesPerPixel === 3 && image.photometricInterpretation === 'RGB'
+      ? 'YBR_RCT'
+      : image.photometricInterpretation;
   return { codestream, image, storedPhotometricInterpretation };
 }
 

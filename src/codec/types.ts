@@ -46,11 +46,4 @@ export interface PixelImage {
 
 /** Pixel-data encodings decodeFrame() understands (one per transfer-syntax family). */
 export type TransferSyntaxFamily =
-  | 'native'
-  | 'rle'
-  | 'jpeg-baseline'
-  | 'jpeg-extended'
-  | 'jpeg-lossless'
-  | 'jpeg-ls'
-  | 'j2k'
-  | 'htj2k';
+  'native' | 'rle' | 'jpeg-baseline' | 'jpeg-extended' | 'jpeg-lossless' | 'jpeg-ls' | 'j2k' | 'htj2k';

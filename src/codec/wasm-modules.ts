@@ -120,7 +120,6 @@ export async function instantiate<M>(id: string, hasExport: (m: object) => boole
   const log = new MessageLog();
   let factory: unknown;
   try {
-     
     factory = require(id) as unknown;
   } catch (e) {
     throw new CodecError('CODEC_LOAD_FAILED', `cannot load ${id}: ${describeThrown(e)}`, { cause: e });

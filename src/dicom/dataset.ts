@@ -33,7 +33,8 @@ export function toTag(t: TagInput): number {
   if (typeof t === 'number') return t >>> 0;
   if (/^[0-9A-Fa-f]{8}$/.test(t)) return parseInt(t, 16) >>> 0;
   const tag = tagForKeyword(t);
-  if (tag === undefined) throw new MalformedError('DICOM_UNKNOWN_KEYWORD', `unknown attribute keyword "${t}"`, { context: t });
+  if (tag === undefined)
+    throw new MalformedError('DICOM_UNKNOWN_KEYWORD', `unknown attribute keyword "${t}"`, { context: t });
   return tag;
 }
 
@@ -58,7 +59,9 @@ export class DicomDataset {
   get characterSet(): readonly string[] {
     const own = this.map.get(Tags.SpecificCharacterSet);
     if (own?.value.kind !== 'inline') return this.inheritedCharset;
-    return decodeText(own.value.bytes, []).split('\\').map((s) => s.trim());
+    return decodeText(own.value.bytes, [])
+      .split('\\')
+      .map((s) => s.trim());
   }
 
   tags(): number[] {
@@ -102,7 +105,9 @@ export class DicomDataset {
     const el = this.get(tag);
     if (el === undefined || el.value.kind !== 'inline' || el.value.bytes.length === 0) return [];
     if (!isTextVr(el.vr)) {
-      throw new MalformedError('DICOM_NOT_TEXT', `${describeTag(el.tag)} has VR ${el.vr}, not text`, { context: describeTag(el.tag) });
+      throw new MalformedError('DICOM_NOT_TEXT', `${describeTag(el.tag)} has VR ${el.vr}, not text`, {
+        context: describeTag(el.tag),
+      });
     }
     const text = decodeText(el.value.bytes, el.vr === 'UI' ? [] : this.characterSet);
     const parts = isSingleValuedText(el.vr) ? [text] : text.split('\\');
@@ -131,25 +136,42 @@ export class DicomDataset {
       return out;
     };
     switch (el.vr) {
-      case 'US': return read(2, (o) => view.getUint16(o, true));
-      case 'SS': return read(2, (o) => view.getInt16(o, true));
-      case 'UL': return read(4, (o) => view.getUint32(o, true));
-      case 'SL': return read(4, (o) => view.getInt32(o, true));
-      case 'FL': return read(4, (o) => view.getFloat32(o, true));
-      case 'FD': return read(8, (o) => view.getFloat64(o, true));
-      case 'UV': return read(8, (o) => Number(view.getBigUint64(o, true)));
-      case 'SV': return read(8, (o) => Number(view.getBigInt64(o, true)));
-      case 'IS': case 'DS':
-        return this.strings(tag).filter((s) => s !== '').map((s) => {
-          const n = Number(s);
-          const ok = el.vr === 'IS' ? /^[+-]?\d+$/.test(s) : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s);
-          if (!ok || !Number.isFinite(n)) {
-            throw new MalformedError('DICOM_BAD_NUMBER', `${describeTag(el.tag)} ${el.vr} value "${s}" is not a number`, { context: describeTag(el.tag) });
-          }
-          return n;
-        });
+      case 'US':
+        return read(2, (o) => view.getUint16(o, true));
+      case 'SS':
+        return read(2, (o) => view.getInt16(o, true));
+      case 'UL':
+        return read(4, (o) => view.getUint32(o, true));
+      case 'SL':
+        return read(4, (o) => view.getInt32(o, true));
+      case 'FL':
+        return read(4, (o) => view.getFloat32(o, true));
+      case 'FD':
+        return read(8, (o) => view.getFloat64(o, true));
+      case 'UV':
+        return read(8, (o) => Number(view.getBigUint64(o, true)));
+      case 'SV':
+        return read(8, (o) => Number(view.getBigInt64(o, true)));
+      case 'IS':
+      case 'DS':
+        return this.strings(tag)
+          .filter((s) => s !== '')
+          .map((s) => {
+            const n = Number(s);
+            const ok = el.vr === 'IS' ? /^[+-]?\d+$/.test(s) : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s);
+            if (!ok || !Number.isFinite(n)) {
+              throw new MalformedError(
+                'DICOM_BAD_NUMBER',
+                `${describeTag(el.tag)} ${el.vr} value "${s}" is not a number`,
+                { context: describeTag(el.tag) },
+              );
+            }
+            return n;
+          });
       default:
-        throw new MalformedError('DICOM_NOT_NUMERIC', `${describeTag(el.tag)} has VR ${el.vr}, not numeric`, { context: describeTag(el.tag) });
+        throw new MalformedError('DICOM_NOT_NUMERIC', `${describeTag(el.tag)} has VR ${el.vr}, not numeric`, {
+          context: describeTag(el.tag),
+        });
     }
   }
 
@@ -173,22 +195,44 @@ export class DicomDataset {
   /** Sets a binary-number or IS/DS element. */
   setNumber(tag: TagInput, vr: Vr, value: number | readonly number[]): this {
     const values = typeof value === 'number' ? [value] : [...value];
-    if (vr === 'IS' || vr === 'DS') return this.setString(tag, vr, values.map((n) => String(n)));
+    if (vr === 'IS' || vr === 'DS')
+      return this.setString(
+        tag,
+        vr,
+        values.map((n) => String(n)),
+      );
     const size = vr === 'US' || vr === 'SS' ? 2 : vr === 'FD' || vr === 'SV' || vr === 'UV' ? 8 : 4;
     const out = new Uint8Array(size * values.length);
     const view = new DataView(out.buffer);
     values.forEach((n, i) => {
       const o = i * size;
       switch (vr) {
-        case 'US': view.setUint16(o, n, true); break;
-        case 'SS': view.setInt16(o, n, true); break;
-        case 'UL': view.setUint32(o, n, true); break;
-        case 'SL': view.setInt32(o, n, true); break;
-        case 'FL': view.setFloat32(o, n, true); break;
-        case 'FD': view.setFloat64(o, n, true); break;
-        case 'UV': view.setBigUint64(o, BigInt(Math.trunc(n)), true); break;
-        case 'SV': view.setBigInt64(o, BigInt(Math.trunc(n)), true); break;
-        default: throw new MalformedError('DICOM_NOT_NUMERIC', `VR ${vr} is not numeric`, { context: vr });
+        case 'US':
+          view.setUint16(o, n, true);
+          break;
+        case 'SS':
+          view.setInt16(o, n, true);
+          break;
+        case 'UL':
+          view.setUint32(o, n, true);
+          break;
+        case 'SL':
+          view.setInt32(o, n, true);
+          break;
+        case 'FL':
+          view.setFloat32(o, n, true);
+          break;
+        case 'FD':
+          view.setFloat64(o, n, true);
+          break;
+        case 'UV':
+          view.setBigUint64(o, BigInt(Math.trunc(n)), true);
+          break;
+        case 'SV':
+          view.setBigInt64(o, BigInt(Math.trunc(n)), true);
+          break;
+        default:
+          throw new MalformedError('DICOM_NOT_NUMERIC', `VR ${vr} is not numeric`, { context: vr });
       }
     });
     return this.set({ tag: toTag(tag), vr, value: { kind: 'inline', bytes: out } });
@@ -210,9 +254,16 @@ export class DicomDataset {
       copy.set({
         tag: el.tag,
         vr: el.vr,
-        value: v.kind === 'sequence' ? { kind: 'sequence', items: v.items.map((i) => i.clone()) }
-          : v.kind === 'encapsulated' ? { kind: 'encapsulated', basicOffsetTable: [...v.basicOffsetTable], fragments: v.fragments.map((f) => ({ ...f })) }
-            : { ...v },
+        value:
+          v.kind === 'sequence'
+            ? { kind: 'sequence', items: v.items.map((i) => i.clone()) }
+            : v.kind === 'encapsulated'
+              ? {
+                  kind: 'encapsulated',
+                  basicOffsetTable: [...v.basicOffsetTable],
+                  fragments: v.fragments.map((f) => ({ ...f })),
+                }
+              : { ...v },
       });
     }
     return copy;

@@ -13,7 +13,9 @@ export function inflateDeflatedDataset(bytes: Uint8Array, maxOutputLength = 512 
   } catch (cause) {
     const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : '';
     if (code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new LimitExceededError('DICOM_INFLATE_TOO_LARGE', `inflated data set exceeds ${maxOutputLength} bytes`, { cause });
+      throw new LimitExceededError('DICOM_INFLATE_TOO_LARGE', `inflated data set exceeds ${maxOutputLength} bytes`, {
+        cause,
+      });
     }
     if (code === 'Z_BUF_ERROR') throw new TruncatedError('DICOM_TRUNCATED', 'deflated data set ends early', { cause });
     throw new MalformedError('DICOM_BAD_DEFLATE', 'deflated data set cannot be inflated', { cause });

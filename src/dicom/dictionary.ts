@@ -16,11 +16,16 @@ let byKeyword: Map<string, DictEntry> | undefined;
 
 function normaliseVr(raw: string): Vr | undefined {
   switch (raw) {
-    case 'xs': return 'US';
-    case 'ox': return 'OW';
-    case 'lt': return 'OW';
-    case 'up': return 'UL';
-    default: return isVr(raw) ? raw : undefined;
+    case 'xs':
+      return 'US';
+    case 'ox':
+      return 'OW';
+    case 'lt':
+      return 'OW';
+    case 'up':
+      return 'UL';
+    default:
+      return isVr(raw) ? raw : undefined;
   }
 }
 
@@ -34,15 +39,26 @@ function load(): void {
   const kwMap = new Map<string, DictEntry>();
   // dcmjs has no type declarations; its shape is checked below instead of trusted.
   const dcmjs: unknown = require('dcmjs');
-  const nameMap = isRecord(dcmjs) && isRecord(dcmjs.data) && isRecord(dcmjs.data.DicomMetaDictionary)
-    ? dcmjs.data.DicomMetaDictionary.nameMap
-    : undefined;
+  const nameMap =
+    isRecord(dcmjs) && isRecord(dcmjs.data) && isRecord(dcmjs.data.DicomMetaDictionary)
+      ? dcmjs.data.DicomMetaDictionary.nameMap
+      : undefined;
   if (isRecord(nameMap)) {
     for (const value of Object.values(nameMap)) {
-      if (!isRecord(value) || typeof value.tag !== 'string' || typeof value.name !== 'string' || typeof value.vr !== 'string') continue;
+      if (
+        !isRecord(value) ||
+        typeof value.tag !== 'string' ||
+        typeof value.name !== 'string' ||
+        typeof value.vr !== 'string'
+      )
+        continue;
       const m = /^\(([0-9A-F]{4}),([0-9A-F]{4})\)$/i.exec(value.tag);
       if (m === null || m[1] === undefined || m[2] === undefined) continue;
-      const entry: DictEntry = { tag: makeTag(parseInt(m[1], 16), parseInt(m[2], 16)), vr: normaliseVr(value.vr), keyword: value.name };
+      const entry: DictEntry = {
+        tag: makeTag(parseInt(m[1], 16), parseInt(m[2], 16)),
+        vr: normaliseVr(value.vr),
+        keyword: value.name,
+      };
       tagMap.set(entry.tag, entry);
       kwMap.set(entry.keyword, entry);
     }

@@ -8,8 +8,19 @@ import type { DicomDataset, DicomElement } from './dataset';
 import { deflateDataset } from './deflate';
 import { datasetEncoding } from './transfer-syntaxes';
 import {
-  describeTag, hasLongHeader, ITEM, ITEM_DELIMITATION, padByte, SEQUENCE_DELIMITATION, swapBytes, swapUnit, tagElement, tagGroup, Tags,
-  UNDEFINED_LENGTH, type Vr,
+  describeTag,
+  hasLongHeader,
+  ITEM,
+  ITEM_DELIMITATION,
+  padByte,
+  SEQUENCE_DELIMITATION,
+  swapBytes,
+  swapUnit,
+  tagElement,
+  tagGroup,
+  Tags,
+  UNDEFINED_LENGTH,
+  type Vr,
 } from './vr';
 
 export interface EncodeOptions {
@@ -49,7 +60,11 @@ export function elementHeader(tag: number, vr: Vr, length: number, form: Form): 
     if (long) v.setUint32(8, length, le);
     else {
       if (length > 0xffff) {
-        throw new LimitExceededError('DICOM_VALUE_TOO_LONG', `${describeTag(tag)} value of ${length} bytes does not fit VR ${vr}`, { context: describeTag(tag) });
+        throw new LimitExceededError(
+          'DICOM_VALUE_TOO_LONG',
+          `${describeTag(tag)} value of ${length} bytes does not fit VR ${vr}`,
+          { context: describeTag(tag) },
+        );
       }
       v.setUint16(6, length, le);
     }
@@ -59,7 +74,11 @@ export function elementHeader(tag: number, vr: Vr, length: number, form: Form): 
 
 function needSource(options: EncodeOptions, tag: number): RandomAccessSource {
   if (options.source === undefined) {
-    throw new UnsupportedError('DICOM_BULK_UNRESOLVED', `${describeTag(tag)} refers to bytes in a source that was not given`, { context: describeTag(tag) });
+    throw new UnsupportedError(
+      'DICOM_BULK_UNRESOLVED',
+      `${describeTag(tag)} refers to bytes in a source that was not given`,
+      { context: describeTag(tag) },
+    );
   }
   return options.source;
 }
@@ -68,7 +87,8 @@ function valueBytes(el: DicomElement, form: Form, options: EncodeOptions): Uint8
   const v = el.value;
   let bytes: Uint8Array;
   if (v.kind === 'inline') bytes = v.bytes;
-  else if (v.kind === 'bulk') bytes = swapBytes(needSource(options, el.tag).read(v.offset, v.length).slice(), v.swapUnit);
+  else if (v.kind === 'bulk')
+    bytes = swapBytes(needSource(options, el.tag).read(v.offset, v.length).slice(), v.swapUnit);
   else throw new UnsupportedError('DICOM_BAD_VALUE_KIND', `${describeTag(el.tag)} is not a plain value`);
   const unit = swapUnit(el.vr);
   const odd = bytes.length % 2 === 1;
@@ -117,7 +137,11 @@ function writeElements(ds: DicomDataset, form: Form, options: EncodeOptions, out
 }
 
 /** Encodes a data set (without group 0002) in the given transfer syntax. */
-export function encodeDataset(dataset: DicomDataset, transferSyntaxUid: string, options: EncodeOptions = {}): Uint8Array {
+export function encodeDataset(
+  dataset: DicomDataset,
+  transferSyntaxUid: string,
+  options: EncodeOptions = {},
+): Uint8Array {
   const enc = datasetEncoding(transferSyntaxUid);
   const out = new Out();
   writeElements(dataset, { explicitVr: enc.explicitVr, littleEndian: enc.littleEndian }, options, out, true);

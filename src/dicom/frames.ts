@@ -55,7 +55,8 @@ export function readExtendedOffsetTable(ds: DicomDataset): ExtendedOffsetTable |
   const l = ds.bytes(Tags.ExtendedOffsetTableLengths);
   if (o === undefined || o.length === 0) return undefined;
   const read = (b: Uint8Array): number[] => {
-    if (b.length % 8 !== 0) throw malformed('DICOM_BAD_OFFSET_TABLE', 'Extended Offset Table length is not a multiple of 8');
+    if (b.length % 8 !== 0)
+      throw malformed('DICOM_BAD_OFFSET_TABLE', 'Extended Offset Table length is not a multiple of 8');
     const r = new ByteReader(b, { littleEndian: true });
     const out: number[] = [];
     while (!r.atEnd) out.push(r.u64('extended offset'));
@@ -80,7 +81,17 @@ function startsFrame(source: RandomAccessSource, f: Fragment): boolean {
   const b = source.read(f.offset, Math.min(8, f.length));
   if (b[0] === 0xff && b[1] === 0x4f && b[2] === 0xff && b[3] === 0x51) return true; // J2K SOC + SIZ
   if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return true; // JPEG / JPEG-LS SOI
-  return b.length === 8 && b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0x0c && b[4] === 0x6a && b[5] === 0x50 && b[6] === 0x20 && b[7] === 0x20;
+  return (
+    b.length === 8 &&
+    b[0] === 0 &&
+    b[1] === 0 &&
+    b[2] === 0 &&
+    b[3] === 0x0c &&
+    b[4] === 0x6a &&
+    b[5] === 0x50 &&
+    b[6] === 0x20 &&
+    b[7] === 0x20
+  );
 }
 
 function byOffsets(frags: Fragment[], offsets: number[], what: string): Fragment[][] {
@@ -89,7 +100,8 @@ function byOffsets(frags: Fragment[], offsets: number[], what: string): Fragment
   frags.forEach((f, i) => index.set(f.offset - 8 - first, i));
   const starts = offsets.map((o) => {
     const i = index.get(o);
-    if (i === undefined) throw malformed('DICOM_BAD_OFFSET_TABLE', `${what} offset ${o} is not the start of a fragment`);
+    if (i === undefined)
+      throw malformed('DICOM_BAD_OFFSET_TABLE', `${what} offset ${o} is not the start of a fragment`);
     return i;
   });
   return starts.map((s, k) => {
@@ -108,7 +120,8 @@ function encapsulatedFrames(
 ): Fragment[][] {
   const frags = layout.fragments;
   if (frags.length === 0) throw malformed('DICOM_NO_FRAGMENTS', 'encapsulated Pixel Data has no fragments');
-  if (frags.length < nf) throw malformed('DICOM_FRAME_COUNT_MISMATCH', `${nf} frames but only ${frags.length} fragments`);
+  if (frags.length < nf)
+    throw malformed('DICOM_FRAME_COUNT_MISMATCH', `${nf} frames but only ${frags.length} fragments`);
   if (eot !== undefined) {
     if (eot.offsets.length === nf) return byOffsets(frags, eot.offsets, 'Extended Offset Table');
     warn(`Extended Offset Table has ${eot.offsets.length} entries for ${nf} frames; ignored`);
@@ -131,14 +144,21 @@ function encapsulatedFrames(
 }
 
 function nativeFrames(layout: Extract<PixelDataLayout, { kind: 'native' }>, g: FrameGeometry): FrameLocation[] {
-  const subsampled422 = g.samplesPerPixel === 3 && (g.photometricInterpretation === 'YBR_FULL_422' || g.photometricInterpretation === 'YBR_PARTIAL_422');
+  const subsampled422 =
+    g.samplesPerPixel === 3 &&
+    (g.photometricInterpretation === 'YBR_FULL_422' || g.photometricInterpretation === 'YBR_PARTIAL_422');
   const samplesPerPixel = subsampled422 ? 2 : g.samplesPerPixel;
   const frameBits = g.rows * g.columns * samplesPerPixel * g.bitsAllocated;
-  if (!Number.isSafeInteger(frameBits) || frameBits <= 0) throw malformed('DICOM_BAD_PIXEL_DESCRIPTION', 'invalid frame size');
-  if (g.bitsAllocated !== 1 && frameBits % 8 !== 0) throw malformed('DICOM_BAD_PIXEL_DESCRIPTION', 'frame size is not whole bytes');
+  if (!Number.isSafeInteger(frameBits) || frameBits <= 0)
+    throw malformed('DICOM_BAD_PIXEL_DESCRIPTION', 'invalid frame size');
+  if (g.bitsAllocated !== 1 && frameBits % 8 !== 0)
+    throw malformed('DICOM_BAD_PIXEL_DESCRIPTION', 'frame size is not whole bytes');
   const needed = Math.ceil((frameBits * g.numberOfFrames) / 8);
   if (needed > layout.length) {
-    throw malformed('DICOM_PIXEL_DATA_TOO_SHORT', `${g.numberOfFrames} frames need ${needed} bytes, Pixel Data has ${layout.length}`);
+    throw malformed(
+      'DICOM_PIXEL_DATA_TOO_SHORT',
+      `${g.numberOfFrames} frames need ${needed} bytes, Pixel Data has ${layout.length}`,
+    );
   }
   const out: FrameLocation[] = [];
   for (let i = 0; i < g.numberOfFrames; i++) {
@@ -170,7 +190,8 @@ export function frameLocations(
   const nf = typeof geometry === 'number' ? geometry : geometry.numberOfFrames;
   if (!Number.isSafeInteger(nf) || nf < 1) throw malformed('DICOM_BAD_PIXEL_DESCRIPTION', `Number of Frames ${nf}`);
   if (layout.kind === 'native') {
-    if (typeof geometry === 'number') throw malformed('DICOM_BAD_PIXEL_DESCRIPTION', 'native Pixel Data needs the frame geometry');
+    if (typeof geometry === 'number')
+      throw malformed('DICOM_BAD_PIXEL_DESCRIPTION', 'native Pixel Data needs the frame geometry');
     return nativeFrames(layout, geometry);
   }
   const warn = options.onWarning ?? ((): void => undefined);
@@ -186,7 +207,8 @@ export function readFrame(source: RandomAccessSource, location: FrameLocation): 
     joined.set(source.read(r.offset, r.length), at);
     at += r.length;
   }
-  if (location.bitOffset === 0 && location.bitLength === location.length * 8) return joined.length === location.length ? joined : joined.slice(0, location.length);
+  if (location.bitOffset === 0 && location.bitLength === location.length * 8)
+    return joined.length === location.length ? joined : joined.slice(0, location.length);
   const out = new Uint8Array(location.length);
   const s = location.bitOffset;
   for (let k = 0; k < out.length; k++) {

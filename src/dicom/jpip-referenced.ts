@@ -38,15 +38,26 @@ function photometricFor(current: string, mct: CodestreamColourTransform): string
 export function jpipReferencedDataset(dataset: DicomDataset, options: JpipReferencedOptions): DicomDataset {
   const ts = transferSyntax(options.transferSyntaxUid);
   if (ts === undefined || (ts.family !== 'jpip' && ts.family !== 'jpip-htj2k')) {
-    throw new UnsupportedError('DICOM_NOT_JPIP_SYNTAX', `${options.transferSyntaxUid} is not a JPIP Referenced transfer syntax`, {
-      context: options.transferSyntaxUid,
-    });
+    throw new UnsupportedError(
+      'DICOM_NOT_JPIP_SYNTAX',
+      `${options.transferSyntaxUid} is not a JPIP Referenced transfer syntax`,
+      {
+        context: options.transferSyntaxUid,
+      },
+    );
   }
   if (!/^https?:\/\/[\x21-\x7e]+$/.test(options.url)) {
-    throw new MalformedError('DICOM_BAD_JPIP_URL', 'Pixel Data Provider URL must be an http(s) URI without spaces (PS3.5 §8.4.1)', { context: options.url });
+    throw new MalformedError(
+      'DICOM_BAD_JPIP_URL',
+      'Pixel Data Provider URL must be an http(s) URI without spaces (PS3.5 §8.4.1)',
+      { context: options.url },
+    );
   }
   if (dataset.has(Tags.FloatPixelData) || dataset.has(Tags.DoubleFloatPixelData)) {
-    throw new UnsupportedError('DICOM_JPIP_FLOAT_PIXELS', 'JPIP Referenced syntaxes do not apply to float pixel data (PS3.5 A.6)');
+    throw new UnsupportedError(
+      'DICOM_JPIP_FLOAT_PIXELS',
+      'JPIP Referenced syntaxes do not apply to float pixel data (PS3.5 A.6)',
+    );
   }
   const out = dataset.clone();
   out.delete(Tags.PixelData);

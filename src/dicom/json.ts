@@ -49,7 +49,8 @@ function personName(s: string): DicomJsonPersonName | null {
 function elementBytes(el: DicomElement, options: DicomJsonOptions): Uint8Array | undefined {
   const v = el.value;
   if (v.kind === 'inline') return v.bytes;
-  if (v.kind === 'bulk' && options.source !== undefined) return swapBytes(options.source.read(v.offset, v.length).slice(), v.swapUnit);
+  if (v.kind === 'bulk' && options.source !== undefined)
+    return swapBytes(options.source.read(v.offset, v.length).slice(), v.swapUnit);
   return undefined;
 }
 
@@ -57,19 +58,35 @@ function values(ds: DicomDataset, el: DicomElement, path: number[], options: Dic
   const v = el.value;
   if (v.kind === 'sequence') return v.items.map((item, i) => convert(item, [...path, i], options));
   switch (el.vr) {
-    case 'PN': return ds.strings(el.tag).map(personName);
-    case 'IS': case 'DS':
-      return ds.strings(el.tag).map((s) => (s === '' ? null : NUMERIC_TEXT.test(s) && Number.isFinite(Number(s)) ? Number(s) : s));
+    case 'PN':
+      return ds.strings(el.tag).map(personName);
+    case 'IS':
+    case 'DS':
+      return ds
+        .strings(el.tag)
+        .map((s) => (s === '' ? null : NUMERIC_TEXT.test(s) && Number.isFinite(Number(s)) ? Number(s) : s));
     case 'AT': {
       const b = elementBytes(el, options) ?? new Uint8Array(0);
       const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
       const out: string[] = [];
-      for (let o = 0; o + 4 <= b.length; o += 4) out.push(formatTag(dv.getUint16(o, true) * 0x10000 + dv.getUint16(o + 2, true)));
+      for (let o = 0; o + 4 <= b.length; o += 4)
+        out.push(formatTag(dv.getUint16(o, true) * 0x10000 + dv.getUint16(o + 2, true)));
       return out;
     }
-    case 'US': case 'SS': case 'UL': case 'SL': case 'FL': case 'FD': case 'SV': case 'UV':
+    case 'US':
+    case 'SS':
+    case 'UL':
+    case 'SL':
+    case 'FL':
+    case 'FD':
+    case 'SV':
+    case 'UV':
       return ds.numbers(el.tag).map((n) => (Number.isFinite(n) ? n : String(n)));
-    case 'UI': case 'LT': case 'ST': case 'UT': case 'UR':
+    case 'UI':
+    case 'LT':
+    case 'ST':
+    case 'UT':
+    case 'UR':
       return ds.strings(el.tag);
     default: {
       if (v.kind !== 'inline') return [];
@@ -91,7 +108,8 @@ function attribute(ds: DicomDataset, el: DicomElement, path: number[], options: 
     if (el.tag === Tags.PixelData && options.bulkDataUri !== undefined) return attr;
     const bytes = v.kind === 'encapsulated' ? undefined : elementBytes(el, options);
     const limit = options.inlineBinaryThreshold ?? Number.POSITIVE_INFINITY;
-    if (bytes !== undefined && bytes.length > 0 && bytes.length <= limit) attr.InlineBinary = Buffer.from(bytes).toString('base64');
+    if (bytes !== undefined && bytes.length > 0 && bytes.length <= limit)
+      attr.InlineBinary = Buffer.from(bytes).toString('base64');
     return attr;
   }
   if (v.kind === 'bulk' && options.source === undefined) {
@@ -104,7 +122,12 @@ function attribute(ds: DicomDataset, el: DicomElement, path: number[], options: 
   return attr;
 }
 
-function valuesFromBulk(ds: DicomDataset, el: DicomElement, path: number[], options: DicomJsonOptions): DicomJsonValue[] {
+function valuesFromBulk(
+  ds: DicomDataset,
+  el: DicomElement,
+  path: number[],
+  options: DicomJsonOptions,
+): DicomJsonValue[] {
   const bytes = elementBytes(el, options);
   if (bytes === undefined) return [];
   const tmp = new DicomDataset(ds.characterSet);

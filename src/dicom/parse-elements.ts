@@ -10,8 +10,18 @@ import { vrForTag } from './dictionary';
 import type { ResolvedParseOptions, WarningList } from './parse-options';
 import type { SourceCursor } from './source-cursor';
 import {
-  describeTag, hasLongHeader, isVr, ITEM, ITEM_DELIMITATION, SEQUENCE_DELIMITATION, swapBytes, swapUnit, tagGroup, Tags,
-  UNDEFINED_LENGTH, type Vr,
+  describeTag,
+  hasLongHeader,
+  isVr,
+  ITEM,
+  ITEM_DELIMITATION,
+  SEQUENCE_DELIMITATION,
+  swapBytes,
+  swapUnit,
+  tagGroup,
+  Tags,
+  UNDEFINED_LENGTH,
+  type Vr,
 } from './vr';
 
 export interface WalkContext {
@@ -41,7 +51,12 @@ function asImplicitLe<T>(ctx: WalkContext, read: () => T): T {
   }
 }
 
-const ALWAYS_INLINE = new Set<number>([Tags.ExtendedOffsetTable, Tags.ExtendedOffsetTableLengths, Tags.SpecificCharacterSet, Tags.TransferSyntaxUID]);
+const ALWAYS_INLINE = new Set<number>([
+  Tags.ExtendedOffsetTable,
+  Tags.ExtendedOffsetTableLengths,
+  Tags.SpecificCharacterSet,
+  Tags.TransferSyntaxUID,
+]);
 
 function readTag(ctx: WalkContext): { tag: number; offset: number } {
   const offset = ctx.cursor.pos;
@@ -63,10 +78,14 @@ function readHeader(ctx: WalkContext): Header {
   const r = ctx.cursor.take(2, 'VR');
   const vrText = r.ascii(2, 'VR');
   if (!isVr(vrText)) {
-    throw new MalformedError('DICOM_BAD_VR', `invalid VR "${vrText.replace(/[^\x20-\x7e]/g, '?')}" for ${describeTag(tag)}`, {
-      offset: offset + 4,
-      context: describeTag(tag),
-    });
+    throw new MalformedError(
+      'DICOM_BAD_VR',
+      `invalid VR "${vrText.replace(/[^\x20-\x7e]/g, '?')}" for ${describeTag(tag)}`,
+      {
+        offset: offset + 4,
+        context: describeTag(tag),
+      },
+    );
   }
   if (hasLongHeader(vrText)) {
     ctx.cursor.skip(2, 'reserved');
@@ -79,15 +98,23 @@ function checkFits(ctx: WalkContext, length: number, end: number | undefined, h:
   const limit = end ?? ctx.cursor.size;
   if (ctx.cursor.pos + length <= limit) return;
   if (limit >= ctx.cursor.size) {
-    throw new TruncatedError('DICOM_TRUNCATED', `${what} ${describeTag(h.tag)} of ${length} bytes runs past the end of input`, {
+    throw new TruncatedError(
+      'DICOM_TRUNCATED',
+      `${what} ${describeTag(h.tag)} of ${length} bytes runs past the end of input`,
+      {
+        offset: h.offset,
+        context: describeTag(h.tag),
+      },
+    );
+  }
+  throw new MalformedError(
+    'DICOM_BAD_LENGTH',
+    `${what} ${describeTag(h.tag)} of ${length} bytes overruns its enclosing item`,
+    {
       offset: h.offset,
       context: describeTag(h.tag),
-    });
-  }
-  throw new MalformedError('DICOM_BAD_LENGTH', `${what} ${describeTag(h.tag)} of ${length} bytes overruns its enclosing item`, {
-    offset: h.offset,
-    context: describeTag(h.tag),
-  });
+    },
+  );
 }
 
 /**
@@ -108,7 +135,10 @@ export function walkDataset(ctx: WalkContext, dataset: DicomDataset, end: number
       continue;
     }
     if (tagGroup(h.tag) === 0xfffe) {
-      throw new MalformedError('DICOM_UNEXPECTED_ITEM', `unexpected ${describeTag(h.tag)} inside a data set`, { offset: h.offset, context: describeTag(h.tag) });
+      throw new MalformedError('DICOM_UNEXPECTED_ITEM', `unexpected ${describeTag(h.tag)} inside a data set`, {
+        offset: h.offset,
+        context: describeTag(h.tag),
+      });
     }
     if (h.tag <= last && !disorderReported) {
       ctx.warnings.add(`${describeTag(h.tag)} at offset ${h.offset} is out of ascending tag order or repeated`);
@@ -121,7 +151,8 @@ export function walkDataset(ctx: WalkContext, dataset: DicomDataset, end: number
       if (h.length === UNDEFINED_LENGTH) implicitValue = true;
       else if (known !== 'UN') {
         // PS3.5 §6.2.2 Note: a public element received as UN is read with its dictionary VR.
-        if (!unConverted) ctx.warnings.add(`known tags encoded with VR UN (first ${describeTag(h.tag)}) read with their dictionary VR`);
+        if (!unConverted)
+          ctx.warnings.add(`known tags encoded with VR UN (first ${describeTag(h.tag)}) read with their dictionary VR`);
         unConverted = true;
         implicitValue = known === 'SQ';
         h.vr = known;
@@ -147,7 +178,13 @@ function trailingZeros(ctx: WalkContext): boolean {
   return true;
 }
 
-function readValue(ctx: WalkContext, h: Header, end: number | undefined, depth: number, parent: DicomDataset): ElementValue {
+function readValue(
+  ctx: WalkContext,
+  h: Header,
+  end: number | undefined,
+  depth: number,
+  parent: DicomDataset,
+): ElementValue {
   const isPixel = h.tag === Tags.PixelData;
   if (h.length === UNDEFINED_LENGTH) {
     if (isPixel) {
@@ -158,13 +195,20 @@ function readValue(ctx: WalkContext, h: Header, end: number | undefined, depth: 
     if (h.vr === 'SQ' || h.vr === 'UN') {
       return walkSequence(ctx, h, undefined, depth, parent);
     }
-    throw new MalformedError('DICOM_BAD_LENGTH', `undefined length on ${describeTag(h.tag)} with VR ${h.vr}`, { offset: h.offset, context: describeTag(h.tag) });
-  }
-  if (!isPixel && h.length > ctx.options.maxElementLength) {
-    throw new LimitExceededError('DICOM_ELEMENT_TOO_LONG', `${describeTag(h.tag)} length ${h.length} over the limit ${ctx.options.maxElementLength}`, {
+    throw new MalformedError('DICOM_BAD_LENGTH', `undefined length on ${describeTag(h.tag)} with VR ${h.vr}`, {
       offset: h.offset,
       context: describeTag(h.tag),
     });
+  }
+  if (!isPixel && h.length > ctx.options.maxElementLength) {
+    throw new LimitExceededError(
+      'DICOM_ELEMENT_TOO_LONG',
+      `${describeTag(h.tag)} length ${h.length} over the limit ${ctx.options.maxElementLength}`,
+      {
+        offset: h.offset,
+        context: describeTag(h.tag),
+      },
+    );
   }
   checkFits(ctx, h.length, end, h, 'value of');
   if (h.length % 2 === 1) ctx.warnings.add(`${describeTag(h.tag)} at offset ${h.offset} has odd length ${h.length}`);
@@ -182,32 +226,51 @@ function readValue(ctx: WalkContext, h: Header, end: number | undefined, depth: 
 
 // PS3.5 §7.5.1-7.5.2: items of defined or undefined length, ended by the sequence length or
 // a Sequence Delimitation Item.
-function walkSequence(ctx: WalkContext, h: Header, end: number | undefined, depth: number, parent: DicomDataset): ElementValue {
+function walkSequence(
+  ctx: WalkContext,
+  h: Header,
+  end: number | undefined,
+  depth: number,
+  parent: DicomDataset,
+): ElementValue {
   if (depth + 1 > ctx.options.maxDepth) {
-    throw new LimitExceededError('DICOM_TOO_DEEP', `sequence nesting deeper than ${ctx.options.maxDepth} at ${describeTag(h.tag)}`, {
-      offset: h.offset,
-      context: describeTag(h.tag),
-    });
+    throw new LimitExceededError(
+      'DICOM_TOO_DEEP',
+      `sequence nesting deeper than ${ctx.options.maxDepth} at ${describeTag(h.tag)}`,
+      {
+        offset: h.offset,
+        context: describeTag(h.tag),
+      },
+    );
   }
   const items: DicomDataset[] = [];
   for (;;) {
     if (end !== undefined && ctx.cursor.pos >= end) break;
     const ih = readHeader(ctx);
     if (ih.tag === SEQUENCE_DELIMITATION) {
-      if (end !== undefined) ctx.warnings.add(`Sequence Delimitation Item in a defined-length sequence at offset ${ih.offset}`);
+      if (end !== undefined)
+        ctx.warnings.add(`Sequence Delimitation Item in a defined-length sequence at offset ${ih.offset}`);
       break;
     }
     if (ih.tag !== ITEM) {
-      throw new MalformedError('DICOM_BAD_ITEM_TAG', `expected an Item in ${describeTag(h.tag)}, found ${describeTag(ih.tag)}`, {
-        offset: ih.offset,
-        context: describeTag(h.tag),
-      });
+      throw new MalformedError(
+        'DICOM_BAD_ITEM_TAG',
+        `expected an Item in ${describeTag(h.tag)}, found ${describeTag(ih.tag)}`,
+        {
+          offset: ih.offset,
+          context: describeTag(h.tag),
+        },
+      );
     }
     if (items.length >= ctx.options.maxItems) {
-      throw new LimitExceededError('DICOM_TOO_MANY_ITEMS', `${describeTag(h.tag)} has more than ${ctx.options.maxItems} items`, {
-        offset: ih.offset,
-        context: describeTag(h.tag),
-      });
+      throw new LimitExceededError(
+        'DICOM_TOO_MANY_ITEMS',
+        `${describeTag(h.tag)} has more than ${ctx.options.maxItems} items`,
+        {
+          offset: ih.offset,
+          context: describeTag(h.tag),
+        },
+      );
     }
     const item = new DicomDataset(parent.characterSet);
     if (ih.length === UNDEFINED_LENGTH) {
@@ -226,13 +289,23 @@ function walkEncapsulated(ctx: WalkContext): ElementValue {
   const max = ctx.options.maxFragments;
   const bh = readHeader(ctx);
   if (bh.tag !== ITEM) {
-    throw new MalformedError('DICOM_BAD_BOT', `encapsulated Pixel Data must start with a Basic Offset Table item, found ${describeTag(bh.tag)}`, { offset: bh.offset });
+    throw new MalformedError(
+      'DICOM_BAD_BOT',
+      `encapsulated Pixel Data must start with a Basic Offset Table item, found ${describeTag(bh.tag)}`,
+      { offset: bh.offset },
+    );
   }
   if (bh.length === UNDEFINED_LENGTH || bh.length % 4 !== 0) {
-    throw new MalformedError('DICOM_BAD_BOT', `Basic Offset Table length ${bh.length} is not a multiple of 4`, { offset: bh.offset });
+    throw new MalformedError('DICOM_BAD_BOT', `Basic Offset Table length ${bh.length} is not a multiple of 4`, {
+      offset: bh.offset,
+    });
   }
   if (bh.length / 4 > max) {
-    throw new LimitExceededError('DICOM_TOO_MANY_FRAGMENTS', `Basic Offset Table has ${bh.length / 4} entries, limit ${max}`, { offset: bh.offset });
+    throw new LimitExceededError(
+      'DICOM_TOO_MANY_FRAGMENTS',
+      `Basic Offset Table has ${bh.length / 4} entries, limit ${max}`,
+      { offset: bh.offset },
+    );
   }
   const bot: number[] = [];
   const r = ctx.cursor.take(bh.length, 'Basic Offset Table');
@@ -242,13 +315,19 @@ function walkEncapsulated(ctx: WalkContext): ElementValue {
     const fh = readHeader(ctx);
     if (fh.tag === SEQUENCE_DELIMITATION) break;
     if (fh.tag !== ITEM) {
-      throw new MalformedError('DICOM_BAD_FRAGMENT', `expected a fragment Item in Pixel Data, found ${describeTag(fh.tag)}`, { offset: fh.offset });
+      throw new MalformedError(
+        'DICOM_BAD_FRAGMENT',
+        `expected a fragment Item in Pixel Data, found ${describeTag(fh.tag)}`,
+        { offset: fh.offset },
+      );
     }
     if (fh.length === UNDEFINED_LENGTH) {
       throw new MalformedError('DICOM_BAD_FRAGMENT', 'fragment with undefined length', { offset: fh.offset });
     }
     if (fragments.length >= max) {
-      throw new LimitExceededError('DICOM_TOO_MANY_FRAGMENTS', `Pixel Data has more than ${max} fragments`, { offset: fh.offset });
+      throw new LimitExceededError('DICOM_TOO_MANY_FRAGMENTS', `Pixel Data has more than ${max} fragments`, {
+        offset: fh.offset,
+      });
     }
     checkFits(ctx, fh.length, undefined, fh, 'fragment in');
     fragments.push({ offset: ctx.cursor.pos, length: fh.length });

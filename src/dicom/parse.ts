@@ -10,7 +10,13 @@ import { inflateDeflatedDataset } from './deflate';
 import { walkDataset, walkMetaGroup, type WalkContext } from './parse-elements';
 import { resolveParseOptions, WarningList, type DicomParseOptions } from './parse-options';
 import { SourceCursor } from './source-cursor';
-import { datasetEncoding, EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from './transfer-syntaxes';
+import {
+  datasetEncoding,
+  EXPLICIT_VR_BIG_ENDIAN,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  IMPLICIT_VR_LITTLE_ENDIAN,
+  transferSyntax,
+} from './transfer-syntaxes';
 import { isVr, Tags, type Vr } from './vr';
 
 export type PixelDataLayout =
@@ -55,7 +61,11 @@ function detectSyntax(cursor: SourceCursor): string {
   const vr = r.ascii(2);
   if (plausibleGroup(le)) return isVr(vr) ? EXPLICIT_VR_LITTLE_ENDIAN : IMPLICIT_VR_LITTLE_ENDIAN;
   if (plausibleGroup(be) && isVr(vr)) return EXPLICIT_VR_BIG_ENDIAN;
-  throw new MalformedError('DICOM_NO_DICM', 'neither a Part 10 file ("DICM" at offset 128) nor a recognisable data set', { offset: 0 });
+  throw new MalformedError(
+    'DICOM_NO_DICM',
+    'neither a Part 10 file ("DICM" at offset 128) nor a recognisable data set',
+    { offset: 0 },
+  );
 }
 
 /** Parses a Part 10 file or bare data set. Throws only ParseError subclasses. */
@@ -80,7 +90,10 @@ export function parseDicom(input: RandomAccessSource, options: DicomParseOptions
     const declared = fileMeta.uid(Tags.TransferSyntaxUID);
     if (declared === undefined) warnings.add('File Meta Information has no Transfer Syntax UID; syntax detected');
     else tsUid ??= declared;
-    if (fileMeta.size === 0) throw new MalformedError('DICOM_NO_FILE_META', 'Part 10 file without File Meta Information', { offset: cursor.pos });
+    if (fileMeta.size === 0)
+      throw new MalformedError('DICOM_NO_FILE_META', 'Part 10 file without File Meta Information', {
+        offset: cursor.pos,
+      });
   }
   if (tsUid !== undefined && transferSyntax(tsUid) === undefined) {
     warnings.add(`unknown transfer syntax ${tsUid}; read as Explicit VR Little Endian (PS3.5 §10.1)`);
@@ -91,20 +104,27 @@ export function parseDicom(input: RandomAccessSource, options: DicomParseOptions
   if (enc?.deflated === true) {
     const length = cursor.remaining;
     if (length > opts.maxInflatedLength) {
-      throw new LimitExceededError('DICOM_INFLATE_TOO_LARGE', `deflated data set of ${length} bytes over the limit`, { offset: cursor.pos });
+      throw new LimitExceededError('DICOM_INFLATE_TOO_LARGE', `deflated data set of ${length} bytes over the limit`, {
+        offset: cursor.pos,
+      });
     }
     source = bufferSource(inflateDeflatedDataset(input.read(cursor.pos, length), opts.maxInflatedLength));
     cursor = new SourceCursor(source, true, 0);
   }
   if (enc === undefined) {
-    if (cursor.remaining === 0) throw new TruncatedError('DICOM_TRUNCATED', 'no data set after the File Meta Information', { offset: cursor.pos });
+    if (cursor.remaining === 0)
+      throw new TruncatedError('DICOM_TRUNCATED', 'no data set after the File Meta Information', {
+        offset: cursor.pos,
+      });
     tsUid = detectSyntax(cursor);
     enc = datasetEncoding(tsUid);
   } else if (enc.explicitVr && enc.littleEndian && cursor.remaining >= 6) {
     const r = cursor.peek(6, 'first element header');
     r.seek(4);
     if (!isVr(r.ascii(2))) {
-      warnings.add(`transfer syntax ${tsUid ?? ''} declares Explicit VR but the data set is Implicit VR; read as Implicit VR`);
+      warnings.add(
+        `transfer syntax ${tsUid ?? ''} declares Explicit VR but the data set is Implicit VR; read as Implicit VR`,
+      );
       enc = { ...enc, explicitVr: false };
     }
   }
@@ -119,10 +139,20 @@ export function parseDicom(input: RandomAccessSource, options: DicomParseOptions
     options: opts,
     warnings,
     onTopLevelPixelData: (vr, value, bigEndian) => {
-      if (value.kind === 'bulk') pixelData = { kind: 'native', offset: value.offset, length: value.length, vr, bigEndian };
-      else if (value.kind === 'encapsulated') pixelData = { kind: 'encapsulated', basicOffsetTable: value.basicOffsetTable, fragments: value.fragments };
+      if (value.kind === 'bulk')
+        pixelData = { kind: 'native', offset: value.offset, length: value.length, vr, bigEndian };
+      else if (value.kind === 'encapsulated')
+        pixelData = { kind: 'encapsulated', basicOffsetTable: value.basicOffsetTable, fragments: value.fragments };
     },
   };
   walkDataset(ctx, dataset, cursor.size, 0);
-  return { fileMeta, transferSyntaxUid: tsUid ?? EXPLICIT_VR_LITTLE_ENDIAN, dataset, pixelData, warnings: warnings.result(), source, datasetOffset };
+  return {
+    fileMeta,
+    transferSyntaxUid: tsUid ?? EXPLICIT_VR_LITTLE_ENDIAN,
+    dataset,
+    pixelData,
+    warnings: warnings.result(),
+    source,
+    datasetOffset,
+  };
 }

@@ -26,11 +26,18 @@ export interface Part10Options extends EncodeOptions {
 }
 
 /** The preamble, "DICM" and the File Meta Information group (PS3.10 §7.1, Table 7.1-1). */
-export function encodeFileMetaInformation(dataset: DicomDataset, transferSyntaxUid: string, options: Part10Options = {}): Uint8Array {
+export function encodeFileMetaInformation(
+  dataset: DicomDataset,
+  transferSyntaxUid: string,
+  options: Part10Options = {},
+): Uint8Array {
   const sopClass = options.mediaStorageSopClassUid ?? dataset.uid(Tags.SOPClassUID);
   const sopInstance = options.mediaStorageSopInstanceUid ?? dataset.uid(Tags.SOPInstanceUID);
   if (sopClass === undefined || sopInstance === undefined) {
-    throw new MalformedError('DICOM_MISSING_SOP_UID', 'SOP Class UID and SOP Instance UID are required for a Part 10 file');
+    throw new MalformedError(
+      'DICOM_MISSING_SOP_UID',
+      'SOP Class UID and SOP Instance UID are required for a Part 10 file',
+    );
   }
   const meta = new DicomDataset();
   meta.setBytes(0x00020001, 'OB', new Uint8Array([0x00, 0x01]));
@@ -39,7 +46,8 @@ export function encodeFileMetaInformation(dataset: DicomDataset, transferSyntaxU
   meta.setString(Tags.TransferSyntaxUID, 'UI', transferSyntaxUid);
   meta.setString(0x00020012, 'UI', options.implementationClassUid ?? IMPLEMENTATION_CLASS_UID);
   meta.setString(0x00020013, 'SH', options.implementationVersionName ?? IMPLEMENTATION_VERSION_NAME);
-  if (options.sourceApplicationEntityTitle !== undefined) meta.setString(0x00020016, 'AE', options.sourceApplicationEntityTitle);
+  if (options.sourceApplicationEntityTitle !== undefined)
+    meta.setString(0x00020016, 'AE', options.sourceApplicationEntityTitle);
   const body = encodeExplicitLe(meta);
   const group = new DicomDataset();
   group.setNumber(0x00020000, 'UL', body.length);
@@ -52,7 +60,11 @@ export function encodeFileMetaInformation(dataset: DicomDataset, transferSyntaxU
 }
 
 /** A complete Part 10 file: preamble, File Meta Information, then the (possibly deflated) data set. */
-export function encodePart10(dataset: DicomDataset, transferSyntaxUid: string, options: Part10Options = {}): Uint8Array {
+export function encodePart10(
+  dataset: DicomDataset,
+  transferSyntaxUid: string,
+  options: Part10Options = {},
+): Uint8Array {
   const head = encodeFileMetaInformation(dataset, transferSyntaxUid, options);
   const body = encodeDataset(dataset, transferSyntaxUid, options);
   const out = new Uint8Array(head.length + body.length);
@@ -97,6 +109,10 @@ export function fragmentItemHeader(length: number): Uint8Array {
 export const SEQUENCE_DELIMITER: Uint8Array = elementHeader(SEQUENCE_DELIMITATION, 'UN', 0, LE);
 
 /** Header of native Pixel Data of `length` bytes (padded to even by the caller with one 0x00). */
-export function nativePixelDataHeader(length: number, vr: Extract<Vr, 'OB' | 'OW'>, form: { explicitVr: boolean; littleEndian: boolean } = LE): Uint8Array {
+export function nativePixelDataHeader(
+  length: number,
+  vr: Extract<Vr, 'OB' | 'OW'>,
+  form: { explicitVr: boolean; littleEndian: boolean } = LE,
+): Uint8Array {
   return elementHeader(Tags.PixelData, vr, length + (length % 2), form);
 }

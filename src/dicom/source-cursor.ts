@@ -12,7 +12,11 @@ export class SourceCursor {
   private winStart = 0;
   private win: Uint8Array = new Uint8Array(0);
 
-  constructor(readonly source: RandomAccessSource, public littleEndian: boolean, start = 0) {
+  constructor(
+    readonly source: RandomAccessSource,
+    public littleEndian: boolean,
+    start = 0,
+  ) {
     this.pos = start;
   }
 
@@ -27,10 +31,14 @@ export class SourceCursor {
   /** Throws DICOM_TRUNCATED unless `n` bytes are left before `limit` (default: end of source). */
   need(n: number, what: string): void {
     if (!Number.isSafeInteger(n) || n < 0 || this.pos + n > this.source.size) {
-      throw new TruncatedError('DICOM_TRUNCATED', `${what}: need ${n} bytes at offset ${this.pos}, source has ${this.source.size}`, {
-        offset: this.pos,
-        context: what,
-      });
+      throw new TruncatedError(
+        'DICOM_TRUNCATED',
+        `${what}: need ${n} bytes at offset ${this.pos}, source has ${this.source.size}`,
+        {
+          offset: this.pos,
+          context: what,
+        },
+      );
     }
   }
 

@@ -54,18 +54,38 @@ export const JPIP_HTJ2K_REFERENCED = '1.2.840.10008.1.2.4.204';
 export const JPIP_HTJ2K_REFERENCED_DEFLATE = '1.2.840.10008.1.2.4.205';
 export const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
 
-type Row = [uid: string, name: string, family: TransferSyntaxFamily, encapsulated: boolean, lossy: boolean, extra?: Partial<TransferSyntax>];
+type Row = [
+  uid: string,
+  name: string,
+  family: TransferSyntaxFamily,
+  encapsulated: boolean,
+  lossy: boolean,
+  extra?: Partial<TransferSyntax>,
+];
 
 const ROWS: Row[] = [
   [IMPLICIT_VR_LITTLE_ENDIAN, 'Implicit VR Little Endian', 'native', false, false, { explicitVr: false }],
   [EXPLICIT_VR_LITTLE_ENDIAN, 'Explicit VR Little Endian', 'native', false, false],
-  [DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, 'Deflated Explicit VR Little Endian', 'native', false, false, { deflated: true }],
+  [
+    DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
+    'Deflated Explicit VR Little Endian',
+    'native',
+    false,
+    false,
+    { deflated: true },
+  ],
   [EXPLICIT_VR_BIG_ENDIAN, 'Explicit VR Big Endian', 'native', false, false, { littleEndian: false, retired: true }],
   ['1.2.840.10008.1.2.1.98', 'Encapsulated Uncompressed Explicit VR Little Endian', 'native', true, false],
   [JPEG_BASELINE, 'JPEG Baseline (Process 1)', 'jpeg-baseline', true, true],
   [JPEG_EXTENDED, 'JPEG Extended (Process 2 & 4)', 'jpeg-extended', true, true],
   [JPEG_LOSSLESS, 'JPEG Lossless, Non-Hierarchical (Process 14)', 'jpeg-lossless', true, false],
-  [JPEG_LOSSLESS_SV1, 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])', 'jpeg-lossless', true, false],
+  [
+    JPEG_LOSSLESS_SV1,
+    'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])',
+    'jpeg-lossless',
+    true,
+    false,
+  ],
   [JPEG_LS_LOSSLESS, 'JPEG-LS Lossless', 'jpeg-ls', true, false],
   [JPEG_LS_NEAR_LOSSLESS, 'JPEG-LS Lossy (Near-Lossless)', 'jpeg-ls', true, true],
   [JPEG_2000_LOSSLESS, 'JPEG 2000 Image Compression (Lossless Only)', 'j2k', true, false],
@@ -75,7 +95,13 @@ const ROWS: Row[] = [
   [JPIP_REFERENCED, 'JPIP Referenced', 'jpip', false, true],
   [JPIP_REFERENCED_DEFLATE, 'JPIP Referenced Deflate', 'jpip', false, true, { deflated: true }],
   [HTJ2K_LOSSLESS, 'High-Throughput JPEG 2000 Image Compression (Lossless Only)', 'htj2k', true, false],
-  [HTJ2K_LOSSLESS_RPCL, 'High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)', 'htj2k', true, false],
+  [
+    HTJ2K_LOSSLESS_RPCL,
+    'High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)',
+    'htj2k',
+    true,
+    false,
+  ],
   [HTJ2K, 'High-Throughput JPEG 2000 Image Compression', 'htj2k', true, true],
   [JPIP_HTJ2K_REFERENCED, 'JPIP HTJ2K Referenced', 'jpip-htj2k', false, true],
   [JPIP_HTJ2K_REFERENCED_DEFLATE, 'JPIP HTJ2K Referenced Deflate', 'jpip-htj2k', false, true, { deflated: true }],
@@ -87,11 +113,29 @@ const ROWS: Row[] = [
   ['1.2.840.10008.1.2.4.102', 'MPEG-4 AVC/H.264 High Profile / Level 4.1', 'video', true, true],
   ['1.2.840.10008.1.2.4.102.1', 'Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.1', 'video', true, true],
   ['1.2.840.10008.1.2.4.103', 'MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1', 'video', true, true],
-  ['1.2.840.10008.1.2.4.103.1', 'Fragmentable MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1', 'video', true, true],
+  [
+    '1.2.840.10008.1.2.4.103.1',
+    'Fragmentable MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1',
+    'video',
+    true,
+    true,
+  ],
   ['1.2.840.10008.1.2.4.104', 'MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video', 'video', true, true],
-  ['1.2.840.10008.1.2.4.104.1', 'Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video', 'video', true, true],
+  [
+    '1.2.840.10008.1.2.4.104.1',
+    'Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video',
+    'video',
+    true,
+    true,
+  ],
   ['1.2.840.10008.1.2.4.105', 'MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video', 'video', true, true],
-  ['1.2.840.10008.1.2.4.105.1', 'Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video', 'video', true, true],
+  [
+    '1.2.840.10008.1.2.4.105.1',
+    'Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video',
+    'video',
+    true,
+    true,
+  ],
   ['1.2.840.10008.1.2.4.106', 'MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2', 'video', true, true],
   ['1.2.840.10008.1.2.4.106.1', 'Fragmentable MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2', 'video', true, true],
   ['1.2.840.10008.1.2.4.107', 'HEVC/H.265 Main Profile / Level 5.1', 'video', true, true],
@@ -103,7 +147,18 @@ const ROWS: Row[] = [
 const TABLE: ReadonlyMap<string, TransferSyntax> = new Map(
   ROWS.map(([uid, name, family, encapsulated, lossy, extra]) => [
     uid,
-    Object.freeze({ uid, name, family, encapsulated, lossy, explicitVr: true, littleEndian: true, deflated: false, retired: false, ...extra }),
+    Object.freeze({
+      uid,
+      name,
+      family,
+      encapsulated,
+      lossy,
+      explicitVr: true,
+      littleEndian: true,
+      deflated: false,
+      retired: false,
+      ...extra,
+    }),
   ]),
 );
 

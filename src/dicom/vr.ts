@@ -3,8 +3,40 @@
 // (PS3.5 §6.2: UI with 0x00, other text with space) and byte swapping for Big Endian input.
 
 export const VRS = [
-  'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FD', 'FL', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV',
-  'OW', 'PN', 'SH', 'SL', 'SQ', 'SS', 'ST', 'SV', 'TM', 'UC', 'UI', 'UL', 'UN', 'UR', 'US', 'UT', 'UV',
+  'AE',
+  'AS',
+  'AT',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'FD',
+  'FL',
+  'IS',
+  'LO',
+  'LT',
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'PN',
+  'SH',
+  'SL',
+  'SQ',
+  'SS',
+  'ST',
+  'SV',
+  'TM',
+  'UC',
+  'UI',
+  'UL',
+  'UN',
+  'UR',
+  'US',
+  'UT',
+  'UV',
 ] as const;
 export type Vr = (typeof VRS)[number];
 
@@ -15,13 +47,45 @@ export function isVr(s: string): s is Vr {
 }
 
 /** VRs with a 2-byte reserved field and a 4-byte length in Explicit VR (PS3.5 Table 7.1-1). */
-const LONG_HEADER: ReadonlySet<Vr> = new Set<Vr>(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT', 'SV', 'UV']);
+const LONG_HEADER: ReadonlySet<Vr> = new Set<Vr>([
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'SQ',
+  'UC',
+  'UN',
+  'UR',
+  'UT',
+  'SV',
+  'UV',
+]);
 export function hasLongHeader(vr: Vr): boolean {
   return LONG_HEADER.has(vr);
 }
 
 /** Character-string VRs; values are text, multi-valued with '\' unless single-valued (LT ST UT UR). */
-const TEXT: ReadonlySet<Vr> = new Set<Vr>(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
+const TEXT: ReadonlySet<Vr> = new Set<Vr>([
+  'AE',
+  'AS',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'IS',
+  'LO',
+  'LT',
+  'PN',
+  'SH',
+  'ST',
+  'TM',
+  'UC',
+  'UI',
+  'UR',
+  'UT',
+]);
 export function isTextVr(vr: Vr): boolean {
   return TEXT.has(vr);
 }
@@ -39,10 +103,25 @@ export function isOpaqueVr(vr: Vr): boolean {
 /** Byte size of one value unit that must be swapped between little and big endian. */
 export function swapUnit(vr: Vr): 1 | 2 | 4 | 8 {
   switch (vr) {
-    case 'US': case 'SS': case 'OW': case 'AT': return 2;
-    case 'UL': case 'SL': case 'FL': case 'OL': case 'OF': return 4;
-    case 'FD': case 'OD': case 'SV': case 'UV': case 'OV': return 8;
-    default: return 1;
+    case 'US':
+    case 'SS':
+    case 'OW':
+    case 'AT':
+      return 2;
+    case 'UL':
+    case 'SL':
+    case 'FL':
+    case 'OL':
+    case 'OF':
+      return 4;
+    case 'FD':
+    case 'OD':
+    case 'SV':
+    case 'UV':
+    case 'OV':
+      return 8;
+    default:
+      return 1;
   }
 }
 

@@ -9,7 +9,8 @@ dimse.log.setLevel('silent');
 export const { Dataset, Scp, Client } = dimse;
 export const { CStoreRequest } = dimse.requests;
 export const { CEchoResponse, CFindResponse, CStoreResponse, CMoveResponse, CGetResponse } = dimse.responses;
-export const { PresentationContextResult, RejectResult, RejectSource, RejectReason, AbortSource, AbortReason } = dimse.constants;
+export const { PresentationContextResult, RejectResult, RejectSource, RejectReason, AbortSource, AbortReason } =
+  dimse.constants;
 export type DimseDataset = InstanceType<typeof dimse.Dataset>;
 export type DimseAssociation = InstanceType<typeof dimse.association.Association>;
 export type DimseCStoreRequest = InstanceType<typeof dimse.requests.CStoreRequest>;

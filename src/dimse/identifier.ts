@@ -36,7 +36,15 @@ function matchValue(value: unknown): string | typeof SEQUENCE {
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return '';
-    if (value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !('Alphabetic' in v || 'Ideographic' in v || 'Phonetic' in v))) {
+    if (
+      value.every(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          !Array.isArray(v) &&
+          !('Alphabetic' in v || 'Ideographic' in v || 'Phonetic' in v),
+      )
+    ) {
       return SEQUENCE;
     }
     const parts = value.map((v) => matchValue(v)).filter((v): v is string => v !== SEQUENCE && v !== '');
@@ -57,14 +65,24 @@ function isUidList(value: string): boolean {
 export function parseLevel(raw: unknown): QueryRetrieveLevel {
   const value = typeof raw === 'string' ? raw.trim().toUpperCase() : '';
   if (value === 'STUDY' || value === 'SERIES' || value === 'IMAGE') return value;
-  if (value === 'PATIENT') throw new BadRequestError('DIMSE_LEVEL_UNSUPPORTED', 'PATIENT level queries are not supported', { context: value });
-  throw new BadRequestError('DIMSE_BAD_LEVEL', 'Query/Retrieve Level (0008,0052) is missing or invalid', { context: value });
+  if (value === 'PATIENT')
+    throw new BadRequestError('DIMSE_LEVEL_UNSUPPORTED', 'PATIENT level queries are not supported', { context: value });
+  throw new BadRequestError('DIMSE_BAD_LEVEL', 'Query/Retrieve Level (0008,0052) is missing or invalid', {
+    context: value,
+  });
 }
 
 /** Maps an Identifier to a QIDO query over the whole level (PS3.4 C.4.1.3.1.1 matching). */
 export function identifierToQuery(identifier: Naturalized, options: { limit: number }): MappedIdentifier {
   const level = parseLevel(identifier['QueryRetrieveLevel']);
-  const query: QidoQuery = { level: LEVELS[level], matches: [], includeFields: [], fuzzyMatching: false, limit: options.limit, offset: 0 };
+  const query: QidoQuery = {
+    level: LEVELS[level],
+    matches: [],
+    includeFields: [],
+    fuzzyMatching: false,
+    limit: options.limit,
+    offset: 0,
+  };
   const requestedTags: string[] = [];
   const ignored: string[] = [];
   for (const keyword of Object.keys(identifier)) {
@@ -121,7 +139,11 @@ export function naturalizeJson(json: DicomJsonObject): Naturalized {
  * The response Identifier for one match (PS3.4 C.4.1.1.3.2): exactly the requested keys (empty
  * when the object has no value), the Query/Retrieve Level, and Specific Character Set if known.
  */
-export function matchToIdentifier(match: DicomJsonObject, requestedTags: readonly string[], level: QueryRetrieveLevel): Naturalized {
+export function matchToIdentifier(
+  match: DicomJsonObject,
+  requestedTags: readonly string[],
+  level: QueryRetrieveLevel,
+): Naturalized {
   const out: Naturalized = Object.create(null) as Naturalized;
   const charset = match['00080005'];
   if (charset !== undefined && charset.Value !== undefined) out['SpecificCharacterSet'] = naturalizeValue(charset);
@@ -130,7 +152,10 @@ export function matchToIdentifier(match: DicomJsonObject, requestedTags: readonl
     const keyword = keywordForTag(Number.parseInt(tag, 16));
     if (keyword === undefined) continue;
     const attribute = match[tag];
-    out[keyword] = attribute === undefined || attribute.BulkDataURI !== undefined || attribute.InlineBinary !== undefined ? null : naturalizeValue(attribute);
+    out[keyword] =
+      attribute === undefined || attribute.BulkDataURI !== undefined || attribute.InlineBinary !== undefined
+        ? null
+        : naturalizeValue(attribute);
   }
   return out;
 }

@@ -41,9 +41,14 @@ export class PduGuard {
     const type = r.u8('PDU-type');
     r.skip(1, 'reserved');
     const length = r.u32('PDU-length');
-    if (!PDU_TYPES.has(type)) throw new MalformedError('DIMSE_UNKNOWN_PDU', `unrecognized PDU type 0x${type.toString(16)}`, { offset: this.consumed });
+    if (!PDU_TYPES.has(type))
+      throw new MalformedError('DIMSE_UNKNOWN_PDU', `unrecognized PDU type 0x${type.toString(16)}`, {
+        offset: this.consumed,
+      });
     if (length > this.maxPduBytes) {
-      throw new LimitExceededError('DIMSE_PDU_TOO_LONG', `PDU of ${length} bytes exceeds ${this.maxPduBytes}`, { offset: this.consumed });
+      throw new LimitExceededError('DIMSE_PDU_TOO_LONG', `PDU of ${length} bytes exceeds ${this.maxPduBytes}`, {
+        offset: this.consumed,
+      });
     }
     this.bodyLeft = length;
   }

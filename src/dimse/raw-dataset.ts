@@ -35,7 +35,9 @@ export function part10DatasetOffset(file: Uint8Array): number {
   const vr = String.fromCharCode(r.u8('vr'), r.u8('vr'));
   const length = r.u16('length');
   if (group !== 0x0002 || element !== 0x0000 || vr !== 'UL' || length !== 4) {
-    throw new MalformedError('DIMSE_NO_META_GROUP_LENGTH', 'File Meta Information Group Length (0002,0000) missing', { offset: 132 });
+    throw new MalformedError('DIMSE_NO_META_GROUP_LENGTH', 'File Meta Information Group Length (0002,0000) missing', {
+      offset: 132,
+    });
   }
   const groupLength = r.u32('group length');
   if (groupLength > r.remaining) {

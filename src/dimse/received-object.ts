@@ -62,7 +62,9 @@ export class ReceivedObject {
       },
     });
     this.done = new Promise<ReceivedFile>((resolve, reject) => {
-      this.writable.once('finish', () => resolve({ path: this.path, datasetBytes: this.datasetBytes, overflow: this.overflow }));
+      this.writable.once('finish', () =>
+        resolve({ path: this.path, datasetBytes: this.datasetBytes, overflow: this.overflow }),
+      );
       this.writable.once('error', reject);
       file.once('error', reject);
     });

@@ -13,9 +13,24 @@ import type { Logger } from '../log';
 import type { InstanceStore } from '../store';
 import type { RetrieveService } from '../retrieve';
 import {
-  CEchoResponse, CFindResponse, CGetResponse, CMoveResponse, CStoreResponse, Dataset, PresentationContextResult, RejectReason, RejectResult,
-  RejectSource, Scp, type DimseAssociation, type DimseCEchoRequest, type DimseCFindRequest, type DimseCGetRequest, type DimseCMoveRequest,
-  type DimseCStoreRequest, type DimsePresentationContext,
+  CEchoResponse,
+  CFindResponse,
+  CGetResponse,
+  CMoveResponse,
+  CStoreResponse,
+  Dataset,
+  PresentationContextResult,
+  RejectReason,
+  RejectResult,
+  RejectSource,
+  Scp,
+  type DimseAssociation,
+  type DimseCEchoRequest,
+  type DimseCFindRequest,
+  type DimseCGetRequest,
+  type DimseCMoveRequest,
+  type DimseCStoreRequest,
+  type DimsePresentationContext,
 } from './dcmjs-dimse';
 import { identifierToQuery, matchToIdentifier, type Naturalized } from './identifier';
 import { instancesFor, runQuery } from './find-matches';
@@ -104,7 +119,10 @@ export class FoveaScp extends Scp {
     this.tcp.destroy();
   }
 
-  override cEchoRequest(request: DimseCEchoRequest, callback: (response: InstanceType<typeof CEchoResponse>) => void): void {
+  override cEchoRequest(
+    request: DimseCEchoRequest,
+    callback: (response: InstanceType<typeof CEchoResponse>) => void,
+  ): void {
     const response = CEchoResponse.fromRequest(request);
     response.setStatus(DimseStatus.Success);
     callback(response);
@@ -133,12 +151,19 @@ export class FoveaScp extends Scp {
     }
   }
 
-  override createDatasetFromStoreWritableStream(_w: Writable, context: DimsePresentationContext, callback: (dataset: InstanceType<typeof Dataset>) => void): void {
+  override createDatasetFromStoreWritableStream(
+    _w: Writable,
+    context: DimsePresentationContext,
+    callback: (dataset: InstanceType<typeof Dataset>) => void,
+  ): void {
     // The data set is ingested from the file; dcmjs-dimse gets an empty placeholder (no parsing).
     callback(new Dataset({}, context.getAcceptedTransferSyntaxUid() ?? IMPLICIT_VR_LITTLE_ENDIAN));
   }
 
-  override cStoreRequest(request: DimseCStoreRequest, callback: (response: InstanceType<typeof CStoreResponse>) => void): void {
+  override cStoreRequest(
+    request: DimseCStoreRequest,
+    callback: (response: InstanceType<typeof CStoreResponse>) => void,
+  ): void {
     void this.handleStore(request).then((r) => {
       const response = CStoreResponse.fromRequest(request);
       response.setStatus(r.status);
@@ -157,11 +182,21 @@ export class FoveaScp extends Scp {
       if (file.overflow) return { status: DimseStatus.OutOfResources, comment: 'DIMSE_OBJECT_TOO_LARGE' };
       const outcome = await this.ctx.ingestor.ingestFile(file.path);
       const status = storeStatusFor(outcome);
-      if (outcome.status === 'failed') this.ctx.logger.warn('dimse.store_failed', { peer: this.peerName, sop, status: status.status, error: outcome.error });
+      if (outcome.status === 'failed')
+        this.ctx.logger.warn('dimse.store_failed', {
+          peer: this.peerName,
+          sop,
+          status: status.status,
+          error: outcome.error,
+        });
       else this.ctx.logger.info('dimse.stored', { peer: this.peerName, sop, outcome: outcome.status });
       if (outcome.status !== 'failed' && outcome.sopInstanceUid !== sop) {
         // PS3.4 B.2.3 lets the SCP store it; the data set's own UID is what was stored.
-        this.ctx.logger.warn('dimse.affected_uid_mismatch', { peer: this.peerName, command: sop, dataset: outcome.sopInstanceUid });
+        this.ctx.logger.warn('dimse.affected_uid_mismatch', {
+          peer: this.peerName,
+          command: sop,
+          dataset: outcome.sopInstanceUid,
+        });
       }
       return status;
     } catch (err) {
@@ -183,7 +218,10 @@ export class FoveaScp extends Scp {
   }
 
   // PS3.4 C.4.1.3: one Pending response per match, with the requested keys, then Success.
-  override cFindRequest(request: DimseCFindRequest, callback: MessageCallback<InstanceType<typeof CFindResponse>>): void {
+  override cFindRequest(
+    request: DimseCFindRequest,
+    callback: MessageCallback<InstanceType<typeof CFindResponse>>,
+  ): void {
     const { elements, ts } = this.identifierOf(request);
     const responses: InstanceType<typeof CFindResponse>[] = [];
     const final = CFindResponse.fromRequest(request);
@@ -198,7 +236,12 @@ export class FoveaScp extends Scp {
         responses.push(pending);
       }
       final.setStatus(this.cancelled.has(request.getMessageId()) ? DimseStatus.Cancel : DimseStatus.Success);
-      this.ctx.logger.info('dimse.find', { peer: this.peerName, level: mapped.level, matches: result.items.length, ignored: [...mapped.ignored, ...dropped] });
+      this.ctx.logger.info('dimse.find', {
+        peer: this.peerName,
+        level: mapped.level,
+        matches: result.items.length,
+        ignored: [...mapped.ignored, ...dropped],
+      });
     } catch (err) {
       const failure = queryFailureStatusFor(err);
       final.setStatus(failure.status);
@@ -209,7 +252,10 @@ export class FoveaScp extends Scp {
     callback(responses);
   }
 
-  override cMoveRequest(request: DimseCMoveRequest, callback: MessageCallback<InstanceType<typeof CMoveResponse>>): void {
+  override cMoveRequest(
+    request: DimseCMoveRequest,
+    callback: MessageCallback<InstanceType<typeof CMoveResponse>>,
+  ): void {
     const destination = String(request.getCommandDataset().getElement('MoveDestination') ?? '').trim();
     const peer = this.ctx.peers.find((p) => p.aeTitle === destination);
     if (peer === undefined) {
@@ -220,17 +266,34 @@ export class FoveaScp extends Scp {
       callback([response]);
       return;
     }
-    void this.handleRetrieve(request, callback, () => CMoveResponse.fromRequest(request), async (instances) => {
-      const syntaxes = new Map<string, string[]>();
-      for (const i of instances) syntaxes.set(i.sopClassUid, [...new Set([...(syntaxes.get(i.sopClassUid) ?? []), i.storedTransferSyntaxUid])]);
-      const channel = await openStoreAssociation(peer, this.ctx.aeTitle, syntaxes, this.ctx.timeoutMs);
-      return { channel, finish: () => channel.release() };
-    });
+    void this.handleRetrieve(
+      request,
+      callback,
+      () => CMoveResponse.fromRequest(request),
+      async (instances) => {
+        const syntaxes = new Map<string, string[]>();
+        for (const i of instances)
+          syntaxes.set(i.sopClassUid, [
+            ...new Set([...(syntaxes.get(i.sopClassUid) ?? []), i.storedTransferSyntaxUid]),
+          ]);
+        const channel = await openStoreAssociation(peer, this.ctx.aeTitle, syntaxes, this.ctx.timeoutMs);
+        return { channel, finish: () => channel.release() };
+      },
+    );
   }
 
   override cGetRequest(request: DimseCGetRequest, callback: MessageCallback<InstanceType<typeof CGetResponse>>): void {
-    const channel: StoreChannel = { association: this.association, sendRequests: (r) => this.sendRequests(r), closed: this.closed };
-    void this.handleRetrieve(request, callback, () => CGetResponse.fromRequest(request), () => Promise.resolve({ channel, finish: () => Promise.resolve() }));
+    const channel: StoreChannel = {
+      association: this.association,
+      sendRequests: (r) => this.sendRequests(r),
+      closed: this.closed,
+    };
+    void this.handleRetrieve(
+      request,
+      callback,
+      () => CGetResponse.fromRequest(request),
+      () => Promise.resolve({ channel, finish: () => Promise.resolve() }),
+    );
   }
 
   // PS3.4 C.4.2.3 / C.4.3.3: Pending responses with sub-operation counts, then the final status.
@@ -250,7 +313,9 @@ export class FoveaScp extends Scp {
         response.setFailures(counts.failed);
         response.setWarnings(counts.warning);
         if (status !== DimseStatus.Pending && counts.failedSopInstanceUids.length > 0) {
-          response.setDataset(new Dataset({ FailedSOPInstanceUIDList: counts.failedSopInstanceUids }, this.identifierOf(request).ts));
+          response.setDataset(
+            new Dataset({ FailedSOPInstanceUIDList: counts.failedSopInstanceUids }, this.identifierOf(request).ts),
+          );
         }
       }
       // The library's callback may be called once: Pending responses go out directly.
@@ -259,14 +324,23 @@ export class FoveaScp extends Scp {
     };
     let instances: ReturnType<typeof instancesFor>;
     try {
-      instances = instancesFor(this.ctx.store, identifierToQuery(this.identifierOf(request).elements, { limit: this.ctx.maxFindResults }));
+      instances = instancesFor(
+        this.ctx.store,
+        identifierToQuery(this.identifierOf(request).elements, { limit: this.ctx.maxFindResults }),
+      );
     } catch (err) {
       const failure = queryFailureStatusFor(err);
       this.ctx.logger.warn('dimse.retrieve_failed', { peer: this.peerName, status: failure.status, error: err });
       respond(failure.status, null, failure.comment);
       return;
     }
-    const empty: SubOperationCounts = { remaining: instances.length, completed: 0, failed: 0, warning: 0, failedSopInstanceUids: [] };
+    const empty: SubOperationCounts = {
+      remaining: instances.length,
+      completed: 0,
+      failed: 0,
+      warning: 0,
+      failedSopInstanceUids: [],
+    };
     if (instances.length === 0) {
       respond(DimseStatus.Success, empty);
       return;
@@ -276,7 +350,16 @@ export class FoveaScp extends Scp {
       opened = await open(instances);
     } catch (err) {
       this.ctx.logger.warn('dimse.move_destination_failed', { peer: this.peerName, error: err });
-      respond(DimseStatus.OutOfResourcesSubOperations, { ...empty, remaining: 0, failed: instances.length, failedSopInstanceUids: instances.map((i) => i.sopInstanceUid) }, 'DIMSE_DESTINATION_UNAVAILABLE');
+      respond(
+        DimseStatus.OutOfResourcesSubOperations,
+        {
+          ...empty,
+          remaining: 0,
+          failed: instances.length,
+          failedSopInstanceUids: instances.map((i) => i.sopInstanceUid),
+        },
+        'DIMSE_DESTINATION_UNAVAILABLE',
+      );
       return;
     }
     const messageId = request.getMessageId();
@@ -285,11 +368,21 @@ export class FoveaScp extends Scp {
       responseTimeoutMs: this.ctx.timeoutMs,
       cancelled: () => this.cancelled.has(messageId),
       onProgress: (c) => respond(DimseStatus.Pending, c),
-      onError: (instance, err) => this.ctx.logger.warn('dimse.suboperation_failed', { peer: this.peerName, sop: instance.sopInstanceUid, error: err }),
+      onError: (instance, err) =>
+        this.ctx.logger.warn('dimse.suboperation_failed', {
+          peer: this.peerName,
+          sop: instance.sopInstanceUid,
+          error: err,
+        }),
     });
     await opened.finish().catch((err: unknown) => this.ctx.logger.warn('dimse.release_failed', { error: err }));
     const status = this.cancelled.has(messageId) ? DimseStatus.Cancel : retrieveFinalStatus(counts);
-    this.ctx.logger.info('dimse.retrieve_done', { peer: this.peerName, status, completed: counts.completed, failed: counts.failed });
+    this.ctx.logger.info('dimse.retrieve_done', {
+      peer: this.peerName,
+      status,
+      completed: counts.completed,
+      failed: counts.failed,
+    });
     respond(status, counts);
   }
 }

@@ -52,7 +52,8 @@ const MAX_INCOMING_PDU = 1 << 20;
 
 export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
   for (const title of [deps.aeTitle, ...deps.peers.map((p) => p.aeTitle)]) {
-    if (!AE_TITLE.test(title) || title.trim() === '') throw new BadRequestError('DIMSE_BAD_AE_TITLE', `invalid AE title "${title}"`, { context: title });
+    if (!AE_TITLE.test(title) || title.trim() === '')
+      throw new BadRequestError('DIMSE_BAD_AE_TITLE', `invalid AE title "${title}"`, { context: title });
   }
   const ownTmp = deps.tmpDir === undefined;
   const tmpDir = deps.tmpDir ?? (await fs.promises.mkdtemp(path.join(os.tmpdir(), 'fovea-dimse-')));
@@ -63,7 +64,8 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
     retrieve: deps.retrieve,
     logger: deps.logger,
     aeTitle: deps.aeTitle.trim(),
-    acceptedCallingAeTitles: deps.acceptedCallingAeTitles === 'any' ? 'any' : deps.acceptedCallingAeTitles.map((t) => t.trim()),
+    acceptedCallingAeTitles:
+      deps.acceptedCallingAeTitles === 'any' ? 'any' : deps.acceptedCallingAeTitles.map((t) => t.trim()),
     peers: deps.peers.map((p) => ({ ...p, aeTitle: p.aeTitle.trim() })),
     tmpDir,
     maxObjectBytes: deps.maxObjectBytes ?? 2 * 1024 ** 3,

@@ -5,9 +5,22 @@
 // (Patient/Study Only, Composite Instance Root, WADO/CMOVE-less variants) are rejected.
 
 import {
-  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, HTJ2K, HTJ2K_LOSSLESS, HTJ2K_LOSSLESS_RPCL,
-  IMPLICIT_VR_LITTLE_ENDIAN, JPEG_2000, JPEG_2000_LOSSLESS, JPEG_BASELINE, JPEG_EXTENDED, JPEG_LOSSLESS, JPEG_LOSSLESS_SV1, JPEG_LS_LOSSLESS,
-  JPEG_LS_NEAR_LOSSLESS, RLE_LOSSLESS,
+  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
+  EXPLICIT_VR_BIG_ENDIAN,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  HTJ2K,
+  HTJ2K_LOSSLESS,
+  HTJ2K_LOSSLESS_RPCL,
+  IMPLICIT_VR_LITTLE_ENDIAN,
+  JPEG_2000,
+  JPEG_2000_LOSSLESS,
+  JPEG_BASELINE,
+  JPEG_EXTENDED,
+  JPEG_LOSSLESS,
+  JPEG_LOSSLESS_SV1,
+  JPEG_LS_LOSSLESS,
+  JPEG_LS_NEAR_LOSSLESS,
+  RLE_LOSSLESS,
 } from '../dicom';
 
 export const VERIFICATION = '1.2.840.10008.1.1';
@@ -34,11 +47,19 @@ export function isQueryRetrieveModel(uid: string): boolean {
 }
 
 export function isPatientRoot(uid: string): boolean {
-  return uid === QueryRetrieveModel.PatientRootFind || uid === QueryRetrieveModel.PatientRootMove || uid === QueryRetrieveModel.PatientRootGet;
+  return (
+    uid === QueryRetrieveModel.PatientRootFind ||
+    uid === QueryRetrieveModel.PatientRootMove ||
+    uid === QueryRetrieveModel.PatientRootGet
+  );
 }
 
 /** Uncompressed syntaxes, in the SCP's order of preference (PS3.5 §10.1, A.2, A.3). */
-export const UNCOMPRESSED_SYNTAXES: readonly string[] = [EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN];
+export const UNCOMPRESSED_SYNTAXES: readonly string[] = [
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  IMPLICIT_VR_LITTLE_ENDIAN,
+  EXPLICIT_VR_BIG_ENDIAN,
+];
 
 /**
  * Syntaxes accepted for Storage, in order of preference: the J2K/HTJ2K family first (Fovea stores

@@ -57,7 +57,12 @@ export function storeStatusFor(outcome: IngestOutcome): StatusWithComment {
 /** Failure status for an error thrown while serving C-FIND/C-MOVE/C-GET (PS3.4 C.4.1.1.4). */
 export function queryFailureStatusFor(err: unknown): StatusWithComment {
   const code = err instanceof FoveaError ? err.code : 'DIMSE_INTERNAL';
-  if (err instanceof BadRequestError || err instanceof MalformedError || err instanceof UnsupportedError || err instanceof TruncatedError) {
+  if (
+    err instanceof BadRequestError ||
+    err instanceof MalformedError ||
+    err instanceof UnsupportedError ||
+    err instanceof TruncatedError
+  ) {
     return { status: DimseStatus.DataSetDoesNotMatchSopClass, comment: comment(code) };
   }
   if (err instanceof LimitExceededError || err instanceof UnavailableError) {

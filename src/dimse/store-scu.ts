@@ -63,7 +63,8 @@ export async function openStoreAssociation(
   const socket = net.connect({ host: peer.host, port: peer.port });
   const connection = new ScuConnection(socket, timeoutMs);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  const fail = (code: string, message: string): UnavailableError => new UnavailableError(code, message, { context: `${peer.aeTitle}@${peer.host}:${peer.port}` });
+  const fail = (code: string, message: string): UnavailableError =>
+    new UnavailableError(code, message, { context: `${peer.aeTitle}@${peer.host}:${peer.port}` });
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -79,8 +80,12 @@ export async function openStoreAssociation(
     };
     socket.once('connect', () => connection.sendAssociationRequest(association));
     connection.once('associationAccepted', () => done());
-    connection.once('associationRejected', () => done(fail('DIMSE_PEER_REJECTED', 'move destination rejected the association')));
-    connection.once('networkError', (e: unknown) => done(fail('DIMSE_PEER_UNREACHABLE', e instanceof Error ? e.message : 'network error')));
+    connection.once('associationRejected', () =>
+      done(fail('DIMSE_PEER_REJECTED', 'move destination rejected the association')),
+    );
+    connection.once('networkError', (e: unknown) =>
+      done(fail('DIMSE_PEER_UNREACHABLE', e instanceof Error ? e.message : 'network error')),
+    );
     void closed.then(() => done(fail('DIMSE_PEER_CLOSED', 'move destination closed the connection')));
   });
 

@@ -31,7 +31,13 @@ export function acceptedSyntaxes(association: DimseAssociation, sopClassUid: str
   const out: string[] = [];
   for (const { context } of association.getPresentationContexts()) {
     const ts = context.getAcceptedTransferSyntaxUid();
-    if (context.getAbstractSyntaxUid() === sopClassUid && context.getResult() === PresentationContextResult.Accept && ts !== undefined && ts !== '') out.push(ts);
+    if (
+      context.getAbstractSyntaxUid() === sopClassUid &&
+      context.getResult() === PresentationContextResult.Accept &&
+      ts !== undefined &&
+      ts !== ''
+    )
+      out.push(ts);
   }
   return out;
 }
@@ -44,21 +50,34 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
 
 class SubOperationError extends FoveaError {}
 
-async function storeOne(channel: StoreChannel, retrieve: RetrieveService, instance: InstanceRecord, responseTimeoutMs: number): Promise<number> {
+async function storeOne(
+  channel: StoreChannel,
+  retrieve: RetrieveService,
+  instance: InstanceRecord,
+  responseTimeoutMs: number,
+): Promise<number> {
   const association = channel.association;
   if (association === undefined) throw new SubOperationError('DIMSE_NO_ASSOCIATION', 'no association');
   const accepted = acceptedSyntaxes(association, instance.sopClassUid);
   const producible = retrieve.transferSyntaxesFor(instance.sopInstanceUid);
   const ts = producible.find((t) => accepted.includes(t));
   if (ts === undefined) {
-    throw new SubOperationError('DIMSE_NO_PRESENTATION_CONTEXT', `peer accepted no syntax Fovea can produce for ${instance.sopClassUid}`);
+    throw new SubOperationError(
+      'DIMSE_NO_PRESENTATION_CONTEXT',
+      `peer accepted no syntax Fovea can produce for ${instance.sopClassUid}`,
+    );
   }
   const object = await retrieve.instance(instance.sopInstanceUid, ts);
   const file = await collect(object.chunks);
   const dataset = file.subarray(part10DatasetOffset(file));
-  const request = new CStoreRequest(new RawDataset(instance.sopClassUid, instance.sopInstanceUid, object.transferSyntaxUid, dataset));
+  const request = new CStoreRequest(
+    new RawDataset(instance.sopClassUid, instance.sopInstanceUid, object.transferSyntaxUid, dataset),
+  );
   return await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SubOperationError('DIMSE_SUBOP_TIMEOUT', 'no C-STORE response in time')), responseTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new SubOperationError('DIMSE_SUBOP_TIMEOUT', 'no C-STORE response in time')),
+      responseTimeoutMs,
+    );
     request.on('response', (response: DimseResponse) => {
       clearTimeout(timer);
       resolve(response.getStatus());
@@ -80,9 +99,20 @@ export async function runSubOperations(
   channel: StoreChannel,
   retrieve: RetrieveService,
   instances: readonly InstanceRecord[],
-  options: { responseTimeoutMs: number; cancelled(): boolean; onProgress(counts: SubOperationCounts): void; onError(instance: InstanceRecord, err: unknown): void },
+  options: {
+    responseTimeoutMs: number;
+    cancelled(): boolean;
+    onProgress(counts: SubOperationCounts): void;
+    onError(instance: InstanceRecord, err: unknown): void;
+  },
 ): Promise<SubOperationCounts> {
-  const counts: SubOperationCounts = { remaining: instances.length, completed: 0, failed: 0, warning: 0, failedSopInstanceUids: [] };
+  const counts: SubOperationCounts = {
+    remaining: instances.length,
+    completed: 0,
+    failed: 0,
+    warning: 0,
+    failedSopInstanceUids: [],
+  };
   let closed = false;
   void channel.closed.then(() => {
     closed = true;

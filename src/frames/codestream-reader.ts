@@ -12,8 +12,17 @@ export function codestreamReader(blobs: BlobStore, f: FrameRecord, codestreamLen
   const base = f.offset + f.codestreamOffset;
   return {
     read: async (offset: number, length: number): Promise<Uint8Array> => {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > codestreamLength) {
-        throw new MalformedError('JPIP_READ_OUT_OF_RANGE', `bytes ${offset}+${length} outside the ${codestreamLength}-byte codestream`);
+      if (
+        !Number.isSafeInteger(offset) ||
+        !Number.isSafeInteger(length) ||
+        offset < 0 ||
+        length < 0 ||
+        offset + length > codestreamLength
+      ) {
+        throw new MalformedError(
+          'JPIP_READ_OUT_OF_RANGE',
+          `bytes ${offset}+${length} outside the ${codestreamLength}-byte codestream`,
+        );
       }
       if (length === 0) return new Uint8Array(0);
       return blobs.read(f.framesKey, base + offset, length);

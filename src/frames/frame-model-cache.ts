@@ -33,7 +33,10 @@ export class FrameModelCache {
   private prepared = 0;
   readonly maxBytes: number;
 
-  constructor(private readonly blobs: BlobStore, options: FrameModelCacheOptions = {}) {
+  constructor(
+    private readonly blobs: BlobStore,
+    options: FrameModelCacheOptions = {},
+  ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_FRAME_CACHE_BYTES;
   }
 
@@ -87,7 +90,10 @@ export class FrameModelCache {
       index = buildPacketIndex(bytes.subarray(loc.offset, loc.offset + loc.length));
     }
     if (index.codestreamLength > f.length - f.codestreamOffset) {
-      throw new MalformedError('JPIP_INDEX_MISMATCH', `packet index of frame ${f.frameNumber} is longer than the stored frame`);
+      throw new MalformedError(
+        'JPIP_INDEX_MISMATCH',
+        `packet index of frame ${f.frameNumber} is longer than the stored frame`,
+      );
     }
     return prepareFrame(index, codestreamReader(this.blobs, f, index.codestreamLength));
   }

@@ -3,6 +3,11 @@
 // reader, the JPIP target id of an instance, and the stored-frame renderer glue (instance choice,
 // data set load, render/ call) behind the rendered, thumbnail and WADO-URI image resources.
 export { codestreamReader } from './codestream-reader';
-export { DEFAULT_FRAME_CACHE_BYTES, FrameModelCache, type FrameModelCacheOptions, type LoadedFrame } from './frame-model-cache';
+export {
+  DEFAULT_FRAME_CACHE_BYTES,
+  FrameModelCache,
+  type FrameModelCacheOptions,
+  type LoadedFrame,
+} from './frame-model-cache';
 export { FrameRenderer, type RenderDeps, type RenderScope } from './stored-frame-renderer';
 export { targetId } from './target-id';

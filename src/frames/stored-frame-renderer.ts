@@ -28,21 +28,40 @@ export interface RenderScope {
 }
 
 export class FrameRenderer {
-  constructor(private readonly store: InstanceStore, private readonly deps: RenderDeps) {}
+  constructor(
+    private readonly store: InstanceStore,
+    private readonly deps: RenderDeps,
+  ) {}
 
   /** The instance a path names; for study/series paths the middle image of the largest series. */
   instanceFor(scope: RenderScope): InstanceRecord {
     if (scope.sop !== undefined) {
       const rec = this.store.getInstance(scope.sop);
-      if (rec === undefined || rec.studyInstanceUid !== scope.study || (scope.series !== undefined && rec.seriesInstanceUid !== scope.series)) {
+      if (
+        rec === undefined ||
+        rec.studyInstanceUid !== scope.study ||
+        (scope.series !== undefined && rec.seriesInstanceUid !== scope.series)
+      ) {
         throw new NotFoundError('DICOMWEB_INSTANCE_NOT_FOUND', 'no such instance in this study/series');
       }
       return rec;
     }
-    const all = this.store.listInstances(scope.series === undefined ? { studyInstanceUid: scope.study } : { studyInstanceUid: scope.study, seriesInstanceUid: scope.series });
-    if (all.length === 0) throw new NotFoundError(scope.series === undefined ? 'DICOMWEB_STUDY_NOT_FOUND' : 'DICOMWEB_SERIES_NOT_FOUND', `no such ${scope.series === undefined ? 'study' : 'series'}`);
+    const all = this.store.listInstances(
+      scope.series === undefined
+        ? { studyInstanceUid: scope.study }
+        : { studyInstanceUid: scope.study, seriesInstanceUid: scope.series },
+    );
+    if (all.length === 0)
+      throw new NotFoundError(
+        scope.series === undefined ? 'DICOMWEB_STUDY_NOT_FOUND' : 'DICOMWEB_SERIES_NOT_FOUND',
+        `no such ${scope.series === undefined ? 'study' : 'series'}`,
+      );
     const images = all.filter((r) => r.numberOfFrames > 0);
-    if (images.length === 0) throw new NotAcceptableError('RENDER_NOT_AN_IMAGE', `the ${scope.series === undefined ? 'study' : 'series'} has no image to render`);
+    if (images.length === 0)
+      throw new NotAcceptableError(
+        'RENDER_NOT_AN_IMAGE',
+        `the ${scope.series === undefined ? 'study' : 'series'} has no image to render`,
+      );
     const bySeries = new Map<string, InstanceRecord[]>();
     for (const r of images) {
       const list = bySeries.get(r.seriesInstanceUid) ?? [];
@@ -51,7 +70,9 @@ export class FrameRenderer {
     }
     let best: InstanceRecord[] = [];
     for (const list of bySeries.values()) if (list.length > best.length) best = list;
-    best.sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0) || (a.sopInstanceUid < b.sopInstanceUid ? -1 : 1));
+    best.sort(
+      (a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0) || (a.sopInstanceUid < b.sopInstanceUid ? -1 : 1),
+    );
     return best[Math.floor((best.length - 1) / 2)] as InstanceRecord;
   }
 
@@ -74,9 +95,14 @@ export class FrameRenderer {
 
   /** Renders frame `frameNumber` of `rec`; NotAcceptableError for objects without pixels. */
   async render(rec: InstanceRecord, frameNumber: number, options: RenderOptions): Promise<RenderResult> {
-    if (rec.numberOfFrames === 0) throw new NotAcceptableError('RENDER_NOT_AN_IMAGE', `instance ${rec.sopInstanceUid} has no pixel data to render`);
+    if (rec.numberOfFrames === 0)
+      throw new NotAcceptableError('RENDER_NOT_AN_IMAGE', `instance ${rec.sopInstanceUid} has no pixel data to render`);
     const f = this.store.getFrame(rec.sopInstanceUid, frameNumber);
-    if (f === undefined) throw new NotFoundError('FRAME_NOT_FOUND', `instance ${rec.sopInstanceUid} has no frame ${frameNumber} (it has ${rec.numberOfFrames})`);
+    if (f === undefined)
+      throw new NotFoundError(
+        'FRAME_NOT_FOUND',
+        `instance ${rec.sopInstanceUid} has no frame ${frameNumber} (it has ${rec.numberOfFrames})`,
+      );
     const ds = await this.dataset(rec);
     return renderFrame(this.deps.codecs, ds, frameNumber, await this.codestream(f), options);
   }

@@ -30,11 +30,16 @@ export function parseAccept(header: string | undefined): MediaRange[] {
   for (const item of splitOutsideQuotes(header, ',')) {
     if (item.trim() === '') continue;
     const mt = parseMediaType(item);
-    if (mt.type === '*' && mt.subtype !== '*') throw new MalformedError('HTTP_ACCEPT_BAD_RANGE', `"${item.trim()}" is not a media range`);
+    if (mt.type === '*' && mt.subtype !== '*')
+      throw new MalformedError('HTTP_ACCEPT_BAD_RANGE', `"${item.trim()}" is not a media range`);
     let q = 1;
     const rawQ = mt.params.get('q');
     if (rawQ !== undefined) {
-      if (!QVALUE.test(rawQ)) throw new MalformedError('HTTP_ACCEPT_BAD_Q', `q-value "${rawQ}" is not between 0 and 1 with at most 3 decimals`);
+      if (!QVALUE.test(rawQ))
+        throw new MalformedError(
+          'HTTP_ACCEPT_BAD_Q',
+          `q-value "${rawQ}" is not between 0 and 1 with at most 3 decimals`,
+        );
       q = Number(rawQ);
       mt.params.delete('q');
     }
@@ -79,7 +84,12 @@ function rangeShape(range: MediaRange, singlePartAllowed: boolean): { multipart:
 }
 
 /** Candidates (media type, syntax) of one range against the syntaxes an object offers, best first. */
-function candidates(resource: RetrieveResource, partPattern: string, ts: string | undefined, available: readonly string[]): [string, string][] {
+function candidates(
+  resource: RetrieveResource,
+  partPattern: string,
+  ts: string | undefined,
+  available: readonly string[],
+): [string, string][] {
   const mediaFor = (uid: string): string | undefined =>
     resource === 'instances' ? 'application/dicom' : frameMediaTypeFor(uid);
   const servable = (uid: string): string | undefined => {
@@ -98,7 +108,12 @@ function candidates(resource: RetrieveResource, partPattern: string, ts: string 
   if (ts === undefined) {
     // Default syntax of the media type(s) the range allows: PS3.18 §8.7.3 tables.
     if (resource === 'instances') add(EXPLICIT_VR_LITTLE_ENDIAN);
-    else for (const [mt, syntaxes] of FRAME_MEDIA_TYPES) if (rangeMatches(partPattern, mt)) { const d = syntaxes[0]; if (d !== undefined) add(d); }
+    else
+      for (const [mt, syntaxes] of FRAME_MEDIA_TYPES)
+        if (rangeMatches(partPattern, mt)) {
+          const d = syntaxes[0];
+          if (d !== undefined) add(d);
+        }
   }
   for (const uid of available) add(uid); // '*' (and the lossy fallback): the stored syntax first
   return out;
@@ -121,7 +136,10 @@ export function negotiate(
     const c = candidates(resource, shape.partPattern, range.params.get('transfer-syntax'), available)[0];
     if (c !== undefined) return { multipart: shape.multipart, mediaType: c[0], transferSyntaxUid: c[1] };
   }
-  throw new NotAcceptableError('HTTP_NOT_ACCEPTABLE', `none of the accepted media types can be produced for these ${resource}; available transfer syntaxes: ${available.join(', ') || 'none'}`);
+  throw new NotAcceptableError(
+    'HTTP_NOT_ACCEPTABLE',
+    `none of the accepted media types can be produced for these ${resource}; available transfer syntaxes: ${available.join(', ') || 'none'}`,
+  );
 }
 
 /**
@@ -135,7 +153,10 @@ export function negotiateBulkdata(ranges: readonly MediaRange[], mediaType: stri
     const shape = rangeShape(range, true);
     if (shape !== null && rangeMatches(shape.partPattern, mediaType)) return { multipart: shape.multipart };
   }
-  throw new NotAcceptableError('HTTP_NOT_ACCEPTABLE', `the bulk data is ${mediaType}, which the Accept header does not allow`);
+  throw new NotAcceptableError(
+    'HTTP_NOT_ACCEPTABLE',
+    `the bulk data is ${mediaType}, which the Accept header does not allow`,
+  );
 }
 
 /** Metadata (PS3.18 §8.7.3.2 / Annex F): DICOM JSON, also served as application/json when asked. */
@@ -146,5 +167,8 @@ export function negotiateMetadata(ranges: readonly MediaRange[]): 'application/d
     if (essence === 'application/json') return 'application/json';
     if (rangeMatches(essence, 'application/dicom+json')) return 'application/dicom+json';
   }
-  throw new NotAcceptableError('HTTP_NOT_ACCEPTABLE', 'metadata is available as application/dicom+json (or application/json) only');
+  throw new NotAcceptableError(
+    'HTTP_NOT_ACCEPTABLE',
+    'metadata is available as application/dicom+json (or application/json) only',
+  );
 }

@@ -51,7 +51,13 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('X-Request-Id', id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      logger.info('request', { requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+      logger.info('request', {
+        requestId: id,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
     });
     next();
   });
@@ -62,18 +68,24 @@ export function createApp(deps: AppDeps): Express {
     res.status(200).json({ status: 'ok' });
   });
   const renderer = deps.renderer;
-  app.use(DICOMWEB_PATH, createDicomwebRouter({
-    ingestor: deps.ingestor,
-    store: deps.store,
-    retrieve: deps.retrieve,
-    publicUrl: deps.publicUrl,
-    tmpDir: deps.tmpDir,
-    limits: deps.limits,
-    logger,
-    mountPath: DICOMWEB_PATH,
-    ...(renderer === undefined ? {} : { renderer }),
-  }));
-  app.get('/wado', wadoUriHandler({ store: deps.store, retrieve: deps.retrieve, ...(renderer === undefined ? {} : { renderer }) }));
+  app.use(
+    DICOMWEB_PATH,
+    createDicomwebRouter({
+      ingestor: deps.ingestor,
+      store: deps.store,
+      retrieve: deps.retrieve,
+      publicUrl: deps.publicUrl,
+      tmpDir: deps.tmpDir,
+      limits: deps.limits,
+      logger,
+      mountPath: DICOMWEB_PATH,
+      ...(renderer === undefined ? {} : { renderer }),
+    }),
+  );
+  app.get(
+    '/wado',
+    wadoUriHandler({ store: deps.store, retrieve: deps.retrieve, ...(renderer === undefined ? {} : { renderer }) }),
+  );
   if (deps.jpipRouter !== undefined) {
     app.use('/jpip', deps.jpipRouter, errorMiddleware({ logger, format: 'text' }));
   }

@@ -13,10 +13,33 @@ export interface CorsOptions {
 }
 
 export const EXPOSED_HEADERS = [
-  'Content-Length', 'Content-Range', 'Accept-Ranges', 'Content-Location', 'Warning', 'X-Request-Id',
-  'JPIP-tid', 'JPIP-cnew', 'JPIP-qid', 'JPIP-fsiz', 'JPIP-rsiz', 'JPIP-roff', 'JPIP-comps', 'JPIP-stream',
-  'JPIP-context', 'JPIP-roi', 'JPIP-layers', 'JPIP-srate', 'JPIP-metareq', 'JPIP-len', 'JPIP-quality',
-  'JPIP-type', 'JPIP-mset', 'JPIP-cap', 'JPIP-pref', 'JPIP-align', 'JPIP-subtarget',
+  'Content-Length',
+  'Content-Range',
+  'Accept-Ranges',
+  'Content-Location',
+  'Warning',
+  'X-Request-Id',
+  'JPIP-tid',
+  'JPIP-cnew',
+  'JPIP-qid',
+  'JPIP-fsiz',
+  'JPIP-rsiz',
+  'JPIP-roff',
+  'JPIP-comps',
+  'JPIP-stream',
+  'JPIP-context',
+  'JPIP-roi',
+  'JPIP-layers',
+  'JPIP-srate',
+  'JPIP-metareq',
+  'JPIP-len',
+  'JPIP-quality',
+  'JPIP-type',
+  'JPIP-mset',
+  'JPIP-cap',
+  'JPIP-pref',
+  'JPIP-align',
+  'JPIP-subtarget',
 ];
 const SAFE = ['GET', 'HEAD'];
 const ALL = ['GET', 'HEAD', 'POST'];

@@ -7,8 +7,13 @@
 import { inspect } from 'node:util';
 import type { ErrorRequestHandler, Response } from 'express';
 import {
-  BadRequestError, ConflictError, type FoveaError, NotAcceptableError, NotFoundError,
-  UnavailableError, UnsupportedMediaTypeError,
+  BadRequestError,
+  ConflictError,
+  type FoveaError,
+  NotAcceptableError,
+  NotFoundError,
+  UnavailableError,
+  UnsupportedMediaTypeError,
 } from '../errors';
 import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../bytes';
 import type { Logger } from '../log';
@@ -43,13 +48,19 @@ function thirdParty(err: unknown): MappedError | undefined {
   const message = err instanceof Error ? err.message : 'bad request';
   const plain = (status: number, code: string): MappedError => ({ status, code, message, headers: {} });
   switch (type) {
-    case 'entity.too.large': return plain(413, 'HTTP_BODY_TOO_LARGE');
-    case 'entity.parse.failed': return plain(400, 'HTTP_BODY_NOT_PARSABLE');
+    case 'entity.too.large':
+      return plain(413, 'HTTP_BODY_TOO_LARGE');
+    case 'entity.parse.failed':
+      return plain(400, 'HTTP_BODY_NOT_PARSABLE');
     case 'encoding.unsupported':
-    case 'charset.unsupported': return plain(415, 'HTTP_BODY_ENCODING_UNSUPPORTED');
-    case 'request.aborted': return plain(400, 'HTTP_REQUEST_ABORTED');
-    case 'entity.verify.failed': return plain(400, 'HTTP_BODY_INVALID');
-    default: break;
+    case 'charset.unsupported':
+      return plain(415, 'HTTP_BODY_ENCODING_UNSUPPORTED');
+    case 'request.aborted':
+      return plain(400, 'HTTP_REQUEST_ABORTED');
+    case 'entity.verify.failed':
+      return plain(400, 'HTTP_BODY_INVALID');
+    default:
+      break;
   }
   if (err instanceof URIError) return plain(400, 'HTTP_BAD_URI_ENCODING');
   return undefined;
@@ -57,8 +68,12 @@ function thirdParty(err: unknown): MappedError | undefined {
 
 /** Maps any thrown value to a status, a stable code, a client-safe message and extra headers. */
 export function mapError(err: unknown, options: MapOptions = {}): MappedError {
-  const known = (status: number, e: FoveaError, headers: Record<string, string> = {}): MappedError =>
-    ({ status, code: e.code, message: e.message, headers });
+  const known = (status: number, e: FoveaError, headers: Record<string, string> = {}): MappedError => ({
+    status,
+    code: e.code,
+    message: e.message,
+    headers,
+  });
   if (err instanceof TruncatedError || err instanceof MalformedError) return known(400, err);
   if (err instanceof UnsupportedError) return known(options.unsupportedStatus ?? 400, err);
   if (err instanceof LimitExceededError) return known(413, err);
@@ -98,7 +113,9 @@ function causeChain(err: unknown): unknown[] {
   const out: unknown[] = [];
   let cur: unknown = err;
   for (let i = 0; i < 5 && cur !== undefined && cur !== null; i += 1) {
-    out.push(cur instanceof Error ? { name: cur.name, message: cur.message, stack: cur.stack } : inspect(cur, { depth: 2 }));
+    out.push(
+      cur instanceof Error ? { name: cur.name, message: cur.message, stack: cur.stack } : inspect(cur, { depth: 2 }),
+    );
     cur = cur instanceof Error ? cur.cause : undefined;
   }
   return out;
@@ -117,9 +134,21 @@ export function errorMiddleware(options: ErrorMiddlewareOptions): ErrorRequestHa
     const unsupported = res.locals[UNSUPPORTED_STATUS_KEY] === 501 ? 501 : 400;
     const mapped = mapError(err, { unsupportedStatus: unsupported });
     if (mapped.status >= 500 && mapped.status !== 501 && mapped.status !== 503) {
-      logger.error('request_failed', { requestId, method: req.method, path: req.path, error: err, causes: causeChain(err) });
+      logger.error('request_failed', {
+        requestId,
+        method: req.method,
+        path: req.path,
+        error: err,
+        causes: causeChain(err),
+      });
     } else {
-      logger.info('request_rejected', { requestId, method: req.method, path: req.path, status: mapped.status, code: mapped.code });
+      logger.info('request_rejected', {
+        requestId,
+        method: req.method,
+        path: req.path,
+        status: mapped.status,
+        code: mapped.code,
+      });
     }
     if (res.headersSent) {
       // A streamed response failed midway: the status is already on the wire, so the only honest

@@ -1,7 +1,14 @@
 // The frame (bulk pixel) media types PS3.18 §8.7.3.3 associates with transfer syntaxes, as WADO-RS
 // negotiates them. The UIDs themselves are dicom/'s named constants (PS3.6 Table A-1).
 
-import { EXPLICIT_VR_LITTLE_ENDIAN, HTJ2K, HTJ2K_LOSSLESS, HTJ2K_LOSSLESS_RPCL, JPEG_2000, JPEG_2000_LOSSLESS } from '../dicom';
+import {
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  HTJ2K,
+  HTJ2K_LOSSLESS,
+  HTJ2K_LOSSLESS_RPCL,
+  JPEG_2000,
+  JPEG_2000_LOSSLESS,
+} from '../dicom';
 
 /**
  * Frame (bulk pixel) media types, PS3.18 §8.7.3.3 Table 8.7.3-5 (subset Fovea produces): each

@@ -36,7 +36,10 @@ export async function readJpipRequest(req: Request): Promise<{ request: JpipRequ
   if (req.method === 'POST') {
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (type !== 'application/x-www-form-urlencoded') {
-      throw new UnsupportedMediaTypeError('JPIP_BAD_BODY_TYPE', `POST body must be application/x-www-form-urlencoded, got '${type || 'none'}'`);
+      throw new UnsupportedMediaTypeError(
+        'JPIP_BAD_BODY_TYPE',
+        `POST body must be application/x-www-form-urlencoded, got '${type || 'none'}'`,
+      );
     }
     request = parseJpipBody(await readBody(req, MAX_JPIP_BODY), { ...limits, query });
   } else {
@@ -45,7 +48,9 @@ export async function readJpipRequest(req: Request): Promise<{ request: JpipRequ
   const param = req.params['target'];
   const pathTarget = typeof param === 'string' && param.length > 0 ? param : undefined;
   if (pathTarget !== undefined && request.target !== undefined && pathTarget !== request.target) {
-    throw new BadRequestError('JPIP_TARGET_CONFLICT', 'the target field and the path name different targets', { context: 'target' });
+    throw new BadRequestError('JPIP_TARGET_CONFLICT', 'the target field and the path name different targets', {
+      context: 'target',
+    });
   }
   return { request, target: request.target ?? pathTarget };
 }

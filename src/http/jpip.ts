@@ -35,7 +35,11 @@ export function createJpipRouter(deps: JpipRouterDeps): Router {
       if (e instanceof JpipPrefRefusedError) for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v); // D.2.18
       throw e;
     }
-    const headers: Record<string, string> = { 'Cache-Control': 'no-cache', ...response.headers, 'Content-Type': response.mediaType };
+    const headers: Record<string, string> = {
+      'Cache-Control': 'no-cache',
+      ...response.headers,
+      'Content-Type': response.mediaType,
+    };
     if (response.length !== undefined) headers['Content-Length'] = String(response.length);
     const done = finished(res);
     let delivered = false;
@@ -52,7 +56,12 @@ export function createJpipRouter(deps: JpipRouterDeps): Router {
     router.get(path, handle);
     router.post(path, handle);
     router.all(path, (req) => {
-      throw new MethodNotAllowedError('JPIP_METHOD', `${req.method} is not allowed on /jpip`, ['GET', 'HEAD', 'POST', 'OPTIONS']);
+      throw new MethodNotAllowedError('JPIP_METHOD', `${req.method} is not allowed on /jpip`, [
+        'GET',
+        'HEAD',
+        'POST',
+        'OPTIONS',
+      ]);
     });
   }
   return router;

@@ -43,10 +43,15 @@ export function splitOutsideQuotes(s: string, sep: ',' | ';'): string[] {
 function unquote(raw: string, whole: string): string {
   if (!raw.startsWith('"')) {
     // Tolerated deviation: many DICOMweb clients send type=application/dicom unquoted.
-    if (!TOKEN.test(raw) && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(raw)) throw new MalformedError('HTTP_MEDIA_TYPE_BAD_PARAMETER', `parameter value "${raw}" in "${whole}" must be a token or a quoted-string`);
+    if (!TOKEN.test(raw) && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(raw))
+      throw new MalformedError(
+        'HTTP_MEDIA_TYPE_BAD_PARAMETER',
+        `parameter value "${raw}" in "${whole}" must be a token or a quoted-string`,
+      );
     return raw;
   }
-  if (raw.length < 2 || !raw.endsWith('"')) throw new MalformedError('HTTP_MEDIA_TYPE_UNTERMINATED_QUOTE', `unterminated quoted-string in "${whole}"`);
+  if (raw.length < 2 || !raw.endsWith('"'))
+    throw new MalformedError('HTTP_MEDIA_TYPE_UNTERMINATED_QUOTE', `unterminated quoted-string in "${whole}"`);
   return raw.slice(1, -1).replace(/\\(.)/g, '$1');
 }
 
@@ -66,8 +71,10 @@ export function parseMediaType(input: string): MediaType {
     if (p === '') continue;
     const eq = p.indexOf('=');
     const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-    if (eq < 0 || !TOKEN.test(name)) throw new MalformedError('HTTP_MEDIA_TYPE_BAD_PARAMETER', `bad parameter "${p}" in "${input}"`);
-    if (params.has(name)) throw new MalformedError('HTTP_MEDIA_TYPE_DUPLICATE_PARAMETER', `parameter "${name}" repeated in "${input}"`);
+    if (eq < 0 || !TOKEN.test(name))
+      throw new MalformedError('HTTP_MEDIA_TYPE_BAD_PARAMETER', `bad parameter "${p}" in "${input}"`);
+    if (params.has(name))
+      throw new MalformedError('HTTP_MEDIA_TYPE_DUPLICATE_PARAMETER', `parameter "${name}" repeated in "${input}"`);
     params.set(name, unquote(p.slice(eq + 1).trim(), input));
   }
   return { type, subtype, params };

@@ -57,18 +57,27 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** RFC 2046 §5.1.1: boundary := 0*69<bchars> bcharsnospace. Throws MalformedError. */
 export function validateBoundary(boundary: string): string {
   if (!BCHARS.test(boundary)) {
-    throw new MalformedError('MULTIPART_BAD_BOUNDARY', 'multipart boundary must be 1-70 characters from the RFC 2046 set, not ending in a space');
+    throw new MalformedError(
+      'MULTIPART_BAD_BOUNDARY',
+      'multipart boundary must be 1-70 characters from the RFC 2046 set, not ending in a space',
+    );
   }
   return boundary;
 }
 
 /** The boundary of a multipart Content-Type (415 if not multipart, 400 if the boundary is missing or invalid). */
 export function boundaryFromContentType(contentType: string | undefined): string {
-  if (contentType === undefined) throw new UnsupportedMediaTypeError('MULTIPART_NO_CONTENT_TYPE', 'the request has no Content-Type');
+  if (contentType === undefined)
+    throw new UnsupportedMediaTypeError('MULTIPART_NO_CONTENT_TYPE', 'the request has no Content-Type');
   const mt = parseMediaType(contentType);
-  if (mt.type !== 'multipart') throw new UnsupportedMediaTypeError('MULTIPART_NOT_MULTIPART', `expected a multipart body, got ${mt.type}/${mt.subtype}`);
+  if (mt.type !== 'multipart')
+    throw new UnsupportedMediaTypeError(
+      'MULTIPART_NOT_MULTIPART',
+      `expected a multipart body, got ${mt.type}/${mt.subtype}`,
+    );
   const b = mt.params.get('boundary');
-  if (b === undefined) throw new MalformedError('MULTIPART_NO_BOUNDARY', 'the multipart Content-Type has no boundary parameter');
+  if (b === undefined)
+    throw new MalformedError('MULTIPART_NO_BOUNDARY', 'the multipart Content-Type has no boundary parameter');
   return validateBoundary(b);
 }
 
@@ -77,27 +86,41 @@ function parseHeaderBlock(text: string): PartHeaders {
   const lines: string[] = [];
   for (const line of text === '' ? [] : text.split(/\r?\n/)) {
     const prev = lines.length - 1;
-    if ((line.startsWith(' ') || line.startsWith('\t')) && prev >= 0) lines[prev] += ' ' + line.trim(); // obsolete folding
+    if ((line.startsWith(' ') || line.startsWith('\t')) && prev >= 0)
+      lines[prev] += ' ' + line.trim(); // obsolete folding
     else lines.push(line);
   }
   for (const line of lines) {
     const colon = line.indexOf(':');
     const name = (colon < 0 ? '' : line.slice(0, colon)).toLowerCase();
-    if (!HEADER_NAME.test(name)) throw new MalformedError('MULTIPART_BAD_HEADER', `malformed part header line "${line.slice(0, 80)}"`);
+    if (!HEADER_NAME.test(name))
+      throw new MalformedError('MULTIPART_BAD_HEADER', `malformed part header line "${line.slice(0, 80)}"`);
     if (all.has(name)) throw new MalformedError('MULTIPART_DUPLICATE_HEADER', `part header "${name}" appears twice`);
     all.set(name, line.slice(colon + 1).trim());
   }
   const lengthRaw = all.get('content-length');
   let contentLength: number | null = null;
   if (lengthRaw !== undefined) {
-    if (!/^\d{1,15}$/.test(lengthRaw)) throw new MalformedError('MULTIPART_BAD_CONTENT_LENGTH', `part Content-Length "${lengthRaw}" is not a whole number`);
+    if (!/^\d{1,15}$/.test(lengthRaw))
+      throw new MalformedError(
+        'MULTIPART_BAD_CONTENT_LENGTH',
+        `part Content-Length "${lengthRaw}" is not a whole number`,
+      );
     contentLength = Number(lengthRaw);
   }
   const cte = all.get('content-transfer-encoding')?.toLowerCase();
   if (cte !== undefined && cte !== 'binary' && cte !== '8bit' && cte !== '7bit') {
-    throw new MalformedError('MULTIPART_TRANSFER_ENCODING', `part Content-Transfer-Encoding "${cte}" is not supported (binary only)`);
+    throw new MalformedError(
+      'MULTIPART_TRANSFER_ENCODING',
+      `part Content-Transfer-Encoding "${cte}" is not supported (binary only)`,
+    );
   }
-  return { contentType: all.get('content-type') ?? null, contentLocation: all.get('content-location') ?? null, contentLength, all };
+  return {
+    contentType: all.get('content-type') ?? null,
+    contentLocation: all.get('content-location') ?? null,
+    contentLength,
+    all,
+  };
 }
 
 class Reader {
@@ -114,7 +137,11 @@ class Reader {
   private partBytes = 0;
   private partLength: number | null = null;
 
-  constructor(source: AsyncIterable<Uint8Array>, boundary: string, private readonly limits: MultipartLimits) {
+  constructor(
+    source: AsyncIterable<Uint8Array>,
+    boundary: string,
+    private readonly limits: MultipartLimits,
+  ) {
     this.delim = Buffer.from(`\n--${boundary}`, 'latin1');
     this.it = source[Symbol.asyncIterator]();
   }
@@ -129,14 +156,19 @@ class Reader {
     const chunk = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
     this.bodyBytes += chunk.length;
     if (this.bodyBytes > this.limits.maxBodyBytes) {
-      throw new LimitExceededError('MULTIPART_BODY_TOO_LARGE', `request body exceeds ${this.limits.maxBodyBytes} bytes`, { offset: this.bodyBytes });
+      throw new LimitExceededError(
+        'MULTIPART_BODY_TOO_LARGE',
+        `request body exceeds ${this.limits.maxBodyBytes} bytes`,
+        { offset: this.bodyBytes },
+      );
     }
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     return true;
   }
 
   private async needMore(code: string, what: string): Promise<void> {
-    if (!(await this.fill())) throw new TruncatedError(code, `multipart body ended ${what}`, { offset: this.bodyBytes });
+    if (!(await this.fill()))
+      throw new TruncatedError(code, `multipart body ended ${what}`, { offset: this.bodyBytes });
   }
 
   /** Runs `fn` after every earlier call has settled; a failure poisons the reader. */
@@ -163,7 +195,8 @@ class Reader {
         return;
       }
       this.buf = this.buf.subarray(Math.max(0, this.buf.length - this.delim.length + 1));
-      if (!(await this.fill())) throw new MalformedError('MULTIPART_NO_DELIMITER', 'the body contains no delimiter for the declared boundary');
+      if (!(await this.fill()))
+        throw new MalformedError('MULTIPART_NO_DELIMITER', 'the body contains no delimiter for the declared boundary');
     }
   }
 
@@ -174,13 +207,19 @@ class Reader {
     let i = 0;
     for (;;) {
       while (i < this.buf.length && (this.buf[i] === 0x20 || this.buf[i] === 0x09)) i += 1;
-      if (i > this.limits.maxHeaderBytes) throw new LimitExceededError('MULTIPART_PADDING_TOO_LONG', 'transport padding after a delimiter is too long');
+      if (i > this.limits.maxHeaderBytes)
+        throw new LimitExceededError('MULTIPART_PADDING_TOO_LONG', 'transport padding after a delimiter is too long');
       if (i + 1 < this.buf.length || (i < this.buf.length && this.buf[i] !== CR)) break;
       await this.needMore('MULTIPART_TRUNCATED', 'inside a delimiter line');
     }
     if (this.buf[i] === LF) i += 1;
     else if (this.buf[i] === CR && this.buf[i + 1] === LF) i += 2;
-    else throw new MalformedError('MULTIPART_BAD_DELIMITER', 'a boundary delimiter is followed by something other than CRLF or "--"', { offset: this.bodyBytes });
+    else
+      throw new MalformedError(
+        'MULTIPART_BAD_DELIMITER',
+        'a boundary delimiter is followed by something other than CRLF or "--"',
+        { offset: this.bodyBytes },
+      );
     this.buf = this.buf.subarray(i);
     return 'part';
   }
@@ -205,13 +244,17 @@ class Reader {
   async readHeaders(): Promise<PartHeaders> {
     for (;;) {
       const h = this.headerEnd();
-      if (h !== null && h.end < 0) throw new MalformedError('MULTIPART_BAD_HEADER', 'bare CR in part headers', { offset: this.bodyBytes });
+      if (h !== null && h.end < 0)
+        throw new MalformedError('MULTIPART_BAD_HEADER', 'bare CR in part headers', { offset: this.bodyBytes });
       if (h !== null && h.end <= this.limits.maxHeaderBytes) {
         const text = this.buf.subarray(0, h.end).toString('latin1');
         this.buf = this.buf.subarray(h.next);
         const headers = parseHeaderBlock(text);
         if (headers.contentLength !== null && headers.contentLength > this.limits.maxPartBytes) {
-          throw new LimitExceededError('MULTIPART_PART_TOO_LARGE', `part declares ${headers.contentLength} bytes, more than ${this.limits.maxPartBytes}`);
+          throw new LimitExceededError(
+            'MULTIPART_PART_TOO_LARGE',
+            `part declares ${headers.contentLength} bytes, more than ${this.limits.maxPartBytes}`,
+          );
         }
         this.bodyDone = false;
         this.partBytes = 0;
@@ -219,7 +262,11 @@ class Reader {
         return headers;
       }
       if (this.buf.length > this.limits.maxHeaderBytes) {
-        throw new LimitExceededError('MULTIPART_HEADERS_TOO_LARGE', `part headers exceed ${this.limits.maxHeaderBytes} bytes`, { offset: this.bodyBytes });
+        throw new LimitExceededError(
+          'MULTIPART_HEADERS_TOO_LARGE',
+          `part headers exceed ${this.limits.maxHeaderBytes} bytes`,
+          { offset: this.bodyBytes },
+        );
       }
       await this.needMore('MULTIPART_TRUNCATED', 'inside part headers');
     }
@@ -228,11 +275,16 @@ class Reader {
   private account(chunk: Buffer, last: boolean): void {
     this.partBytes += chunk.length;
     if (this.partBytes > this.limits.maxPartBytes) {
-      throw new LimitExceededError('MULTIPART_PART_TOO_LARGE', `a part exceeds ${this.limits.maxPartBytes} bytes`, { offset: this.bodyBytes });
+      throw new LimitExceededError('MULTIPART_PART_TOO_LARGE', `a part exceeds ${this.limits.maxPartBytes} bytes`, {
+        offset: this.bodyBytes,
+      });
     }
     const declared = this.partLength;
     if (declared !== null && (this.partBytes > declared || (last && this.partBytes !== declared))) {
-      throw new MalformedError('MULTIPART_LENGTH_MISMATCH', `part Content-Length ${declared} does not match its ${last ? '' : 'at least '}${this.partBytes} bytes`);
+      throw new MalformedError(
+        'MULTIPART_LENGTH_MISMATCH',
+        `part Content-Length ${declared} does not match its ${last ? '' : 'at least '}${this.partBytes} bytes`,
+      );
     }
   }
 
@@ -284,7 +336,8 @@ export async function readMultipart(
       await r.serial(() => r.drainEpilogue());
       return { parts: index, bodyBytes: r.bodyBytes };
     }
-    if (index >= lim.maxParts) throw new LimitExceededError('MULTIPART_TOO_MANY_PARTS', `more than ${lim.maxParts} parts`);
+    if (index >= lim.maxParts)
+      throw new LimitExceededError('MULTIPART_TOO_MANY_PARTS', `more than ${lim.maxParts} parts`);
     const headers = await r.serial(() => r.readHeaders());
     const body: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => ({
@@ -296,6 +349,8 @@ export async function readMultipart(
       }),
     };
     await onPart({ index, headers, body });
-    while ((await r.serial(() => r.nextBodyChunk())) !== null) { /* skip what the callback left unread */ }
+    while ((await r.serial(() => r.nextBodyChunk())) !== null) {
+      /* skip what the callback left unread */
+    }
   }
 }

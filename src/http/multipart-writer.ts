@@ -21,8 +21,16 @@ export function randomBoundary(): string {
 }
 
 /** `multipart/related; type="<partType>"; boundary=<b>[; name=value]` (RFC 2387 §3: type is required). */
-export function multipartContentType(partType: string, boundary: string, extra: ReadonlyArray<[string, string]> = []): string {
-  const params = [`type=${formatParam(partType)}`, `boundary=${formatParam(boundary)}`, ...extra.map(([k, v]) => `${k}=${formatParam(v)}`)];
+export function multipartContentType(
+  partType: string,
+  boundary: string,
+  extra: ReadonlyArray<[string, string]> = [],
+): string {
+  const params = [
+    `type=${formatParam(partType)}`,
+    `boundary=${formatParam(boundary)}`,
+    ...extra.map(([k, v]) => `${k}=${formatParam(v)}`),
+  ];
   return `multipart/related; ${params.join('; ')}`;
 }
 

@@ -18,10 +18,17 @@ import type { QidoLevel, QidoMatch, QidoQuery } from '../store';
 function attributeTag(id: string, parameter: string): string {
   if (/^[0-9A-Fa-f]{8}$/.test(id)) return id.toUpperCase();
   if (id.includes('.')) {
-    throw new BadRequestError('QIDO_SEQUENCE_PATH_UNSUPPORTED', `${parameter}: sequence attribute paths ("${id}") are not supported`);
+    throw new BadRequestError(
+      'QIDO_SEQUENCE_PATH_UNSUPPORTED',
+      `${parameter}: sequence attribute paths ("${id}") are not supported`,
+    );
   }
   const tag = /^[A-Za-z][A-Za-z0-9]*$/.test(id) ? tagForKeyword(id) : undefined;
-  if (tag === undefined) throw new BadRequestError('QIDO_UNKNOWN_ATTRIBUTE', `${parameter}: "${id}" is neither a DICOM keyword nor an 8-hex-digit tag`);
+  if (tag === undefined)
+    throw new BadRequestError(
+      'QIDO_UNKNOWN_ATTRIBUTE',
+      `${parameter}: "${id}" is neither a DICOM keyword nor an 8-hex-digit tag`,
+    );
   return formatTag(tag);
 }
 
@@ -40,12 +47,14 @@ export const DEFAULT_QIDO_LIMIT = 1000;
 export const MAX_QIDO_LIMIT = 10_000;
 
 function single(values: string[], name: string): string {
-  if (values.length !== 1 || values[0] === undefined) throw new BadRequestError('QIDO_REPEATED_PARAMETER', `parameter "${name}" must appear once`);
+  if (values.length !== 1 || values[0] === undefined)
+    throw new BadRequestError('QIDO_REPEATED_PARAMETER', `parameter "${name}" must appear once`);
   return values[0];
 }
 
 function wholeNumber(raw: string, name: string, min: number): number {
-  if (!/^\d{1,9}$/.test(raw)) throw new BadRequestError('QIDO_BAD_NUMBER', `${name} must be a whole number, got "${raw}"`);
+  if (!/^\d{1,9}$/.test(raw))
+    throw new BadRequestError('QIDO_BAD_NUMBER', `${name} must be a whole number, got "${raw}"`);
   const n = Number(raw);
   if (n < min) throw new BadRequestError('QIDO_BAD_NUMBER', `${name} must be at least ${min}, got ${n}`);
   return n;
@@ -88,14 +97,18 @@ export function parseQidoParams(
         continue;
       case 'fuzzymatching': {
         const v = single(values, name).toLowerCase();
-        if (v !== 'true' && v !== 'false') throw new BadRequestError('QIDO_BAD_FUZZYMATCHING', `fuzzymatching must be true or false, got "${v}"`);
+        if (v !== 'true' && v !== 'false')
+          throw new BadRequestError('QIDO_BAD_FUZZYMATCHING', `fuzzymatching must be true or false, got "${v}"`);
         fuzzyMatching = v === 'true';
         continue;
       }
       case 'limit': {
         const requested = wholeNumber(single(values, name), 'limit', 1);
         limit = Math.min(requested, maxLimit);
-        if (requested > maxLimit) warnings.push(`limit ${requested} exceeds the maximum of ${maxLimit}; at most ${maxLimit} results are returned`);
+        if (requested > maxLimit)
+          warnings.push(
+            `limit ${requested} exceeds the maximum of ${maxLimit}; at most ${maxLimit} results are returned`,
+          );
         continue;
       }
       case 'offset':
@@ -112,9 +125,13 @@ export function parseQidoParams(
       include.add(tag); // universal matching: return the attribute (PS3.4 C.2.2.2.3)
       continue;
     }
-    if (nonEmpty.length !== values.length) throw new BadRequestError('QIDO_REPEATED_KEY', `attribute ${name} is given both empty and with a value`);
+    if (nonEmpty.length !== values.length)
+      throw new BadRequestError('QIDO_REPEATED_KEY', `attribute ${name} is given both empty and with a value`);
     if (nonEmpty.length > 1 && vrForTag(Number.parseInt(tag, 16)) !== 'UI') {
-      throw new BadRequestError('QIDO_REPEATED_KEY', `attribute ${name} may appear only once (repeats are allowed for UID attributes only)`);
+      throw new BadRequestError(
+        'QIDO_REPEATED_KEY',
+        `attribute ${name} may appear only once (repeats are allowed for UID attributes only)`,
+      );
     }
     matches.push({ tag, value: nonEmpty.join(',') });
   }

@@ -17,10 +17,14 @@ export function failureReasonFor(err: FoveaError): number {
   if (err instanceof ConflictError) return FailureReason.StudyInstanceUidMismatch;
   if (err instanceof LimitExceededError) return FailureReason.OutOfResources;
   if (err instanceof UnsupportedError) {
-    return err.code.includes('TRANSFER_SYNTAX') || err.code.includes('_TS_') ? FailureReason.TransferSyntaxNotSupported : FailureReason.CannotUnderstand;
+    return err.code.includes('TRANSFER_SYNTAX') || err.code.includes('_TS_')
+      ? FailureReason.TransferSyntaxNotSupported
+      : FailureReason.CannotUnderstand;
   }
   if (err instanceof MalformedError || err instanceof TruncatedError) {
-    return err.code.startsWith('INGEST_MISSING') ? FailureReason.DataSetDoesNotMatchSopClass : FailureReason.CannotUnderstand;
+    return err.code.startsWith('INGEST_MISSING')
+      ? FailureReason.DataSetDoesNotMatchSopClass
+      : FailureReason.CannotUnderstand;
   }
   return FailureReason.ProcessingFailure;
 }

@@ -10,11 +10,25 @@ import { createHash } from 'node:crypto';
 import type { RandomAccessSource } from '../bytes';
 import { UnsupportedError } from '../bytes';
 import {
-  frameLocations, readFrame, readExtendedOffsetTable, pixelDescription, swapBytes, JPEG_2000_LOSSLESS,
-  type ParsedDicom, type TransferSyntax, type PixelDescription,
+  frameLocations,
+  readFrame,
+  readExtendedOffsetTable,
+  pixelDescription,
+  swapBytes,
+  JPEG_2000_LOSSLESS,
+  type ParsedDicom,
+  type TransferSyntax,
+  type PixelDescription,
 } from '../dicom';
 import type { Codecs, TransferSyntaxFamily as CodecFamily } from '../codec';
-import { findCodestream, codestreamSummary, buildPacketIndex, encodePacketIndex, repartitionPrecincts, type PrecinctSize } from '../j2k';
+import {
+  findCodestream,
+  codestreamSummary,
+  buildPacketIndex,
+  encodePacketIndex,
+  repartitionPrecincts,
+  type PrecinctSize,
+} from '../j2k';
 import { FoveaError } from '../errors';
 import type { FrameWrite } from '../store';
 
@@ -50,7 +64,13 @@ function sha256(bytes: Uint8Array): string {
 }
 
 /** Indexes one frame: SIZ/COD summary (required) and packet index (best effort, warned). */
-function describeFrame(frame: Uint8Array, frameNumber: number, offset: number, tsUid: string, warnings: string[]): FrameWrite {
+function describeFrame(
+  frame: Uint8Array,
+  frameNumber: number,
+  offset: number,
+  tsUid: string,
+  warnings: string[],
+): FrameWrite {
   const loc = findCodestream(frame);
   const codestream = frame.subarray(loc.offset, loc.offset + loc.length);
   const summary = codestreamSummary(codestream);
@@ -59,7 +79,9 @@ function describeFrame(frame: Uint8Array, frameNumber: number, offset: number, t
     packetIndex = encodePacketIndex(buildPacketIndex(codestream));
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    warnings.push(`frame ${frameNumber}: no packet index (${typeof code === 'string' ? code : 'error'}: ${(err as Error).message})`);
+    warnings.push(
+      `frame ${frameNumber}: no packet index (${typeof code === 'string' ? code : 'error'}: ${(err as Error).message})`,
+    );
   }
   return {
     frameNumber,
@@ -104,7 +126,11 @@ export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Code
   const keep = ts.family === 'j2k' || ts.family === 'htj2k';
   const transcodeFrom = keep ? null : transcodableFamily(ts.family);
   if (!keep && transcodeFrom === null) {
-    throw new UnsupportedError('INGEST_TRANSFER_SYNTAX_UNSUPPORTED', `pixel data in ${ts.name} (${ts.uid}) cannot be decoded`, { context: ts.uid });
+    throw new UnsupportedError(
+      'INGEST_TRANSFER_SYNTAX_UNSUPPORTED',
+      `pixel data in ${ts.name} (${ts.uid}) cannot be decoded`,
+      { context: ts.uid },
+    );
   }
   const storedTs = keep ? ts.uid : JPEG_2000_LOSSLESS;
   const plan: FramePlan = {
@@ -119,7 +145,8 @@ export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Code
         let bytes = readFrame(source, locations[i] as (typeof locations)[number]);
         if (transcodeFrom !== null) {
           // Big Endian native samples (PS3.5 A.3) swapped, on a copy, to the little-endian order codecs read.
-          if (layout.kind === 'native' && layout.bigEndian && desc.bitsAllocated === 16) bytes = swapBytes(bytes.slice(), 2);
+          if (layout.kind === 'native' && layout.bigEndian && desc.bitsAllocated === 16)
+            bytes = swapBytes(bytes.slice(), 2);
           const result = codecs.transcodeToJ2k(transcodeFrom, bytes, desc);
           plan.photometricInterpretation = result.storedPhotometricInterpretation;
           bytes = withPrecincts(result.codestream, i + 1, warnings);

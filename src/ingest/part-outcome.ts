@@ -6,12 +6,33 @@ import type { IngestOutcome, PartOutcome } from './types';
 /** The reported entry of an ingested object: its UIDs, and its Failure Reason if it failed. */
 export function partOutcomeOf(o: IngestOutcome): PartOutcome {
   if (o.status === 'failed') {
-    return { sopClassUid: o.sopClassUid, sopInstanceUid: o.sopInstanceUid, studyInstanceUid: null, seriesInstanceUid: null, failureReason: o.failureReason, warnings: o.warnings.length };
+    return {
+      sopClassUid: o.sopClassUid,
+      sopInstanceUid: o.sopInstanceUid,
+      studyInstanceUid: null,
+      seriesInstanceUid: null,
+      failureReason: o.failureReason,
+      warnings: o.warnings.length,
+    };
   }
-  return { sopClassUid: o.sopClassUid, sopInstanceUid: o.sopInstanceUid, studyInstanceUid: o.studyInstanceUid, seriesInstanceUid: o.seriesInstanceUid, failureReason: null, warnings: o.warnings.length };
+  return {
+    sopClassUid: o.sopClassUid,
+    sopInstanceUid: o.sopInstanceUid,
+    studyInstanceUid: o.studyInstanceUid,
+    seriesInstanceUid: o.seriesInstanceUid,
+    failureReason: null,
+    warnings: o.warnings.length,
+  };
 }
 
 /** The entry of a part that failed before any UID was known (not DICOM, ingest crashed, still pending). */
 export function failedPart(failureReason: number): PartOutcome {
-  return { sopClassUid: null, sopInstanceUid: null, studyInstanceUid: null, seriesInstanceUid: null, failureReason, warnings: 0 };
+  return {
+    sopClassUid: null,
+    sopInstanceUid: null,
+    studyInstanceUid: null,
+    seriesInstanceUid: null,
+    failureReason,
+    warnings: 0,
+  };
 }

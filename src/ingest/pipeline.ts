@@ -8,7 +8,13 @@
 import { bufferSource, type RandomAccessSource } from '../bytes';
 import { fileSource } from '../store';
 import { asFoveaError, failureReasonFor } from './failure';
-import { checkObjectSize, contentSha256, identifyInstance, parseReceived, type IngestAttempt } from './received-instance';
+import {
+  checkObjectSize,
+  contentSha256,
+  identifyInstance,
+  parseReceived,
+  type IngestAttempt,
+} from './received-instance';
 import { SerialQueue } from './serial-queue';
 import { discardVersion, storeVersion } from './stored-version';
 import type { IngestDeps, IngestFailure, IngestOptions, IngestOutcome, Ingestor } from './types';
@@ -18,7 +24,8 @@ type OpenedSource = RandomAccessSource & { close?(): void };
 /** The failure outcome: what the attempt knew, the Failure Reason, and its uncommitted blobs deleted. */
 async function failedIngest(deps: IngestDeps, attempt: IngestAttempt, err: unknown): Promise<IngestFailure> {
   const error = asFoveaError(err);
-  if (error.code === 'INGEST_INTERNAL') deps.logger.error('ingest.internal_error', { sopInstanceUid: attempt.sopInstanceUid, error: err });
+  if (error.code === 'INGEST_INTERNAL')
+    deps.logger.error('ingest.internal_error', { sopInstanceUid: attempt.sopInstanceUid, error: err });
   if (attempt.pendingVersionKey !== null) await discardVersion(deps.store, attempt.pendingVersionKey);
   return {
     status: 'failed',
@@ -30,7 +37,12 @@ async function failedIngest(deps: IngestDeps, attempt: IngestAttempt, err: unkno
   };
 }
 
-async function ingestOne(deps: IngestDeps, queue: SerialQueue, open: () => OpenedSource, options: IngestOptions): Promise<IngestOutcome> {
+async function ingestOne(
+  deps: IngestDeps,
+  queue: SerialQueue,
+  open: () => OpenedSource,
+  options: IngestOptions,
+): Promise<IngestOutcome> {
   const attempt: IngestAttempt = { sopInstanceUid: null, sopClassUid: null, warnings: [], pendingVersionKey: null };
   let source: OpenedSource | undefined;
   try {

@@ -25,7 +25,10 @@ const HASH_CHUNK = 4 * 1024 * 1024;
 /** LimitExceededError (INGEST_OBJECT_TOO_LARGE) for an object over the configured maximum. */
 export function checkObjectSize(source: RandomAccessSource, maxObjectBytes: number): void {
   if (source.size > maxObjectBytes) {
-    throw new LimitExceededError('INGEST_OBJECT_TOO_LARGE', `object of ${source.size} bytes exceeds the limit of ${maxObjectBytes}`);
+    throw new LimitExceededError(
+      'INGEST_OBJECT_TOO_LARGE',
+      `object of ${source.size} bytes exceeds the limit of ${maxObjectBytes}`,
+    );
   }
 }
 
@@ -46,14 +49,19 @@ export function identifyInstance(attempt: IngestAttempt, parsed: ParsedDicom, op
   const ds = parsed.dataset;
   const sopClass = ds.uid(Tags.SOPClassUID) ?? parsed.fileMeta?.uid(Tags.MediaStorageSOPClassUID) ?? null;
   attempt.sopClassUid = sopClass;
-  if (sopClass === MEDIA_STORAGE_DIRECTORY) throw new MalformedError('INGEST_DICOMDIR', 'a DICOMDIR is a media directory, not an instance');
+  if (sopClass === MEDIA_STORAGE_DIRECTORY)
+    throw new MalformedError('INGEST_DICOMDIR', 'a DICOMDIR is a media directory, not an instance');
   const sop = required(ds, Tags.SOPInstanceUID, 'SOP Instance UID (0008,0018)');
   attempt.sopInstanceUid = sop;
-  if (sopClass === null) throw new MalformedError('INGEST_MISSING_UID', 'the data set has no SOP Class UID (0008,0016)');
+  if (sopClass === null)
+    throw new MalformedError('INGEST_MISSING_UID', 'the data set has no SOP Class UID (0008,0016)');
   const study = required(ds, Tags.StudyInstanceUID, 'Study Instance UID (0020,000D)');
   const series = required(ds, Tags.SeriesInstanceUID, 'Series Instance UID (0020,000E)');
   if (options.expectedStudyInstanceUid !== undefined && options.expectedStudyInstanceUid !== study) {
-    throw new ConflictError('INGEST_STUDY_MISMATCH', `instance belongs to study ${study}, not ${options.expectedStudyInstanceUid}`);
+    throw new ConflictError(
+      'INGEST_STUDY_MISMATCH',
+      `instance belongs to study ${study}, not ${options.expectedStudyInstanceUid}`,
+    );
   }
   return { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sop, sopClassUid: sopClass };
 }
@@ -62,6 +70,7 @@ export function identifyInstance(attempt: IngestAttempt, parsed: ParsedDicom, op
 export function contentSha256(parsed: ParsedDicom): string {
   const source = parsed.source;
   const h = createHash('sha256');
-  for (let at = parsed.datasetOffset; at < source.size; at += HASH_CHUNK) h.update(source.read(at, Math.min(HASH_CHUNK, source.size - at)));
+  for (let at = parsed.datasetOffset; at < source.size; at += HASH_CHUNK)
+    h.update(source.read(at, Math.min(HASH_CHUNK, source.size - at)));
   return h.digest('hex');
 }

@@ -6,11 +6,25 @@
 
 import { UnsupportedError } from '../bytes';
 import {
-  encodePart10, EXPLICIT_VR_LITTLE_ENDIAN, formatTag, Tags, toDicomJson, transferSyntax, type DicomDataset, type DicomJsonObject,
+  encodePart10,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  formatTag,
+  Tags,
+  toDicomJson,
+  transferSyntax,
+  type DicomDataset,
+  type DicomJsonObject,
   type ParsedDicom,
 } from '../dicom';
 import { FoveaError } from '../errors';
-import { datasetBlobKey, framesBlobKey, versionKeyFor, type InstanceUids, type InstanceWrite, type OpenedStore } from '../store';
+import {
+  datasetBlobKey,
+  framesBlobKey,
+  versionKeyFor,
+  type InstanceUids,
+  type InstanceWrite,
+  type OpenedStore,
+} from '../store';
 import { planFrames, type FramePlan } from './frame-producer';
 import type { IngestAttempt } from './received-instance';
 import type { IngestDeps, IngestOutcome } from './types';
@@ -40,9 +54,14 @@ function planStorage(parsed: ParsedDicom, deps: Pick<IngestDeps, 'codecs'>): Sto
   if (ts === undefined && parsed.pixelData !== null) {
     // PS3.5 §10.1 lets the data set be read as Explicit VR LE, but its pixels cannot be: refuse
     // rather than store the object without them.
-    throw new UnsupportedError('INGEST_TRANSFER_SYNTAX_UNSUPPORTED', `pixel data in unknown transfer syntax ${tsUid}`, { context: tsUid });
+    throw new UnsupportedError('INGEST_TRANSFER_SYNTAX_UNSUPPORTED', `pixel data in unknown transfer syntax ${tsUid}`, {
+      context: tsUid,
+    });
   }
-  return { isJpipReferenced, framePlan: ts === undefined || isJpipReferenced ? null : planFrames(parsed, ts, deps.codecs) };
+  return {
+    isJpipReferenced,
+    framePlan: ts === undefined || isJpipReferenced ? null : planFrames(parsed, ts, deps.codecs),
+  };
 }
 
 /** The dataset kept in dataset.dcm: everything but the pixel data, with a transcode's new colour space. */
@@ -63,7 +82,12 @@ function storedDataset(parsed: ParsedDicom, frames: FramePlan | null): DicomData
  * DICOMweb root ("studies/{S}/series/{SE}/instances/{I}/bulkdata/..."): the HTTP layer prefixes
  * the public root when it serves the stored text.
  */
-function metadataOf(ds: DicomDataset, parsed: ParsedDicom, frames: FramePlan | null, instancePath: string): DicomJsonObject {
+function metadataOf(
+  ds: DicomDataset,
+  parsed: ParsedDicom,
+  frames: FramePlan | null,
+  instancePath: string,
+): DicomJsonObject {
   const json = toDicomJson(ds, {
     source: parsed.source,
     // Small binary values are inlined; larger ones get a URI that WADO-RS bulkdata serves.
@@ -86,7 +110,13 @@ function metadataOf(ds: DicomDataset, parsed: ParsedDicom, frames: FramePlan | n
  * files), then writes frames.bin (transcoding may change the colour space) and dataset.dcm, made
  * durable together. Returns the stored data set.
  */
-async function writeVersionBlobs(deps: IngestDeps, attempt: IngestAttempt, parsed: ParsedDicom, plan: StoragePlan, versionKey: string): Promise<DicomDataset> {
+async function writeVersionBlobs(
+  deps: IngestDeps,
+  attempt: IngestAttempt,
+  parsed: ParsedDicom,
+  plan: StoragePlan,
+  versionKey: string,
+): Promise<DicomDataset> {
   deps.store.instances.reserveVersion(versionKey);
   attempt.pendingVersionKey = versionKey;
   const frames = plan.framePlan;
@@ -104,20 +134,31 @@ async function writeVersionBlobs(deps: IngestDeps, attempt: IngestAttempt, parse
   return stored;
 }
 
-function instanceWrite(received: ReceivedInstance, plan: StoragePlan, stored: DicomDataset, versionKey: string): InstanceWrite {
+function instanceWrite(
+  received: ReceivedInstance,
+  plan: StoragePlan,
+  stored: DicomDataset,
+  versionKey: string,
+): InstanceWrite {
   const { parsed, identity } = received;
   const tsUid = parsed.transferSyntaxUid;
   const frames = plan.framePlan;
   return {
     ...identity,
     receivedTransferSyntaxUid: tsUid,
-    storedTransferSyntaxUid: frames !== null ? frames.storedTransferSyntaxUid : plan.isJpipReferenced ? tsUid : EXPLICIT_VR_LITTLE_ENDIAN,
+    storedTransferSyntaxUid:
+      frames !== null ? frames.storedTransferSyntaxUid : plan.isJpipReferenced ? tsUid : EXPLICIT_VR_LITTLE_ENDIAN,
     contentSha256: received.contentSha256,
     versionKey,
     sizeBytes: received.sizeBytes,
     numberOfFrames: frames !== null ? frames.frames.length : 0,
     pixelDataProviderUrl: plan.isJpipReferenced ? (parsed.dataset.string(Tags.PixelDataProviderURL) ?? null) : null,
-    metadata: metadataOf(stored, parsed, frames, `studies/${identity.studyInstanceUid}/series/${identity.seriesInstanceUid}/instances/${identity.sopInstanceUid}`),
+    metadata: metadataOf(
+      stored,
+      parsed,
+      frames,
+      `studies/${identity.studyInstanceUid}/series/${identity.seriesInstanceUid}/instances/${identity.sopInstanceUid}`,
+    ),
     frames: frames !== null ? frames.frames : [],
   };
 }
@@ -147,11 +188,16 @@ export async function discardVersion(store: OpenedStore, versionKey: string): Pr
 }
 
 /** Stores one received instance as a new version (or finds it unchanged); run under the per-SOP queue. */
-export async function storeVersion(deps: IngestDeps, attempt: IngestAttempt, received: ReceivedInstance): Promise<IngestOutcome> {
+export async function storeVersion(
+  deps: IngestDeps,
+  attempt: IngestAttempt,
+  received: ReceivedInstance,
+): Promise<IngestOutcome> {
   const { identity } = received;
   const base = { ...identity, warnings: attempt.warnings };
   const existing = deps.store.instances.getInstance(identity.sopInstanceUid);
-  if (existing !== undefined && existing.contentSha256 === received.contentSha256) return { status: 'unchanged', ...base };
+  if (existing !== undefined && existing.contentSha256 === received.contentSha256)
+    return { status: 'unchanged', ...base };
 
   const plan = planStorage(received.parsed, deps);
   const versionKey = versionKeyFor(identity.sopInstanceUid, received.contentSha256);
@@ -160,6 +206,11 @@ export async function storeVersion(deps: IngestDeps, attempt: IngestAttempt, rec
   const result = deps.store.instances.commitInstance(write);
   attempt.pendingVersionKey = null;
   if (result.obsoleteVersionKey !== null) await removeObsoleteVersion(deps, result.obsoleteVersionKey);
-  deps.logger.info('ingest.stored', { sopInstanceUid: identity.sopInstanceUid, outcome: result.outcome, frames: write.numberOfFrames, ts: write.receivedTransferSyntaxUid });
+  deps.logger.info('ingest.stored', {
+    sopInstanceUid: identity.sopInstanceUid,
+    outcome: result.outcome,
+    frames: write.numberOfFrames,
+    ts: write.receivedTransferSyntaxUid,
+  });
   return { status: result.outcome, ...base };
 }

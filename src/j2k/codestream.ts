@@ -46,18 +46,31 @@ export function parseCodestream(cs: Uint8Array, options: ParseOptions = {}): Par
   let sawEoc = false;
   let warnedNoEoc = false;
   while (r.remaining > 0) {
-    if (r.remaining < 2) throw new TruncatedError('J2K_TRUNCATED', 'codestream ends inside a marker', { offset: r.offset });
+    if (r.remaining < 2)
+      throw new TruncatedError('J2K_TRUNCATED', 'codestream ends inside a marker', { offset: r.offset });
     const code = r.peekU16('marker');
     if (code === M.EOC) {
       sawEoc = true;
-      if (r.remaining > 2) options.onWarning?.({ code: 'J2K_DATA_AFTER_EOC', message: `${r.remaining - 2} bytes after EOC`, offset: r.offset + 2 });
+      if (r.remaining > 2)
+        options.onWarning?.({
+          code: 'J2K_DATA_AFTER_EOC',
+          message: `${r.remaining - 2} bytes after EOC`,
+          offset: r.offset + 2,
+        });
       break;
     }
-    if (code !== M.SOT) throw new MalformedError('J2K_EXPECTED_SOT', `expected SOT or EOC, found ${M.markerName(code)}`, { offset: r.offset });
+    if (code !== M.SOT)
+      throw new MalformedError('J2K_EXPECTED_SOT', `expected SOT or EOC, found ${M.markerName(code)}`, {
+        offset: r.offset,
+      });
     const { offset: sotOffset, seg } = readSegment(r);
     const sot = parseSot(seg, numTiles);
     if (sot.TNsot !== 0 && sot.TPsot >= sot.TNsot) {
-      options.onWarning?.({ code: 'J2K_SOT_TPSOT', message: `TPsot ${sot.TPsot} >= TNsot ${sot.TNsot}`, offset: sotOffset });
+      options.onWarning?.({
+        code: 'J2K_SOT_TPSOT',
+        message: `TPsot ${sot.TPsot} >= TNsot ${sot.TNsot}`,
+        offset: sotOffset,
+      });
     }
     const header = parseTilePartHeader(r, main.siz.Csiz, options);
     const dataOffset = r.offset;
@@ -73,28 +86,54 @@ export function parseCodestream(cs: Uint8Array, options: ParseOptions = {}): Par
     } else {
       dataEnd = sotOffset + sot.Psot;
       if (dataEnd < dataOffset) {
-        throw new MalformedError('J2K_SOT_PSOT', `Psot ${sot.Psot} shorter than the tile-part header`, { offset: sotOffset + 6, context: 'SOT' });
+        throw new MalformedError('J2K_SOT_PSOT', `Psot ${sot.Psot} shorter than the tile-part header`, {
+          offset: sotOffset + 6,
+          context: 'SOT',
+        });
       }
       if (dataEnd > cs.length) {
-        throw new TruncatedError('J2K_TILE_PART_TRUNCATED', `tile-part of ${sot.Psot} bytes runs past the end (${cs.length})`, { offset: sotOffset });
+        throw new TruncatedError(
+          'J2K_TILE_PART_TRUNCATED',
+          `tile-part of ${sot.Psot} bytes runs past the end (${cs.length})`,
+          { offset: sotOffset },
+        );
       }
     }
     const markers = header.markers;
-    const tp: TilePart = { ...sot, tile: sot.Isot, order: tileParts.length, sotOffset, length: dataEnd - sotOffset, dataOffset, dataEnd, header, markers };
+    const tp: TilePart = {
+      ...sot,
+      tile: sot.Isot,
+      order: tileParts.length,
+      sotOffset,
+      length: dataEnd - sotOffset,
+      dataOffset,
+      dataEnd,
+      header,
+      markers,
+    };
     tileParts.push(tp);
     (tiles[sot.Isot] as TilePart[]).push(tp);
     r.seek(dataEnd);
   }
-  if (!sawEoc && !warnedNoEoc) options.onWarning?.({ code: 'J2K_NO_EOC', message: 'codestream ends without EOC', offset: cs.length });
+  if (!sawEoc && !warnedNoEoc)
+    options.onWarning?.({ code: 'J2K_NO_EOC', message: 'codestream ends without EOC', offset: cs.length });
   for (const parts of tiles) {
     parts.sort((a, b) => a.TPsot - b.TPsot);
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i] as TilePart;
       if (p.TPsot !== i) {
-        throw new MalformedError('J2K_TILE_PART_ORDER', `tile ${p.tile}: tile-part index ${p.TPsot} where ${i} was expected`, { offset: p.sotOffset });
+        throw new MalformedError(
+          'J2K_TILE_PART_ORDER',
+          `tile ${p.tile}: tile-part index ${p.TPsot} where ${i} was expected`,
+          { offset: p.sotOffset },
+        );
       }
       if (p.TNsot !== 0 && p.TNsot !== parts.length) {
-        options.onWarning?.({ code: 'J2K_TNSOT_MISMATCH', message: `tile ${p.tile}: TNsot ${p.TNsot} but ${parts.length} tile-parts`, offset: p.sotOffset });
+        options.onWarning?.({
+          code: 'J2K_TNSOT_MISMATCH',
+          message: `tile ${p.tile}: TNsot ${p.TNsot} but ${parts.length} tile-parts`,
+          offset: p.sotOffset,
+        });
       }
     }
   }

@@ -15,11 +15,21 @@ const TILE_STRIP = new Set([M.PLT, M.PPT]);
 
 function checkRange(cs: Uint8Array, index: PacketIndex, offset: number, length: number): void {
   if (cs.length !== index.codestreamLength || offset < 0 || length < 0 || offset + length > cs.length) {
-    throw new MalformedError('J2K_INDEX_MISMATCH', `range ${offset}+${length} outside the codestream (${cs.length} bytes)`, { offset });
+    throw new MalformedError(
+      'J2K_INDEX_MISMATCH',
+      `range ${offset}+${length} outside the codestream (${cs.length} bytes)`,
+      { offset },
+    );
   }
 }
 
-function concatSegments(cs: Uint8Array, index: PacketIndex, segments: readonly MarkerSegment[], strip: ReadonlySet<number>, prefix: Uint8Array | null): Uint8Array {
+function concatSegments(
+  cs: Uint8Array,
+  index: PacketIndex,
+  segments: readonly MarkerSegment[],
+  strip: ReadonlySet<number>,
+  prefix: Uint8Array | null,
+): Uint8Array {
   const kept = segments.filter((m) => !strip.has(m.marker));
   let total = prefix?.length ?? 0;
   for (const m of kept) {

@@ -31,7 +31,12 @@ export function tileRect(siz: Siz, t: number): Rect {
 
 /** Tile-component bounds, B.3 Eq. B-12. */
 export function tileComponentRect(tile: Rect, XRsiz: number, YRsiz: number): Rect {
-  return { x0: ceilDiv(tile.x0, XRsiz), y0: ceilDiv(tile.y0, YRsiz), x1: ceilDiv(tile.x1, XRsiz), y1: ceilDiv(tile.y1, YRsiz) };
+  return {
+    x0: ceilDiv(tile.x0, XRsiz),
+    y0: ceilDiv(tile.y0, YRsiz),
+    x1: ceilDiv(tile.x1, XRsiz),
+    y1: ceilDiv(tile.y1, YRsiz),
+  };
 }
 
 /** Resolution level r (0 = LL) of a tile-component with NL levels, B.5 Eq. B-14. */
@@ -51,7 +56,12 @@ export function bandRect(tc: Rect, NL: number, r: number, band: number): Rect {
   const d = pow2(nb);
   const ox = nb === 0 ? 0 : pow2(nb - 1) * xob;
   const oy = nb === 0 ? 0 : pow2(nb - 1) * yob;
-  return { x0: ceilDiv(tc.x0 - ox, d), y0: ceilDiv(tc.y0 - oy, d), x1: ceilDiv(tc.x1 - ox, d), y1: ceilDiv(tc.y1 - oy, d) };
+  return {
+    x0: ceilDiv(tc.x0 - ox, d),
+    y0: ceilDiv(tc.y0 - oy, d),
+    x1: ceilDiv(tc.x1 - ox, d),
+    y1: ceilDiv(tc.y1 - oy, d),
+  };
 }
 
 export interface PrecinctGrid {

@@ -8,9 +8,10 @@ import { rangeChecker, readCount, readMarkers, readSv, readUv } from './index-va
 
 /** Decodes the body of a version 1 index; `r` is positioned after magic and version byte. */
 export function decodeV1(r: ByteReader): PacketIndex {
-  const [codestreamLength, mhOffset, mhLength, numTiles, numComponents, layers, flags, packetCount] = Array.from({ length: 8 }, () => readUv(r)) as [
-    number, number, number, number, number, number, number, number,
-  ];
+  const [codestreamLength, mhOffset, mhLength, numTiles, numComponents, layers, flags, packetCount] = Array.from(
+    { length: 8 },
+    () => readUv(r),
+  ) as [number, number, number, number, number, number, number, number];
   const check = rangeChecker(r, codestreamLength);
   check(mhOffset, mhLength);
   const mainMarkers = readMarkers(r, 0, check);
@@ -28,7 +29,14 @@ export function decodeV1(r: ByteReader): PacketIndex {
       const dataOffset = offset + readUv(r);
       check(offset, length);
       check(dataOffset, 0);
-      parts.push({ offset, length, TPsot, dataOffset, markers: readMarkers(r, offset + 12, check), codingSegments: new Uint8Array(0) });
+      parts.push({
+        offset,
+        length,
+        TPsot,
+        dataOffset,
+        markers: readMarkers(r, offset + 12, check),
+        codingSegments: new Uint8Array(0),
+      });
       prev = offset + length;
     }
     tiles.push({ tile, parts });
@@ -42,7 +50,12 @@ export function decodeV1(r: ByteReader): PacketIndex {
   let total = 0;
   for (let i = 0; i < nprec; i++) {
     bin += readUv(r);
-    const [tile, component, resolution, precinct] = [readUv(r), readUv(r), readUv(r), readUv(r)] as [number, number, number, number];
+    const [tile, component, resolution, precinct] = [readUv(r), readUv(r), readUv(r), readUv(r)] as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const n = readCount(r, 'packets', packed ? 4 : 3);
     const packets: PacketRange[] = [];
     for (let k = 0; k < n; k++) {
@@ -60,10 +73,24 @@ export function decodeV1(r: ByteReader): PacketIndex {
     total += n;
     precincts.push({ binId: bin, tile, component, resolution, precinct, packets });
   }
-  if (r.remaining !== 0) throw new MalformedError('J2K_INDEX_TRAILING', `${r.remaining} bytes after the index`, { offset: r.offset });
-  if (total !== packetCount) throw new MalformedError('J2K_INDEX_COUNT', `packet count ${packetCount} but ${total} packets`, { offset: r.offset });
+  if (r.remaining !== 0)
+    throw new MalformedError('J2K_INDEX_TRAILING', `${r.remaining} bytes after the index`, { offset: r.offset });
+  if (total !== packetCount)
+    throw new MalformedError('J2K_INDEX_COUNT', `packet count ${packetCount} but ${total} packets`, {
+      offset: r.offset,
+    });
   return {
-    version: 1, codestreamLength, mainHeader: { offset: mhOffset, length: mhLength }, mainMarkers, codingSegments: new Uint8Array(0), numTiles, numComponents,
-    layers, packedHeaders: packed, tiles, precincts, packetCount,
+    version: 1,
+    codestreamLength,
+    mainHeader: { offset: mhOffset, length: mhLength },
+    mainMarkers,
+    codingSegments: new Uint8Array(0),
+    numTiles,
+    numComponents,
+    layers,
+    packedHeaders: packed,
+    tiles,
+    precincts,
+    packetCount,
   };
 }

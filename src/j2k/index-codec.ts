@@ -12,29 +12,67 @@
 import { ByteReader, MalformedError, UnsupportedError } from '../bytes';
 import { decodeV1 } from './index-codec-v1';
 import { mainFromCodingSegments, sortByBinId, tileFromCodingSegments, tileGeometry } from './index-geometry';
-import { INDEX_MAGIC, IndexWriter, rangeChecker, readBytes, readCount, readMarkers, readSv, readUv, writeMarkers } from './index-varint';
+import {
+  INDEX_MAGIC,
+  IndexWriter,
+  rangeChecker,
+  readBytes,
+  readCount,
+  readMarkers,
+  readSv,
+  readUv,
+  writeMarkers,
+} from './index-varint';
 import { resolveLimits } from './limits';
 import type { MainHeader } from './header-types';
-import { PACKET_INDEX_VERSION, type PacketIndex, type PacketRange, type PrecinctEntry, type TileEntry, type TilePartEntry } from './index-types';
+import {
+  PACKET_INDEX_VERSION,
+  type PacketIndex,
+  type PacketRange,
+  type PrecinctEntry,
+  type TileEntry,
+  type TilePartEntry,
+} from './index-types';
 
-const layoutError = (message: string, offset = 0): MalformedError => new MalformedError('J2K_INDEX_LAYOUT', message, { offset });
+const layoutError = (message: string, offset = 0): MalformedError =>
+  new MalformedError('J2K_INDEX_LAYOUT', message, { offset });
 
 /** Packets of tile `t` in codestream (B.12 sequence) order, checked against the tile's geometry. */
-function tilePacketsInOrder(index: PacketIndex, main: MainHeader, tile: TileEntry, byBin: ReadonlyMap<number, PrecinctEntry>, budget: { precincts: number; packets: number }): PacketRange[] {
+function tilePacketsInOrder(
+  index: PacketIndex,
+  main: MainHeader,
+  tile: TileEntry,
+  byBin: ReadonlyMap<number, PrecinctEntry>,
+  budget: { precincts: number; packets: number },
+): PacketRange[] {
   const Csiz = main.siz.Csiz;
-  const geo = tileGeometry(main, tile.parts.map((p) => tileFromCodingSegments(p.codingSegments, Csiz)), tile.tile, index.numTiles, budget.precincts, budget.packets);
+  const geo = tileGeometry(
+    main,
+    tile.parts.map((p) => tileFromCodingSegments(p.codingSegments, Csiz)),
+    tile.tile,
+    index.numTiles,
+    budget.precincts,
+    budget.packets,
+  );
   budget.precincts -= geo.layout.numPrecincts;
   const entries: PrecinctEntry[] = [];
   let total = 0;
   for (const g of geo.local) {
     const e = byBin.get(g.binId);
-    if (e === undefined || e.tile !== g.tile || e.component !== g.component || e.resolution !== g.resolution || e.precinct !== g.precinct) {
+    if (
+      e === undefined ||
+      e.tile !== g.tile ||
+      e.component !== g.component ||
+      e.resolution !== g.resolution ||
+      e.precinct !== g.precinct
+    ) {
       throw layoutError(`precinct data-bin ${g.binId} of tile ${tile.tile} does not match the coding segments`);
     }
     entries.push(e);
     total += e.packets.length;
   }
-  if (total > geo.sequence.count) throw layoutError(`tile ${tile.tile}: ${total} packets but its sequence has ${geo.sequence.count}`);
+  if (total > geo.sequence.count)
+    throw layoutError(`tile ${tile.tile}: ${total} packets but its sequence has ${geo.sequence.count}`);
   budget.packets -= total;
   const out: PacketRange[] = [];
   for (let i = 0; i < total; i++) {
@@ -61,7 +99,13 @@ function packetsPerPart(parts: readonly TilePartEntry[], packets: readonly Packe
   return counts;
 }
 
-function writePackets(w: IndexWriter, part: TilePartEntry, packets: readonly PacketRange[], packed: boolean, cursor: { header: number }): void {
+function writePackets(
+  w: IndexWriter,
+  part: TilePartEntry,
+  packets: readonly PacketRange[],
+  packed: boolean,
+  cursor: { header: number },
+): void {
   const first = packets[0];
   const headerGap = first === undefined ? 0 : first.headerOffset - (packed ? cursor.header : part.dataOffset);
   const bodyGap = first === undefined || !packed ? 0 : first.bodyOffset - part.dataOffset;
@@ -77,7 +121,8 @@ function writePackets(w: IndexWriter, part: TilePartEntry, packets: readonly Pac
       if (p.bodyOffset !== expectedBody) w.sv(p.bodyOffset - expectedBody);
       cursor.header = p.headerOffset + p.headerLength;
     } else {
-      if (p.bodyOffset !== p.headerOffset + p.headerLength) throw layoutError('unpacked packet whose body does not follow its header', p.bodyOffset);
+      if (p.bodyOffset !== p.headerOffset + p.headerLength)
+        throw layoutError('unpacked packet whose body does not follow its header', p.bodyOffset);
       w.uv(p.bodyLength);
     }
     body = p.bodyOffset + p.bodyLength;
@@ -88,12 +133,23 @@ export function encodePacketIndex(index: PacketIndex): Uint8Array {
   const w = new IndexWriter();
   for (const b of INDEX_MAGIC) w.byte(b);
   w.byte(PACKET_INDEX_VERSION);
-  for (const v of [index.codestreamLength, index.mainHeader.offset, index.mainHeader.length, index.numTiles, index.numComponents, index.layers, index.packedHeaders ? 1 : 0, index.packetCount]) w.uv(v);
+  for (const v of [
+    index.codestreamLength,
+    index.mainHeader.offset,
+    index.mainHeader.length,
+    index.numTiles,
+    index.numComponents,
+    index.layers,
+    index.packedHeaders ? 1 : 0,
+    index.packetCount,
+  ])
+    w.uv(v);
   w.bytes(index.codingSegments);
   writeMarkers(w, index.mainMarkers, 0);
   const limits = resolveLimits(undefined);
   const main = mainFromCodingSegments(index.codingSegments, limits);
-  if (index.tiles.length !== index.numTiles || index.tiles.some((t, i) => t.tile !== i)) throw layoutError('tiles are not 0..numTiles-1');
+  if (index.tiles.length !== index.numTiles || index.tiles.some((t, i) => t.tile !== i))
+    throw layoutError('tiles are not 0..numTiles-1');
   const byBin = new Map(index.precincts.map((e) => [e.binId, e]));
   const budget = { precincts: limits.maxPrecincts, packets: limits.maxPackets };
   const cursor = { header: 0 };
@@ -119,7 +175,11 @@ export function encodePacketIndex(index: PacketIndex): Uint8Array {
       k += n;
     });
   }
-  if (limits.maxPackets - budget.packets !== index.packetCount || byBin.size !== index.precincts.length || limits.maxPrecincts - budget.precincts !== index.precincts.length) {
+  if (
+    limits.maxPackets - budget.packets !== index.packetCount ||
+    byBin.size !== index.precincts.length ||
+    limits.maxPrecincts - budget.precincts !== index.precincts.length
+  ) {
     throw layoutError('packet or precinct count does not match the tiles');
   }
   return w.result();
@@ -128,14 +188,17 @@ export function encodePacketIndex(index: PacketIndex): Uint8Array {
 export function decodePacketIndex(bytes: Uint8Array): PacketIndex {
   const r = new ByteReader(bytes);
   for (const b of INDEX_MAGIC) {
-    if (r.u8('magic') !== b) throw new MalformedError('J2K_INDEX_MAGIC', 'not a packet index (magic J2PI)', { offset: 0 });
+    if (r.u8('magic') !== b)
+      throw new MalformedError('J2K_INDEX_MAGIC', 'not a packet index (magic J2PI)', { offset: 0 });
   }
   const version = r.u8('version');
   if (version === 1) return decodeV1(r);
-  if (version !== PACKET_INDEX_VERSION) throw new UnsupportedError('J2K_INDEX_VERSION', `packet index version ${version}`, { offset: 4 });
-  const [codestreamLength, mhOffset, mhLength, numTiles, numComponents, layers, flags, packetCount] = Array.from({ length: 8 }, () => readUv(r)) as [
-    number, number, number, number, number, number, number, number,
-  ];
+  if (version !== PACKET_INDEX_VERSION)
+    throw new UnsupportedError('J2K_INDEX_VERSION', `packet index version ${version}`, { offset: 4 });
+  const [codestreamLength, mhOffset, mhLength, numTiles, numComponents, layers, flags, packetCount] = Array.from(
+    { length: 8 },
+    () => readUv(r),
+  ) as [number, number, number, number, number, number, number, number];
   const check = rangeChecker(r, codestreamLength);
   check(mhOffset, mhLength);
   const packed = (flags & 1) !== 0;
@@ -144,7 +207,8 @@ export function decodePacketIndex(bytes: Uint8Array): PacketIndex {
   const limits = resolveLimits(undefined);
   const main = mainFromCodingSegments(codingSegments, limits);
   const Csiz = main.siz.Csiz;
-  if (Csiz !== numComponents || main.siz.tilesX * main.siz.tilesY !== numTiles) throw layoutError('SIZ does not match the tile and component counts', r.offset);
+  if (Csiz !== numComponents || main.siz.tilesX * main.siz.tilesY !== numTiles)
+    throw layoutError('SIZ does not match the tile and component counts', r.offset);
   const tiles: TileEntry[] = [];
   const precincts: PrecinctEntry[] = [];
   let precinctBudget = limits.maxPrecincts;
@@ -162,17 +226,32 @@ export function decodePacketIndex(bytes: Uint8Array): PacketIndex {
       check(offset, length);
       check(dataOffset, 0);
       const markers = readMarkers(r, offset + 12, check);
-      parts.push({ offset, length, TPsot, dataOffset, markers, codingSegments: readBytes(r, 'tile-part coding segments') });
+      parts.push({
+        offset,
+        length,
+        TPsot,
+        dataOffset,
+        markers,
+        codingSegments: readBytes(r, 'tile-part coding segments'),
+      });
       prev = offset + length;
     }
     tiles.push({ tile: t, parts });
-    const geo = tileGeometry(main, parts.map((p) => tileFromCodingSegments(p.codingSegments, Csiz)), t, numTiles, precinctBudget, limits.maxPackets - total);
+    const geo = tileGeometry(
+      main,
+      parts.map((p) => tileFromCodingSegments(p.codingSegments, Csiz)),
+      t,
+      numTiles,
+      precinctBudget,
+      limits.maxPackets - total,
+    );
     precinctBudget -= geo.layout.numPrecincts;
     for (const e of geo.local) precincts.push(e);
     let i = 0;
     for (const part of parts) {
       const n = readCount(r, 'packets', 2);
-      if (i + n > geo.sequence.count) throw layoutError(`tile ${t}: more packets than its sequence has (${geo.sequence.count})`, r.offset);
+      if (i + n > geo.sequence.count)
+        throw layoutError(`tile ${t}: more packets than its sequence has (${geo.sequence.count})`, r.offset);
       const gap = readSv(r);
       let body = part.dataOffset;
       for (let k = 0; k < n; k++, i++) {
@@ -192,15 +271,34 @@ export function decodePacketIndex(bytes: Uint8Array): PacketIndex {
         check(headerOffset, headerLength);
         check(bodyOffset, bodyLength);
         body = bodyOffset + bodyLength;
-        (geo.local[geo.sequence.precinct[i] as number] as PrecinctEntry).packets.push({ headerOffset, headerLength, bodyOffset, bodyLength });
+        (geo.local[geo.sequence.precinct[i] as number] as PrecinctEntry).packets.push({
+          headerOffset,
+          headerLength,
+          bodyOffset,
+          bodyLength,
+        });
       }
     }
     total += i;
   }
-  if (r.remaining !== 0) throw new MalformedError('J2K_INDEX_TRAILING', `${r.remaining} bytes after the index`, { offset: r.offset });
-  if (total !== packetCount) throw new MalformedError('J2K_INDEX_COUNT', `packet count ${packetCount} but ${total} packets`, { offset: r.offset });
+  if (r.remaining !== 0)
+    throw new MalformedError('J2K_INDEX_TRAILING', `${r.remaining} bytes after the index`, { offset: r.offset });
+  if (total !== packetCount)
+    throw new MalformedError('J2K_INDEX_COUNT', `packet count ${packetCount} but ${total} packets`, {
+      offset: r.offset,
+    });
   return {
-    version, codestreamLength, mainHeader: { offset: mhOffset, length: mhLength }, mainMarkers, codingSegments, numTiles, numComponents, layers,
-    packedHeaders: packed, tiles, precincts: sortByBinId(precincts, numTiles), packetCount,
+    version,
+    codestreamLength,
+    mainHeader: { offset: mhOffset, length: mhLength },
+    mainMarkers,
+    codingSegments,
+    numTiles,
+    numComponents,
+    layers,
+    packedHeaders: packed,
+    tiles,
+    precincts: sortByBinId(precincts, numTiles),
+    packetCount,
   };
 }

@@ -45,7 +45,8 @@ export function tileCodingSegments(cs: Uint8Array, markers: readonly MarkerSegme
 export function mainFromCodingSegments(bytes: Uint8Array, limits: J2kLimits): MainHeader {
   const r = new ByteReader(bytes);
   const first = readSegment(r);
-  if (first.marker !== M.SIZ) throw new MalformedError('J2K_INDEX_GEOMETRY', 'packet index geometry does not start with SIZ', { offset: 0 });
+  if (first.marker !== M.SIZ)
+    throw new MalformedError('J2K_INDEX_GEOMETRY', 'packet index geometry does not start with SIZ', { offset: 0 });
   const siz = parseSiz(first.seg, limits);
   const h: CodingHeader = emptyCodingHeader();
   while (r.remaining > 0) {
@@ -55,9 +56,13 @@ export function mainFromCodingSegments(bytes: Uint8Array, limits: J2kLimits): Ma
       const c = parseCoc(seg, siz.Csiz);
       h.coc.set(c.Ccoc, c);
     } else if (marker === M.POC) h.poc.push(...parsePoc(seg, siz.Csiz));
-    else throw new MalformedError('J2K_INDEX_GEOMETRY', `${M.markerName(marker)} in the packet index geometry`, { offset });
+    else
+      throw new MalformedError('J2K_INDEX_GEOMETRY', `${M.markerName(marker)} in the packet index geometry`, {
+        offset,
+      });
   }
-  if (h.cod === null) throw new MalformedError('J2K_INDEX_GEOMETRY', 'packet index geometry has no COD', { offset: bytes.length });
+  if (h.cod === null)
+    throw new MalformedError('J2K_INDEX_GEOMETRY', 'packet index geometry has no COD', { offset: bytes.length });
   return { ...h, cod: h.cod, siz, cap: null, ppm: [], tlm: [], plm: [], crg: null, end: 0 };
 }
 
@@ -74,7 +79,14 @@ export interface TileGeometry {
 }
 
 /** Layout, B.12 packet sequence and the precinct entries (JPIP in-class ids, 15444-9 A.3.2.1) of tile t. */
-export function tileGeometry(main: MainHeader, headers: readonly CodingHeader[], t: number, numTiles: number, precinctBudget: number, packetBudget: number): TileGeometry {
+export function tileGeometry(
+  main: MainHeader,
+  headers: readonly CodingHeader[],
+  t: number,
+  numTiles: number,
+  precinctBudget: number,
+  packetBudget: number,
+): TileGeometry {
   const layout = tileLayout(main, headers, t, precinctBudget);
   const sequence = packetSequence(layout, packetBudget);
   const Csiz = main.siz.Csiz;
@@ -84,7 +96,14 @@ export function tileGeometry(main: MainHeader, headers: readonly CodingHeader[],
     for (const rl of comp.res) {
       for (let k = 0; k < rl.numPrecincts; k++) {
         const s = rl.seqBase + k;
-        local[base + s] = { binId: t + (comp.c + s * Csiz) * numTiles, tile: t, component: comp.c, resolution: rl.r, precinct: k, packets: [] };
+        local[base + s] = {
+          binId: t + (comp.c + s * Csiz) * numTiles,
+          tile: t,
+          component: comp.c,
+          resolution: rl.r,
+          precinct: k,
+          packets: [],
+        };
       }
     }
   }

@@ -66,7 +66,10 @@ export function readSv(r: ByteReader): number {
 export function readCount(r: ByteReader, what: string, minBytesEach: number): number {
   const n = readUv(r);
   if (n * minBytesEach > r.remaining) {
-    throw new MalformedError('J2K_INDEX_COUNT', `${what}: ${n} entries cannot fit in ${r.remaining} bytes`, { offset: r.offset, context: what });
+    throw new MalformedError('J2K_INDEX_COUNT', `${what}: ${n} entries cannot fit in ${r.remaining} bytes`, {
+      offset: r.offset,
+      context: what,
+    });
   }
   return n;
 }
@@ -106,7 +109,11 @@ export function readMarkers(r: ByteReader, start: number, check: (o: number, l: 
 export function rangeChecker(r: ByteReader, codestreamLength: number): (o: number, l: number) => void {
   return (o, l) => {
     if (o < 0 || l < 0 || o + l > codestreamLength) {
-      throw new MalformedError('J2K_INDEX_RANGE', `range ${o}+${l} outside the codestream of ${codestreamLength} bytes`, { offset: r.offset });
+      throw new MalformedError(
+        'J2K_INDEX_RANGE',
+        `range ${o}+${l} outside the codestream of ${codestreamLength} bytes`,
+        { offset: r.offset },
+      );
     }
   };
 }

@@ -113,14 +113,19 @@ export class PrecinctState {
         if (first) {
           let t = 1;
           while (!band.zbp.decode(br, i, t)) {
-            if (++t > 80) throw new MalformedError('J2K_ZERO_BITPLANES', 'zero bit-planes value above 80', { offset: br.offset, context: 'packet header' });
+            if (++t > 80)
+              throw new MalformedError('J2K_ZERO_BITPLANES', 'zero bit-planes value above 80', {
+                offset: br.offset,
+                context: 'packet header',
+              });
           }
           this.included[b] = 1;
         }
         const n = readPassCount(br);
         let lb = this.lblock[b] as number;
         while (br.bit() === 1) {
-          if (++lb > 32) throw new MalformedError('J2K_LBLOCK', 'Lblock above 32', { offset: br.offset, context: 'packet header' });
+          if (++lb > 32)
+            throw new MalformedError('J2K_LBLOCK', 'Lblock above 32', { offset: br.offset, context: 'packet header' });
         }
         this.lblock[b] = lb;
         body += this.cblkStyle & HT ? this.htLengths(br, b, n, lb) : this.part1Lengths(br, b, n, lb);
@@ -177,7 +182,11 @@ function floorLog2(v: number): number {
 }
 
 function readLength(br: BitReader, bits: number): number {
-  if (bits > 32) throw new MalformedError('J2K_SEGMENT_LENGTH_BITS', `codeword length field of ${bits} bits`, { offset: br.offset, context: 'packet header' });
+  if (bits > 32)
+    throw new MalformedError('J2K_SEGMENT_LENGTH_BITS', `codeword length field of ${bits} bits`, {
+      offset: br.offset,
+      context: 'packet header',
+    });
   return br.bits(bits);
 }
 

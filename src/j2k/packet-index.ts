@@ -49,16 +49,29 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
     tiles.push({
       tile: t,
       parts: parts.map((p) => ({
-        offset: p.sotOffset, length: p.length, TPsot: p.TPsot, dataOffset: p.dataOffset, markers: p.markers, codingSegments: tileCodingSegments(cs, p.markers),
+        offset: p.sotOffset,
+        length: p.length,
+        TPsot: p.TPsot,
+        dataOffset: p.dataOffset,
+        markers: p.markers,
+        codingSegments: tileCodingSegments(cs, p.markers),
       })),
     });
-    const geo = tileGeometry(main, parts.map((p) => p.header), t, numTiles, limits.maxPrecincts - precinctTotal, limits.maxPackets - packetCount);
+    const geo = tileGeometry(
+      main,
+      parts.map((p) => p.header),
+      t,
+      numTiles,
+      limits.maxPrecincts - precinctTotal,
+      limits.maxPackets - packetCount,
+    );
     const { layout: L, sequence: seq, local } = geo;
     precinctTotal += L.numPrecincts;
     layersMax = Math.max(layersMax, L.layers);
     for (const e of local) precincts.push(e);
     if (parts.length === 0) {
-      if (L.numPrecincts > 0) options.onWarning?.({ code: 'J2K_TILE_MISSING', message: `tile ${t} has no tile-parts`, offset: cs.length });
+      if (L.numPrecincts > 0)
+        options.onWarning?.({ code: 'J2K_TILE_MISSING', message: `tile ${t} has no tile-parts`, offset: cs.length });
       continue;
     }
     const sop = (L.Scod & 2) !== 0;
@@ -82,14 +95,21 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
           reader.seek(bodyPos);
           if (reader.peekU16() === 0xff91) {
             reader.skip(2);
-            if (reader.u16('Lsop') !== 4) throw new MalformedError('J2K_SOP_LENGTH', 'Lsop != 4', { offset: bodyPos + 2, context: 'SOP' });
+            if (reader.u16('Lsop') !== 4)
+              throw new MalformedError('J2K_SOP_LENGTH', 'Lsop != 4', { offset: bodyPos + 2, context: 'SOP' });
             bodyPos += 6;
           }
         }
         if (!hs) hpos = bodyPos;
         let st = states[id];
         if (st === undefined) {
-          const grids = blockGrids(L, entry.component, entry.resolution, entry.precinct, limits.maxCodeBlocksPerPrecinct);
+          const grids = blockGrids(
+            L,
+            entry.component,
+            entry.resolution,
+            entry.precinct,
+            limits.maxCodeBlocksPerPrecinct,
+          );
           const cblkStyle = L.comps[entry.component]?.style.cblkStyle ?? 0;
           st = pool.pop()?.reset(grids, cblkStyle) ?? new PrecinctState(grids, cblkStyle);
           states[id] = st;
@@ -102,13 +122,21 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
           const hdata = hs ? hs.data : cs;
           const limit = hs ? hs.end : end;
           if (hend + 2 <= limit && hdata[hend] === 0xff && hdata[hend + 1] === 0x92) hend += 2;
-          else options.onWarning?.({ code: 'J2K_EPH_MISSING', message: 'EPH expected after packet header', offset: hs ? hs.source(hend, 0) : hend });
+          else
+            options.onWarning?.({
+              code: 'J2K_EPH_MISSING',
+              message: 'EPH expected after packet header',
+              offset: hs ? hs.source(hend, 0) : hend,
+            });
         }
         const headerLength = hend - hpos;
         let headerOffset = hpos;
         if (hs) {
           headerOffset = hs.source(hpos, headerLength);
-          if (headerOffset < 0) throw new MalformedError('J2K_PACKED_HEADER_SPLIT', 'packed packet header straddles two marker segments', { offset: hs.source(hpos, 0) });
+          if (headerOffset < 0)
+            throw new MalformedError('J2K_PACKED_HEADER_SPLIT', 'packed packet header straddles two marker segments', {
+              offset: hs.source(hpos, 0),
+            });
           hpos = hend;
         } else {
           bodyPos = hend;
@@ -118,7 +146,11 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
         if (bodyPos > end) {
           const truncated = end === cs.length;
           const Err = truncated ? TruncatedError : MalformedError;
-          throw new Err(truncated ? 'J2K_PACKET_TRUNCATED' : 'J2K_PACKET_OVERRUN', `packet body runs ${bodyPos - end} bytes past its tile-part`, { offset: bodyOffset });
+          throw new Err(
+            truncated ? 'J2K_PACKET_TRUNCATED' : 'J2K_PACKET_OVERRUN',
+            `packet body runs ${bodyPos - end} bytes past its tile-part`,
+            { offset: bodyOffset },
+          );
         }
         entry.packets.push({ headerOffset, headerLength, bodyOffset, bodyLength });
         lens.push(bodyPos - start);
@@ -130,12 +162,20 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
         packetCount++;
       }
       if (bodyPos < end && pi >= seq.count) {
-        options.onWarning?.({ code: 'J2K_TILE_PART_TRAILING', message: `${end - bodyPos} bytes after the last packet of tile ${t}`, offset: bodyPos });
+        options.onWarning?.({
+          code: 'J2K_TILE_PART_TRAILING',
+          message: `${end - bodyPos} bytes after the last packet of tile ${t}`,
+          offset: bodyPos,
+        });
       }
     }
     for (const st of states) if (st !== undefined) pool.push(st);
     if (pi < seq.count) {
-      options.onWarning?.({ code: 'J2K_PACKETS_MISSING', message: `tile ${t}: ${seq.count - pi} of ${seq.count} packets absent`, offset: parts[parts.length - 1]?.dataEnd ?? 0 });
+      options.onWarning?.({
+        code: 'J2K_PACKETS_MISSING',
+        message: `tile ${t}: ${seq.count - pi} of ${seq.count} packets absent`,
+        offset: parts[parts.length - 1]?.dataEnd ?? 0,
+      });
     }
     checkPlt(parts, tpLengths);
   }
@@ -156,26 +196,48 @@ export function buildPacketIndex(cs: Uint8Array, options: ParseOptions = {}): Pa
   };
 }
 
-
 /** Where the packet headers of a tile-part are: its PPM chunk, its PPT segments, or null (in the body). */
-function headerSource(cs: Uint8Array, part: TilePart, ppm: PackedStream | null, chunks: Array<{ start: number; length: number }>): HeaderSource | null {
+function headerSource(
+  cs: Uint8Array,
+  part: TilePart,
+  ppm: PackedStream | null,
+  chunks: Array<{ start: number; length: number }>,
+): HeaderSource | null {
   if (ppm !== null) {
     const chunk = chunks[part.order];
     if (chunk === undefined) {
-      throw new MalformedError('J2K_PPM_MISSING_CHUNK', `PPM has no headers for tile-part ${part.order}`, { offset: part.sotOffset });
+      throw new MalformedError('J2K_PPM_MISSING_CHUNK', `PPM has no headers for tile-part ${part.order}`, {
+        offset: part.sotOffset,
+      });
     }
-    return { br: new BitReader(ppm.bytes, chunk.start, chunk.start + chunk.length), data: ppm.bytes, start: chunk.start, end: chunk.start + chunk.length, source: (p, n) => ppm.sourceOffset(p, n) };
+    return {
+      br: new BitReader(ppm.bytes, chunk.start, chunk.start + chunk.length),
+      data: ppm.bytes,
+      start: chunk.start,
+      end: chunk.start + chunk.length,
+      source: (p, n) => ppm.sourceOffset(p, n),
+    };
   }
   if (part.header.ppt.length === 0) return null;
   const s = new PackedStream(cs, part.header.ppt, 'PPT');
-  return { br: new BitReader(s.bytes), data: s.bytes, start: 0, end: s.bytes.length, source: (p, n) => s.sourceOffset(p, n) };
+  return {
+    br: new BitReader(s.bytes),
+    data: s.bytes,
+    start: 0,
+    end: s.bytes.length,
+    source: (p, n) => s.sourceOffset(p, n),
+  };
 }
 
 function compareLengths(expected: number[], computed: number[], code: string, offset: number, what: string): void {
   const n = Math.max(expected.length, computed.length);
   for (let i = 0; i < n; i++) {
     if (expected[i] !== computed[i]) {
-      throw new MalformedError(code, `${what}: packet ${i} length ${computed[i] ?? 'absent'} but the marker says ${expected[i] ?? 'absent'}`, { offset });
+      throw new MalformedError(
+        code,
+        `${what}: packet ${i} length ${computed[i] ?? 'absent'} but the marker says ${expected[i] ?? 'absent'}`,
+        { offset },
+      );
     }
   }
 }
@@ -195,6 +257,12 @@ function checkPlt(parts: TilePart[], tpLengths: number[][]): void {
 // ISO/IEC 15444-1 A.7.2: PLM gives the packet lengths of each tile-part in codestream order.
 function checkPlm(tileParts: TilePart[], plm: number[][], tpLengths: number[][]): void {
   for (const tp of tileParts) {
-    compareLengths(plm[tp.order] ?? [], tpLengths[tp.order] as number[], 'J2K_PLM_MISMATCH', tp.sotOffset, `tile-part ${tp.order}`);
+    compareLengths(
+      plm[tp.order] ?? [],
+      tpLengths[tp.order] as number[],
+      'J2K_PLM_MISMATCH',
+      tp.sotOffset,
+      `tile-part ${tp.order}`,
+    );
   }
 }

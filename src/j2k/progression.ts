@@ -37,7 +37,9 @@ export function packetSequence(L: TileLayout, maxPackets: number): PacketSequenc
   }
   const cap = total * L.layers;
   if (cap > maxPackets) {
-    throw new LimitExceededError('J2K_LIMIT_PACKETS', `tile ${L.t}: ${cap} packets over cap ${maxPackets}`, { context: 'packets' });
+    throw new LimitExceededError('J2K_LIMIT_PACKETS', `tile ${L.t}: ${cap} packets over cap ${maxPackets}`, {
+      context: 'packets',
+    });
   }
   const precinct = new Int32Array(cap);
   const layer = new Int32Array(cap);
@@ -105,7 +107,10 @@ export function packetSequence(L: TileLayout, maxPackets: number): PacketSequenc
     }
     // Sort keys as columns (no array per precinct): RPCL (r,y,x,c), PCRL (y,x,c,r), CPRL (c,y,x,r).
     const n = cs.length;
-    const C = Float64Array.from(cs), R = Float64Array.from(rs), Y = Float64Array.from(ys), X = Float64Array.from(xs);
+    const C = Float64Array.from(cs),
+      R = Float64Array.from(rs),
+      Y = Float64Array.from(ys),
+      X = Float64Array.from(xs);
     const cols = e.P === 2 ? [R, Y, X, C] : e.P === 3 ? [Y, X, C, R] : [C, Y, X, R];
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;

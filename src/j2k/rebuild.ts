@@ -94,7 +94,16 @@ function tilePackets(L: TileLayout, input: RebuildInput, Csiz: number, numTiles:
       for (let k = 0; k < res.numPrecincts; k++) {
         const binId = L.t + (comp.c + (res.seqBase + k) * Csiz) * numTiles;
         const bin = keep ? input.precincts.get(binId) : undefined;
-        list.push(bin === undefined ? [] : binPackets(bin, new PrecinctState(blockGrids(L, comp.c, res.r, k, maxBlocks), comp.style.cblkStyle), keepLayers, eph));
+        list.push(
+          bin === undefined
+            ? []
+            : binPackets(
+                bin,
+                new PrecinctState(blockGrids(L, comp.c, res.r, k, maxBlocks), comp.style.cblkStyle),
+                keepLayers,
+                eph,
+              ),
+        );
       }
       return list;
     }),

@@ -37,7 +37,7 @@ export class TagTree {
     }
     if (total > 0) this.parent[total - 1] = -1;
     let base = 0;
-    for (let lw = w, lh = h; lw * lh > 1; ) {
+    for (let lw = w, lh = h; lw * lh > 1;) {
       const pw = Math.ceil(lw / 2);
       const pbase = base + lw * lh;
       for (let y = 0; y < lh; y++) {

@@ -7,7 +7,17 @@ import { LimitExceededError } from '../bytes';
 import type { CodingStyle } from './markers/cod-coc';
 import type { PocEntry } from './markers/poc';
 import type { CodingHeader, MainHeader } from './header-types';
-import { bandRect, precinctBlocks, precinctGrid, resolutionRect, tileComponentRect, tileRect, type BlockGrid, type PrecinctGrid, type Rect } from './geometry';
+import {
+  bandRect,
+  precinctBlocks,
+  precinctGrid,
+  resolutionRect,
+  tileComponentRect,
+  tileRect,
+  type BlockGrid,
+  type PrecinctGrid,
+  type Rect,
+} from './geometry';
 
 export interface ResLayout {
   r: number;
@@ -47,7 +57,12 @@ export interface TileLayout {
   numPrecincts: number;
 }
 
-export function tileLayout(main: MainHeader, tileHeaders: readonly CodingHeader[], t: number, maxPrecincts: number): TileLayout {
+export function tileLayout(
+  main: MainHeader,
+  tileHeaders: readonly CodingHeader[],
+  t: number,
+  maxPrecincts: number,
+): TileLayout {
   let tileCod = null;
   for (const h of tileHeaders) if (h.cod !== null) tileCod = h.cod;
   const cod = tileCod ?? main.cod;
@@ -74,17 +89,39 @@ export function tileLayout(main: MainHeader, tileHeaders: readonly CodingHeader[
       const grid = precinctGrid(rr, PPx, PPy);
       const numPrecincts = grid.pw * grid.ph;
       const bandIds = r === 0 ? [0] : [1, 2, 3];
-      res.push({ r, rect: rr, PPx, PPy, grid, numPrecincts, seqBase: seq, bands: bandIds.map((b) => bandRect(tc, style.levels, r, b)), bandIds });
+      res.push({
+        r,
+        rect: rr,
+        PPx,
+        PPy,
+        grid,
+        numPrecincts,
+        seqBase: seq,
+        bands: bandIds.map((b) => bandRect(tc, style.levels, r, b)),
+        bandIds,
+      });
       seq += numPrecincts;
       total += numPrecincts;
       if (total > maxPrecincts) {
-        throw new LimitExceededError('J2K_LIMIT_PRECINCTS', `tile ${t}: more than ${maxPrecincts} precincts`, { context: 'precincts' });
+        throw new LimitExceededError('J2K_LIMIT_PRECINCTS', `tile ${t}: more than ${maxPrecincts} precincts`, {
+          context: 'precincts',
+        });
       }
     }
     maxNL = Math.max(maxNL, style.levels);
     comps.push({ c, rect: tc, XRsiz, YRsiz, style, res, numPrecincts: seq });
   }
-  return { t, rect, Scod: cod.Scod, progression: cod.progression, layers: cod.layers, poc: poc.length > 0 ? poc : main.poc, comps, maxNL, numPrecincts: total };
+  return {
+    t,
+    rect,
+    Scod: cod.Scod,
+    progression: cod.progression,
+    layers: cod.layers,
+    poc: poc.length > 0 ? poc : main.poc,
+    comps,
+    maxNL,
+    numPrecincts: total,
+  };
 }
 
 /** Code-block grids of precinct k of (component c, resolution r), one per sub-band (B.6, B.7). */
@@ -102,8 +139,11 @@ export function blockGrids(L: TileLayout, c: number, r: number, k: number, maxBl
     out.push(g);
   }
   if (n > maxBlocks) {
-    throw new LimitExceededError('J2K_LIMIT_CODEBLOCKS', `tile ${L.t} c${c} r${r} precinct ${k}: ${n} code-blocks over cap ${maxBlocks}`, { context: 'code-blocks' });
+    throw new LimitExceededError(
+      'J2K_LIMIT_CODEBLOCKS',
+      `tile ${L.t} c${c} r${r} precinct ${k}: ${n} code-blocks over cap ${maxBlocks}`,
+      { context: 'code-blocks' },
+    );
   }
   return out;
 }
-

@@ -7,8 +7,20 @@
 import { NotFoundError } from '../errors';
 import type { FrameModelCache } from '../frames';
 import {
-  CacheModel, chooseReturnType, emitResponse, modelContext, planResponse, rawWrapper, resolveStreams, responseHeaders,
-  type CacheModelOptions, type CodestreamReader, type FrameModel, type JpipRequest, type NewChannel, type ServedFrame,
+  CacheModel,
+  chooseReturnType,
+  emitResponse,
+  modelContext,
+  planResponse,
+  rawWrapper,
+  resolveStreams,
+  responseHeaders,
+  type CacheModelOptions,
+  type CodestreamReader,
+  type FrameModel,
+  type JpipRequest,
+  type NewChannel,
+  type ServedFrame,
 } from '../jpip';
 import type { BlobStore, FrameRecord, JpipSessionRecord } from '../store';
 
@@ -64,10 +76,21 @@ interface Loaded {
 export async function prepareResponse(ctx: ResolvedRequest, deps: ResponseDeps): Promise<PreparedResponse> {
   const { request, session } = ctx;
   const channel = ctx.newChannel === undefined ? {} : { newChannel: ctx.newChannel };
-  if (request.cclose !== undefined && request.fsiz === undefined && request.roff === undefined && request.rsiz === undefined) {
+  if (
+    request.cclose !== undefined &&
+    request.fsiz === undefined &&
+    request.roff === undefined &&
+    request.rsiz === undefined
+  ) {
     // A channel-close request without a view-window asks for no image data (15444-9 C.3.4).
     const headers = responseHeaders(request, { tid: ctx.tid, ...channel });
-    return { mediaType: 'image/jpp-stream', headers, length: EOR_WINDOW_DONE.length, body: chunks(EOR_WINDOW_DONE), cache: undefined };
+    return {
+      mediaType: 'image/jpp-stream',
+      headers,
+      length: EOR_WINDOW_DONE.length,
+      body: chunks(EOR_WINDOW_DONE),
+      cache: undefined,
+    };
   }
   const streams = resolveStreams(request.stream, ctx.frames.length);
   const choice = chooseReturnType(request);
@@ -78,7 +101,8 @@ export async function prepareResponse(ctx: ResolvedRequest, deps: ResponseDeps):
     loaded.set(csn, { ...(await deps.frames.load(row)), row });
   }
   if (choice.kind === 'raw') return prepareRaw(ctx, deps, loaded, streams.streams.length > 1 || streams.changed);
-  const cache = session === undefined ? new CacheModel(deps.cacheModel) : CacheModel.decode(session.cacheModel, deps.cacheModel);
+  const cache =
+    session === undefined ? new CacheModel(deps.cacheModel) : CacheModel.decode(session.cacheModel, deps.cacheModel);
   if (session !== undefined && session.tid !== ctx.tid) cache.clear(); // the target changed: the client's bins are stale
   const tidMismatch = request.tid !== undefined && request.tid !== '0' && request.tid !== ctx.tid;
   if (request.model !== undefined && !tidMismatch) {
@@ -114,12 +138,29 @@ export async function prepareResponse(ctx: ResolvedRequest, deps: ResponseDeps):
 }
 
 /** type=raw: the first served frame as a JP2 (or JPH) file, streamed from the store. // C.7.3 */
-function prepareRaw(ctx: ResolvedRequest, deps: ResponseDeps, loaded: Map<number, Loaded>, streamChanged: boolean): PreparedResponse {
+function prepareRaw(
+  ctx: ResolvedRequest,
+  deps: ResponseDeps,
+  loaded: Map<number, Loaded>,
+  streamChanged: boolean,
+): PreparedResponse {
   const [csn, frame] = [...loaded][0] ?? [];
   if (csn === undefined || frame === undefined) throw new NotFoundError('JPIP_NO_STREAM', 'no frame to send');
   const length = frame.model.index.codestreamLength;
   const wrapper = rawWrapper(frame.model.main, frame.model.htj2k, length);
-  const headers = responseHeaders(ctx.request, { tid: ctx.tid, streams: [csn], streamsChanged: streamChanged, ...(ctx.newChannel === undefined ? {} : { newChannel: ctx.newChannel }) });
-  const rest = (): AsyncIterable<Uint8Array> => deps.blobs.stream(frame.row.framesKey, frame.row.offset + frame.row.codestreamOffset, length);
-  return { mediaType: wrapper.mediaType, headers, length: wrapper.prefix.length + length, body: rawBody(wrapper.prefix, rest), cache: undefined };
+  const headers = responseHeaders(ctx.request, {
+    tid: ctx.tid,
+    streams: [csn],
+    streamsChanged: streamChanged,
+    ...(ctx.newChannel === undefined ? {} : { newChannel: ctx.newChannel }),
+  });
+  const rest = (): AsyncIterable<Uint8Array> =>
+    deps.blobs.stream(frame.row.framesKey, frame.row.offset + frame.row.codestreamOffset, length);
+  return {
+    mediaType: wrapper.mediaType,
+    headers,
+    length: wrapper.prefix.length + length,
+    body: rawBody(wrapper.prefix, rest),
+    cache: undefined,
+  };
 }

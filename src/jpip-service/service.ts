@@ -72,13 +72,19 @@ export class JpipService {
     let session: JpipSessionRecord | undefined;
     if (request.cid !== undefined) {
       session = this.sessions.lookup(request.cid);
-      if (target !== undefined && target !== session.target) throw new BadRequestError('JPIP_TARGET_CONFLICT', 'cid belongs to another target', { context: 'target' });
+      if (target !== undefined && target !== session.target)
+        throw new BadRequestError('JPIP_TARGET_CONFLICT', 'cid belongs to another target', { context: 'target' });
     }
     const uid = session?.target ?? target;
-    if (uid === undefined) throw new BadRequestError('JPIP_NO_TARGET', 'no target: give target=<SOP Instance UID> or /jpip/<uid>', { context: 'target' });
-    if (this.deps.store.getInstance(uid) === undefined) throw new NotFoundError('JPIP_UNKNOWN_TARGET', `no instance ${uid}`, { context: 'target' });
+    if (uid === undefined)
+      throw new BadRequestError('JPIP_NO_TARGET', 'no target: give target=<SOP Instance UID> or /jpip/<uid>', {
+        context: 'target',
+      });
+    if (this.deps.store.getInstance(uid) === undefined)
+      throw new NotFoundError('JPIP_UNKNOWN_TARGET', `no instance ${uid}`, { context: 'target' });
     const frames = this.deps.store.listFrames(uid);
-    if (frames.length === 0) throw new NotFoundError('JPIP_NO_CODESTREAM', `instance ${uid} has no JPEG 2000 frames`, { context: 'target' });
+    if (frames.length === 0)
+      throw new NotFoundError('JPIP_NO_CODESTREAM', `instance ${uid} has no JPEG 2000 frames`, { context: 'target' });
     const tid = targetId(uid, frames);
     let newChannel: NewChannel | undefined;
     if (request.cnew?.includes('http') === true) {

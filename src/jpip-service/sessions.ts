@@ -28,20 +28,38 @@ export class JpipSessions {
   /** Per session: settles when the last holder queued so far releases the lock. */
   private readonly locks = new Map<string, Promise<void>>();
 
-  constructor(private readonly store: JpipSessionStore, options: JpipSessionOptions = {}) {
+  constructor(
+    private readonly store: JpipSessionStore,
+    options: JpipSessionOptions = {},
+  ) {
     this.idleMs = options.idleMs ?? 10 * 60 * 1000;
     this.maxSessions = options.maxSessions ?? 256;
     this.now = options.now ?? Date.now;
   }
 
   /** Opens a session with one channel. // 15444-9 B.1, C.3.3 */
-  open(target: string, tid: string, cacheModel: Uint8Array, transport: string): { session: JpipSessionRecord; cid: string } {
+  open(
+    target: string,
+    tid: string,
+    cacheModel: Uint8Array,
+    transport: string,
+  ): { session: JpipSessionRecord; cid: string } {
     const now = this.now();
     this.store.deleteIdle(now - this.idleMs);
     if (this.store.count() >= this.maxSessions) {
-      throw new UnavailableError('JPIP_SESSION_LIMIT', `the server holds its maximum of ${this.maxSessions} JPIP sessions`);
+      throw new UnavailableError(
+        'JPIP_SESSION_LIMIT',
+        `the server holds its maximum of ${this.maxSessions} JPIP sessions`,
+      );
     }
-    const session: JpipSessionRecord = { sessionId: newId('S'), target, tid, cacheModel, createdAt: now, lastUsedAt: now };
+    const session: JpipSessionRecord = {
+      sessionId: newId('S'),
+      target,
+      tid,
+      cacheModel,
+      createdAt: now,
+      lastUsedAt: now,
+    };
     const cid = newId('C');
     this.store.create(session, cid, transport);
     return { session, cid };

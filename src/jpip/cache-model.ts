@@ -143,13 +143,18 @@ export class CacheModel {
     return null;
   }
 
-  private resolve(bin: ModelBin, csn: number, ctx: ModelContext): { classId: BinClassId; ids: readonly number[] | '*' } | string {
+  private resolve(
+    bin: ModelBin,
+    csn: number,
+    ctx: ModelContext,
+  ): { classId: BinClassId; ids: readonly number[] | '*' } | string {
     if (bin.kind === 'main-header') return { classId: 6, ids: [0] };
     if (bin.kind === 'implicit') {
       const ids = ctx.implicitBins?.(csn, bin);
       return ids === undefined ? 'implicit descriptor not resolvable' : { classId: 0, ids };
     }
-    const classId: BinClassId = bin.kind === 'tile-header' ? 2 : bin.kind === 'precinct' ? 0 : bin.kind === 'metadata' ? 8 : 4;
+    const classId: BinClassId =
+      bin.kind === 'tile-header' ? 2 : bin.kind === 'precinct' ? 0 : bin.kind === 'metadata' ? 8 : 4;
     if (bin.id !== '*') return { classId, ids: [bin.id] };
     const all = ctx.allBins?.(csn, classId);
     return { classId, ids: all ?? '*' };
@@ -208,11 +213,13 @@ export class CacheModel {
   static decode(bytes: Uint8Array, options: CacheModelOptions = {}): CacheModel {
     const r = new ByteReader(bytes);
     for (const m of MAGIC) {
-      if (r.u8('cache model magic') !== m) throw new MalformedError('JPIP_CACHE_MODEL_BAD_MAGIC', 'not a cache model blob', { offset: 0 });
+      if (r.u8('cache model magic') !== m)
+        throw new MalformedError('JPIP_CACHE_MODEL_BAD_MAGIC', 'not a cache model blob', { offset: 0 });
     }
     const model = new CacheModel(options);
     const count = readVbas(r, 'entry count');
-    if (count > model.maxEntries) throw new LimitExceededError('JPIP_CACHE_MODEL_FULL', `${count} entries over cap`, { offset: r.offset });
+    if (count > model.maxEntries)
+      throw new LimitExceededError('JPIP_CACHE_MODEL_FULL', `${count} entries over cap`, { offset: r.offset });
     for (let i = 0; i < count; i++) {
       const csn = readVbas(r, 'CSn');
       const at = r.offset;
@@ -226,7 +233,8 @@ export class CacheModel {
       if (flag > 1) throw new MalformedError('JPIP_CACHE_MODEL_BAD_FLAG', `flag ${flag}`, { offset: r.offset - 1 });
       model.set(csn, classId, binId, held, flag === 1);
     }
-    if (!r.atEnd) throw new MalformedError('JPIP_CACHE_MODEL_TRAILING', 'bytes after the last entry', { offset: r.offset });
+    if (!r.atEnd)
+      throw new MalformedError('JPIP_CACHE_MODEL_TRAILING', 'bytes after the last entry', { offset: r.offset });
     return model;
   }
 }

@@ -64,7 +64,8 @@ export class ClientCache {
     const classId = baseClass(m.classId);
     const k = `${m.csn}/${classId}/${m.binId}`;
     const end = m.offset + m.data.length;
-    if (end > this.maxBinLength) throw new LimitExceededError('JPIP_CLIENT_BIN_TOO_LONG', `bin end ${end} over ${this.maxBinLength}`);
+    if (end > this.maxBinLength)
+      throw new LimitExceededError('JPIP_CLIENT_BIN_TOO_LONG', `bin end ${end} over ${this.maxBinLength}`);
     let bin = this.bins.get(k);
     if (bin === undefined) {
       bin = { csn: m.csn, classId, binId: m.binId, data: new Uint8Array(0), ranges: [], length: null, aux: null };
@@ -72,19 +73,24 @@ export class ClientCache {
     }
     if (m.last) {
       if (bin.length !== null && bin.length !== end) {
-        throw new MalformedError('JPIP_CLIENT_LENGTH_CONFLICT', `bin ${k} ends at ${bin.length} and at ${end}`, { context: k });
+        throw new MalformedError('JPIP_CLIENT_LENGTH_CONFLICT', `bin ${k} ends at ${bin.length} and at ${end}`, {
+          context: k,
+        });
       }
       bin.length = end;
     }
     const lastEnd = bin.ranges[bin.ranges.length - 1]?.[1] ?? 0;
     if (bin.length !== null && (end > bin.length || lastEnd > bin.length)) {
-      throw new MalformedError('JPIP_CLIENT_BEYOND_END', `bin ${k} has data past its end ${bin.length}`, { context: k });
+      throw new MalformedError('JPIP_CLIENT_BEYOND_END', `bin ${k} has data past its end ${bin.length}`, {
+        context: k,
+      });
     }
     if (m.aux !== undefined) bin.aux = Math.max(bin.aux ?? 0, m.aux);
     if (m.data.length === 0) return;
     this.checkOverlap(bin, m.offset, m.data, k);
     const added = m.data.length - this.overlapBytes(bin, m.offset, end);
-    if (this.total + added > this.maxTotalBytes) throw new LimitExceededError('JPIP_CLIENT_CACHE_FULL', `client cache over ${this.maxTotalBytes} bytes`);
+    if (this.total + added > this.maxTotalBytes)
+      throw new LimitExceededError('JPIP_CLIENT_CACHE_FULL', `client cache over ${this.maxTotalBytes} bytes`);
     if (end > bin.data.length) {
       const grown = new Uint8Array(Math.min(this.maxBinLength, Math.max(end, bin.data.length * 2)));
       grown.set(bin.data);
@@ -102,7 +108,9 @@ export class ClientCache {
       const hi = Math.min(e, end);
       for (let i = lo; i < hi; i++) {
         if (bin.data[i] !== data[i - offset]) {
-          throw new MalformedError('JPIP_CLIENT_DATA_CONFLICT', `bin ${k} byte ${i} differs from earlier data`, { context: k });
+          throw new MalformedError('JPIP_CLIENT_DATA_CONFLICT', `bin ${k} byte ${i} differs from earlier data`, {
+            context: k,
+          });
         }
       }
     }
@@ -123,13 +131,19 @@ export class ClientCache {
   list(csn?: number, classId?: BinClassId): ClientBinView[] {
     const out: ClientBinView[] = [];
     for (const b of this.bins.values()) {
-      if ((csn === undefined || b.csn === csn) && (classId === undefined || b.classId === baseClass(classId))) out.push(view(b));
+      if ((csn === undefined || b.csn === csn) && (classId === undefined || b.classId === baseClass(classId)))
+        out.push(view(b));
     }
     return out.sort((a, b) => a.csn - b.csn || a.classId - b.classId || a.binId - b.binId);
   }
 
   /** Bins of one codestream keyed by in-class id, for a codestream rebuild. */
-  export(csn: number): { mainHeader: ClientBinView | undefined; tileHeaders: Map<number, ClientBinView>; precincts: Map<number, ClientBinView>; tiles: Map<number, ClientBinView> } {
+  export(csn: number): {
+    mainHeader: ClientBinView | undefined;
+    tileHeaders: Map<number, ClientBinView>;
+    precincts: Map<number, ClientBinView>;
+    tiles: Map<number, ClientBinView>;
+  } {
     const byClass = (c: BinClassId) => new Map(this.list(csn, c).map((b) => [b.binId, b] as const));
     return { mainHeader: this.get(csn, 6, 0), tileHeaders: byClass(2), precincts: byClass(0), tiles: byClass(4) };
   }
@@ -144,7 +158,10 @@ export class ClientCache {
         items.push(`[${b.csn}]`);
         lastCsn = b.csn;
       }
-      const name = b.classId === 6 ? 'Hm' : `${b.classId === 2 ? 'H' : b.classId === 0 ? 'P' : b.classId === 8 ? 'M' : 'T'}${b.binId}`;
+      const name =
+        b.classId === 6
+          ? 'Hm'
+          : `${b.classId === 2 ? 'H' : b.classId === 0 ? 'P' : b.classId === 8 ? 'M' : 'T'}${b.binId}`;
       items.push(b.complete ? name : `${name}:${b.prefix.length}`);
     }
     return items.join(',');

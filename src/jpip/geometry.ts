@@ -69,7 +69,8 @@ function geometryError(message: string): MalformedError {
 /** Checks the invariants of 15444-1 A.5.1 that the maths below relies on. */
 export function validateGeometry(g: ImageGeometry): void {
   const ints = [g.Xsiz, g.Ysiz, g.XOsiz, g.YOsiz, g.XTsiz, g.YTsiz, g.XTOsiz, g.YTOsiz];
-  if (!ints.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) throw geometryError('SIZ values must be 32-bit unsigned');
+  if (!ints.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff))
+    throw geometryError('SIZ values must be 32-bit unsigned');
   if (g.Xsiz <= g.XOsiz || g.Ysiz <= g.YOsiz) throw geometryError('empty image area');
   if (g.XTsiz < 1 || g.YTsiz < 1 || g.XTOsiz > g.XOsiz || g.YTOsiz > g.YOsiz) throw geometryError('bad tile grid');
   if (g.XTOsiz + g.XTsiz <= g.XOsiz || g.YTOsiz + g.YTsiz <= g.YOsiz) throw geometryError('first tile is empty');
@@ -78,7 +79,14 @@ export function validateGeometry(g: ImageGeometry): void {
   if (g.components.length < 1 || g.components.length > 16384) throw geometryError('bad component count');
   if (g.coding.length !== g.components.length) throw geometryError('one coding entry per component expected');
   for (const s of g.components) {
-    if (!Number.isInteger(s.XRsiz) || !Number.isInteger(s.YRsiz) || s.XRsiz < 1 || s.YRsiz < 1 || s.XRsiz > 255 || s.YRsiz > 255) {
+    if (
+      !Number.isInteger(s.XRsiz) ||
+      !Number.isInteger(s.YRsiz) ||
+      s.XRsiz < 1 ||
+      s.YRsiz < 1 ||
+      s.XRsiz > 255 ||
+      s.YRsiz > 255
+    ) {
       throw geometryError('bad sub-sampling');
     }
   }
@@ -95,7 +103,14 @@ function validateCoding(c: TileComponentCoding): void {
   if (c.precincts.length > c.levels + 1) throw geometryError('more precinct sizes than resolutions');
   c.precincts.forEach((p, rl) => {
     const min = rl === 0 ? 0 : 1;
-    if (!Number.isInteger(p.PPx) || !Number.isInteger(p.PPy) || p.PPx < min || p.PPy < min || p.PPx > 15 || p.PPy > 15) {
+    if (
+      !Number.isInteger(p.PPx) ||
+      !Number.isInteger(p.PPy) ||
+      p.PPx < min ||
+      p.PPy < min ||
+      p.PPx > 15 ||
+      p.PPy > 15
+    ) {
       throw geometryError(`bad precinct size at resolution ${rl}`);
     }
   });
@@ -139,7 +154,12 @@ export function tileComponentBounds(g: ImageGeometry, t: number, c: number): Rec
   const tb = tileBounds(g, t);
   const s = g.components[c];
   if (s === undefined) throw geometryError(`no component ${c}`);
-  return { x0: ceilDiv(tb.x0, s.XRsiz), y0: ceilDiv(tb.y0, s.YRsiz), x1: ceilDiv(tb.x1, s.XRsiz), y1: ceilDiv(tb.y1, s.YRsiz) };
+  return {
+    x0: ceilDiv(tb.x0, s.XRsiz),
+    y0: ceilDiv(tb.y0, s.YRsiz),
+    x1: ceilDiv(tb.x1, s.XRsiz),
+    y1: ceilDiv(tb.y1, s.YRsiz),
+  };
 }
 
 /** Bounds of resolution rl of a tile-component. // 15444-1 B.5 (B-14) */

@@ -9,8 +9,7 @@ import { accumulate, readVbas, MAX_VBAS_BYTES } from './vbas';
 import { hasAux, isBinClassId, isEorReason, type EorReasonCode, type HeaderState, type JpipMessage } from './messages';
 
 export type JpipStreamEvent =
-  | { kind: 'message'; message: JpipMessage }
-  | { kind: 'eor'; reason: EorReasonCode; body: Uint8Array };
+  { kind: 'message'; message: JpipMessage } | { kind: 'eor'; reason: EorReasonCode; body: Uint8Array };
 
 export interface JpipStreamReaderOptions {
   /** Largest Msg-Length accepted (default 64 MiB). */
@@ -68,7 +67,10 @@ export class JpipStreamReader {
     const events: JpipStreamEvent[] = [];
     // Views of a subclass (e.g. Node's Buffer) are re-viewed as plain Uint8Array so every body
     // handed out has one type, whatever the transport delivered.
-    const chunk = Object.getPrototypeOf(rawChunk) === Uint8Array.prototype ? rawChunk : new Uint8Array(rawChunk.buffer, rawChunk.byteOffset, rawChunk.byteLength);
+    const chunk =
+      Object.getPrototypeOf(rawChunk) === Uint8Array.prototype
+        ? rawChunk
+        : new Uint8Array(rawChunk.buffer, rawChunk.byteOffset, rawChunk.byteLength);
     let input = chunk;
     if (this.pending.length > 0) {
       const joined = new Uint8Array(this.pending.length + chunk.length);
@@ -121,13 +123,16 @@ export class JpipStreamReader {
     if (b0 === 0x00) return this.readEor(r, start);
     const bb = (b0 >> 5) & 3;
     if (bb === 0) {
-      throw new MalformedError('JPIP_MSG_BAD_BB', `Bin-ID indicator bb=0 is prohibited (byte 0x${b0.toString(16)})`, { offset: start });
+      throw new MalformedError('JPIP_MSG_BAD_BB', `Bin-ID indicator bb=0 is prohibited (byte 0x${b0.toString(16)})`, {
+        offset: start,
+      });
     }
     const last = (b0 & 0x10) !== 0;
     let binId = b0 & 0x0f;
     let more = (b0 & 0x80) !== 0;
     for (let i = 1; more; i++) {
-      if (i >= MAX_VBAS_BYTES) throw new MalformedError('JPIP_VBAS_TOO_LONG', 'Bin-ID VBAS too long', { offset: start });
+      if (i >= MAX_VBAS_BYTES)
+        throw new MalformedError('JPIP_VBAS_TOO_LONG', 'Bin-ID VBAS too long', { offset: start });
       const b = r.u8('Bin-ID');
       binId = accumulate(binId, b & 0x7f, start, 'Bin-ID');
       more = (b & 0x80) !== 0;
@@ -143,19 +148,25 @@ export class JpipStreamReader {
       csn = s.csn;
     }
     if (!isBinClassId(classId)) {
-      throw new MalformedError('JPIP_MSG_BAD_CLASS', `reserved data-bin class ${classId}`, { offset: start, context: 'Class' });
+      throw new MalformedError('JPIP_MSG_BAD_CLASS', `reserved data-bin class ${classId}`, {
+        offset: start,
+        context: 'Class',
+      });
     }
     const offset = readVbas(r, 'Msg-Offset');
     const length = readVbas(r, 'Msg-Length');
     const aux = hasAux(classId) ? readVbas(r, 'Aux') : undefined;
     if (length > this.maxMessageLength) {
-      throw new LimitExceededError('JPIP_MSG_TOO_LONG', `Msg-Length ${length} over cap ${this.maxMessageLength}`, { offset: start });
+      throw new LimitExceededError('JPIP_MSG_TOO_LONG', `Msg-Length ${length} over cap ${this.maxMessageLength}`, {
+        offset: start,
+      });
     }
     if (offset + length > Number.MAX_SAFE_INTEGER) {
       throw new MalformedError('JPIP_MSG_BAD_RANGE', 'Msg-Offset + Msg-Length overflows', { offset: start });
     }
     this.state = { classId, csn };
-    const header: Omit<JpipMessage, 'data'> = aux === undefined ? { classId, csn, binId, offset, last } : { classId, csn, binId, offset, last, aux };
+    const header: Omit<JpipMessage, 'data'> =
+      aux === undefined ? { classId, csn, binId, offset, last } : { classId, csn, binId, offset, last, aux };
     this.body = { header, data: new Uint8Array(length), filled: 0 };
     if (length === 0) {
       this.body = null;
@@ -167,11 +178,16 @@ export class JpipStreamReader {
   private readEor(r: ByteReader, start: number): JpipStreamEvent {
     const reason = r.u8('EOR reason');
     if (!isEorReason(reason)) {
-      throw new MalformedError('JPIP_EOR_BAD_REASON', `unknown EOR reason code ${reason}`, { offset: start, context: 'EOR' });
+      throw new MalformedError('JPIP_EOR_BAD_REASON', `unknown EOR reason code ${reason}`, {
+        offset: start,
+        context: 'EOR',
+      });
     }
     const n = readVbas(r, 'EOR body length');
     if (n > this.maxEorBodyLength) {
-      throw new LimitExceededError('JPIP_EOR_TOO_LONG', `EOR body ${n} over cap ${this.maxEorBodyLength}`, { offset: start });
+      throw new LimitExceededError('JPIP_EOR_TOO_LONG', `EOR body ${n} over cap ${this.maxEorBodyLength}`, {
+        offset: start,
+      });
     }
     const body = r.bytes(n, 'EOR body').slice();
     this.state = this.initialState;

@@ -114,7 +114,9 @@ function writeBinId(out: Uint8Array, pos: number, binId: number, bb: number, las
 
 function checkUint(v: number, what: string): void {
   if (!Number.isSafeInteger(v) || v < 0) {
-    throw new MalformedError('JPIP_MSG_BAD_FIELD', `${what} must be a non-negative safe integer, got ${v}`, { context: what });
+    throw new MalformedError('JPIP_MSG_BAD_FIELD', `${what} must be a non-negative safe integer, got ${v}`, {
+      context: what,
+    });
   }
 }
 
@@ -126,7 +128,8 @@ function checkMessage(m: JpipMessage): void {
   checkUint(m.offset, 'Msg-Offset');
   checkUint(m.offset + m.data.length, 'Msg-Offset + Msg-Length');
   if (hasAux(m.classId)) {
-    if (m.aux === undefined) throw new MalformedError('JPIP_MSG_AUX_MISSING', `class ${m.classId} needs Aux`, { context: 'Aux' });
+    if (m.aux === undefined)
+      throw new MalformedError('JPIP_MSG_AUX_MISSING', `class ${m.classId} needs Aux`, { context: 'Aux' });
     checkUint(m.aux, 'Aux');
   } else if (m.aux !== undefined) {
     throw new MalformedError('JPIP_MSG_AUX_UNEXPECTED', `class ${m.classId} has no Aux`, { context: 'Aux' });

@@ -4,7 +4,16 @@
 // descriptors, subtractive '-', codestream qualifiers "[a-b;c]" that scope the items after them
 // until the next qualifier (ESA's reading). Applying statements is cache-model.ts's job.
 
-import { bad, clip, parseSampledRange, parseUint, parseUintRange, splitList, type SampledRange, type UintRange } from './request-values';
+import {
+  bad,
+  clip,
+  parseSampledRange,
+  parseUint,
+  parseUintRange,
+  splitList,
+  type SampledRange,
+  type UintRange,
+} from './request-values';
 import { splitTopLevel } from './request-lists';
 
 /** Most statements accepted in one model/need/tpmodel value. */
@@ -20,7 +29,13 @@ export type ModelBin =
   | { kind: 'metadata'; id: BinSelector }
   | { kind: 'tile'; id: BinSelector }
   /** Implicit precinct form t/c/r/p; an absent letter means every value ('*'). */
-  | { kind: 'implicit'; tiles: RangeSelector; components: RangeSelector; resolutions: RangeSelector; positions: RangeSelector };
+  | {
+      kind: 'implicit';
+      tiles: RangeSelector;
+      components: RangeSelector;
+      resolutions: RangeSelector;
+      positions: RangeSelector;
+    };
 
 export type ModelLimit = { kind: 'whole' } | { kind: 'bytes'; bytes: number } | { kind: 'layers'; layers: number };
 
@@ -151,7 +166,11 @@ export interface TpModelStatement {
 }
 
 /** Parses tpmodel= / tpneed=: 1#(["-"] tp-number ["-" tp-number]). // 15444-9 C.9.3 */
-export function parseTpModel(field: 'tpmodel' | 'tpneed', s: string, maxStatements = MAX_MODEL_STATEMENTS): TpModelStatement[] {
+export function parseTpModel(
+  field: 'tpmodel' | 'tpneed',
+  s: string,
+  maxStatements = MAX_MODEL_STATEMENTS,
+): TpModelStatement[] {
   const out: TpModelStatement[] = [];
   let streams: SampledRange[] | null = null;
   for (const item of splitTopLevel(field, s, maxStatements)) {
@@ -165,7 +184,8 @@ export function parseTpModel(field: 'tpmodel' | 'tpneed', s: string, maxStatemen
     if (m === null) throw bad(field, `bad tile-part range '${clip(item)}'`);
     const from = { tile: parseUint(field, m[1] ?? ''), part: parseUint(field, m[2] ?? '') };
     const to = m[3] === undefined ? from : { tile: parseUint(field, m[3]), part: parseUint(field, m[4] ?? '') };
-    if (to.tile < from.tile || (to.tile === from.tile && to.part < from.part)) throw bad(field, `reversed range '${clip(item)}'`);
+    if (to.tile < from.tile || (to.tile === from.tile && to.part < from.part))
+      throw bad(field, `reversed range '${clip(item)}'`);
     out.push({ streams, subtractive, from, to });
   }
   return out;

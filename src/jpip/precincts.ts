@@ -11,8 +11,16 @@
 
 import { LimitExceededError } from '../bytes';
 import {
-  codingFor, pow2, precinctBinId, precinctGrid, precinctSize, resolutionBounds, tileComponentBounds, tileGrid,
-  type ImageGeometry, type TileComponentCoding,
+  codingFor,
+  pow2,
+  precinctBinId,
+  precinctGrid,
+  precinctSize,
+  resolutionBounds,
+  tileComponentBounds,
+  tileGrid,
+  type ImageGeometry,
+  type TileComponentCoding,
 } from './geometry';
 import type { ViewWindow } from './view-window';
 
@@ -60,7 +68,13 @@ function support(transform: TileComponentCoding['transform'], n: number): number
 }
 
 /** Interleaved positions [lo, hi] that output samples [a, b] need, mirrored into [u0, u1]. */
-function neededPositions(transform: TileComponentCoding['transform'], a: number, b: number, u0: number, u1: number): Span {
+function neededPositions(
+  transform: TileComponentCoding['transform'],
+  a: number,
+  b: number,
+  u0: number,
+  u1: number,
+): Span {
   if (u0 === u1) return { lo: u0, hi: u0 }; // a one-sample signal is not transformed (F.3.7)
   let lo = Math.min(a - support(transform, a), b > a ? a + 1 - support(transform, a + 1) : Infinity);
   let hi = Math.max(b + support(transform, b), b > a ? b - 1 + support(transform, b - 1) : -Infinity);
@@ -84,7 +98,12 @@ interface LevelNeeds {
 }
 
 /** Walks one axis from the top resolution down: per rl, the L and H spans needed. */
-function axisNeeds(transform: TileComponentCoding['transform'], top: number, region: Span, bounds: (rl: number) => Span): LevelNeeds[] {
+function axisNeeds(
+  transform: TileComponentCoding['transform'],
+  top: number,
+  region: Span,
+  bounds: (rl: number) => Span,
+): LevelNeeds[] {
   const out: LevelNeeds[] = new Array<LevelNeeds>(top + 1);
   let cur = region;
   for (let rl = top; rl >= 1; rl--) {
@@ -94,8 +113,16 @@ function axisNeeds(transform: TileComponentCoding['transform'], top: number, reg
       continue;
     }
     const pos = neededPositions(transform, cur.lo, cur.hi, b.lo, b.hi);
-    const low = intersect({ lo: Math.ceil(pos.lo / 2), hi: Math.floor(pos.hi / 2) }, Math.ceil(b.lo / 2), Math.floor(b.hi / 2));
-    const high = intersect({ lo: Math.ceil((pos.lo - 1) / 2), hi: Math.floor((pos.hi - 1) / 2) }, Math.floor(b.lo / 2), Math.floor((b.hi - 1) / 2));
+    const low = intersect(
+      { lo: Math.ceil(pos.lo / 2), hi: Math.floor(pos.hi / 2) },
+      Math.ceil(b.lo / 2),
+      Math.floor(b.hi / 2),
+    );
+    const high = intersect(
+      { lo: Math.ceil((pos.lo - 1) / 2), hi: Math.floor((pos.hi - 1) / 2) },
+      Math.floor(b.lo / 2),
+      Math.floor((b.hi - 1) / 2),
+    );
     out[rl] = { low, high };
     cur = low;
   }
@@ -111,7 +138,11 @@ function cells(s: Span, cellLog2: number, origin: number): Span {
 }
 
 /** Precincts the view-window needs, lowest resolution first. // 15444-9 A.3.2, C.4 */
-export function relevantPrecincts(g: ImageGeometry, view: ViewWindow, options: PrecinctSelectionOptions = {}): PrecinctRef[] {
+export function relevantPrecincts(
+  g: ImageGeometry,
+  view: ViewWindow,
+  options: PrecinctSelectionOptions = {},
+): PrecinctRef[] {
   const out: PrecinctRef[] = [];
   if (view.empty) return out;
   const max = options.maxPrecincts ?? 1_000_000;
@@ -128,11 +159,20 @@ export function relevantPrecincts(g: ImageGeometry, view: ViewWindow, options: P
       for (const c of comps) tileComponentPrecincts(g, view, t, c, out, max);
     }
   }
-  out.sort((a, b) => a.resolution - b.resolution || a.tile - b.tile || a.component - b.component || a.sequence - b.sequence);
+  out.sort(
+    (a, b) => a.resolution - b.resolution || a.tile - b.tile || a.component - b.component || a.sequence - b.sequence,
+  );
   return out;
 }
 
-function tileComponentPrecincts(g: ImageGeometry, view: ViewWindow, t: number, c: number, out: PrecinctRef[], max: number): void {
+function tileComponentPrecincts(
+  g: ImageGeometry,
+  view: ViewWindow,
+  t: number,
+  c: number,
+  out: PrecinctRef[],
+  max: number,
+): void {
   const coding = codingFor(g, t, c);
   const sub = g.components[c];
   if (sub === undefined) return;
@@ -169,9 +209,11 @@ function tileComponentPrecincts(g: ImageGeometry, view: ViewWindow, t: number, c
       const selected = new Set<number>();
       const add = (xs: Span, ys: Span): void => {
         for (let ky = Math.max(ys.lo, 0); ky <= Math.min(ys.hi, grid.numY - 1); ky++) {
-          for (let kx = Math.max(xs.lo, 0); kx <= Math.min(xs.hi, grid.numX - 1); kx++) selected.add(ky * grid.numX + kx);
+          for (let kx = Math.max(xs.lo, 0); kx <= Math.min(xs.hi, grid.numX - 1); kx++)
+            selected.add(ky * grid.numX + kx);
         }
-        if (out.length + selected.size > max) throw new LimitExceededError('JPIP_TOO_MANY_PRECINCTS', `view needs more than ${max} precincts`);
+        if (out.length + selected.size > max)
+          throw new LimitExceededError('JPIP_TOO_MANY_PRECINCTS', `view needs more than ${max} precincts`);
       };
       if (rl === 0) {
         add(cells(ax.low, pp.PPx, grid.originX), cells(ay.low, pp.PPy, grid.originY));
@@ -186,7 +228,15 @@ function tileComponentPrecincts(g: ImageGeometry, view: ViewWindow, t: number, c
       }
       for (const k of [...selected].sort((a, b) => a - b)) {
         const s = sequenceBase + k;
-        out.push({ tile: t, component: c, resolution: rl, px: k % grid.numX, py: Math.floor(k / grid.numX), sequence: s, binId: precinctBinId(g, t, c, s) });
+        out.push({
+          tile: t,
+          component: c,
+          resolution: rl,
+          px: k % grid.numX,
+          py: Math.floor(k / grid.numX),
+          sequence: s,
+          binId: precinctBinId(g, t, c, s),
+        });
       }
     }
     sequenceBase += grid.numX * grid.numY;

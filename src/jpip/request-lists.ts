@@ -3,7 +3,16 @@
 // (C.2.3). Syntax is checked strictly; semantics (what the server grants) belong to the caller.
 
 import { LimitExceededError } from '../bytes';
-import { MAX_LIST_ITEMS, bad, clip, parseSampledRange, parseToken, parseUint, splitList, type SampledRange } from './request-values';
+import {
+  MAX_LIST_ITEMS,
+  bad,
+  clip,
+  parseSampledRange,
+  parseToken,
+  parseUint,
+  splitList,
+  type SampledRange,
+} from './request-values';
 
 /** One entry of the `type` preference list. // 15444-9 C.7.3 */
 export interface ImageReturnType {
@@ -53,7 +62,8 @@ function parseReturnType(item: string): ImageReturnType {
   let extended = false;
   for (const [name, value] of params) {
     if (name === 'ptype' || name === 'ttype') {
-      if (name !== extParam || value !== 'ext') throw bad('type', `parameter ${name}=${clip(value)} not valid for ${head}`);
+      if (name !== extParam || value !== 'ext')
+        throw bad('type', `parameter ${name}=${clip(value)} not valid for ${head}`);
       extended = true;
     }
   }
@@ -76,7 +86,12 @@ export function parsePref(s: string): PrefItem[] {
     // csf rows are themselves comma separated (csf:density:..;s1;s2,density:..): keep them together.
     if (prev !== undefined && prev.name === 'csf' && /^(density:|[0-9.])/.test(item)) {
       const raw = `${prev.raw},${item}`;
-      out[out.length - 1] = { ...prev, raw, value: `${prev.value ?? ''},${stripR(item)}`, required: prev.required || item.endsWith('/r') };
+      out[out.length - 1] = {
+        ...prev,
+        raw,
+        value: `${prev.value ?? ''},${stripR(item)}`,
+        required: prev.required || item.endsWith('/r'),
+      };
       continue;
     }
     const required = item.endsWith('/r');
@@ -186,7 +201,8 @@ export function parseCclose(s: string): '*' | string[] {
 /** context = 1#context-range; kept as validated text (no JPX/MJ2 contexts in DICOM). // 15444-9 C.4.7 */
 export function parseContext(s: string): string[] {
   return splitTopLevel('context', s).map((item) => {
-    if (!/^[A-Za-z0-9]{4}<[^<>]*>(\[[^[\]]*\])?(=[\x21-\x7e]*)?$/.test(item)) throw bad('context', `bad context-range '${clip(item)}'`);
+    if (!/^[A-Za-z0-9]{4}<[^<>]*>(\[[^[\]]*\])?(=[\x21-\x7e]*)?$/.test(item))
+      throw bad('context', `bad context-range '${clip(item)}'`);
     return item;
   });
 }
@@ -196,7 +212,10 @@ export type Subtarget = { kind: 'bytes'; from: number; to: number } | { kind: 'c
 
 export function parseSubtarget(s: string): Subtarget {
   if (s.startsWith('[') && s.endsWith(']')) {
-    return { kind: 'codestreams', ranges: splitList('subtarget', s.slice(1, -1)).map((r) => parseSampledRange('subtarget', r)) };
+    return {
+      kind: 'codestreams',
+      ranges: splitList('subtarget', s.slice(1, -1)).map((r) => parseSampledRange('subtarget', r)),
+    };
   }
   const m = /^([0-9]{1,16})-([0-9]{1,16})$/.exec(s);
   if (m === null) throw bad('subtarget', `expected a byte range a-b, got '${clip(s)}'`);

@@ -39,7 +39,9 @@ export function splitList(field: string, s: string, sep = ','): string[] {
   if (s.length === 0) throw bad(field, 'empty value');
   const items = s.split(sep);
   if (items.length > MAX_LIST_ITEMS) {
-    throw new LimitExceededError('JPIP_LIST_TOO_LONG', `${field}: more than ${MAX_LIST_ITEMS} items`, { context: field });
+    throw new LimitExceededError('JPIP_LIST_TOO_LONG', `${field}: more than ${MAX_LIST_ITEMS} items`, {
+      context: field,
+    });
   }
   for (const it of items) if (it.length === 0) throw bad(field, 'empty list item');
   return items;
@@ -91,7 +93,12 @@ export function parseSampledRange(field: string, s: string): SampledRange {
 }
 
 /** Expands ranges to sorted distinct values within [min, max], at most `cap` of them. */
-export function expandRanges(ranges: readonly (UintRange & { step?: number })[], min: number, max: number, cap: number): number[] {
+export function expandRanges(
+  ranges: readonly (UintRange & { step?: number })[],
+  min: number,
+  max: number,
+  cap: number,
+): number[] {
   const out = new Set<number>();
   for (const r of ranges) {
     const step = r.step ?? 1;
@@ -100,7 +107,8 @@ export function expandRanges(ranges: readonly (UintRange & { step?: number })[],
     if (v < min) v += Math.ceil((min - v) / step) * step;
     for (; v <= hi; v += step) {
       out.add(v);
-      if (out.size > cap) throw new LimitExceededError('JPIP_LIST_TOO_LONG', `range expands to more than ${cap} values`);
+      if (out.size > cap)
+        throw new LimitExceededError('JPIP_LIST_TOO_LONG', `range expands to more than ${cap} values`);
     }
   }
   return [...out].sort((a, b) => a - b);

@@ -8,12 +8,32 @@
 import { LimitExceededError, MalformedError, UnsupportedError } from '../bytes';
 import { parseModel, parseTpModel, type ModelStatement, type TpModelStatement } from './model';
 import {
-  parseCclose, parseCnew, parseContext, parseMetareq, parsePref, parseSubtarget, parseTypeList,
-  type ImageReturnType, type Metareq, type PrefItem, type Subtarget,
+  parseCclose,
+  parseCnew,
+  parseContext,
+  parseMetareq,
+  parsePref,
+  parseSubtarget,
+  parseTypeList,
+  type ImageReturnType,
+  type Metareq,
+  type PrefItem,
+  type Subtarget,
 } from './request-lists';
 import {
-  bad, clip, parsePair, parseRangeList, parseSampledRange, parseText, parseToken, parseUfloat, parseUint,
-  parseYesNo, splitList, type SampledRange, type UintRange,
+  bad,
+  clip,
+  parsePair,
+  parseRangeList,
+  parseSampledRange,
+  parseText,
+  parseToken,
+  parseUfloat,
+  parseUint,
+  parseYesNo,
+  splitList,
+  type SampledRange,
+  type UintRange,
 } from './request-values';
 
 export type FsizRound = 'round-down' | 'round-up' | 'closest';
@@ -89,41 +109,216 @@ type Handler = (req: Mutable<JpipRequest>, v: string) => void;
 
 /** One handler per Annex C field; this table IS the list of recognised fields. */
 const FIELDS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
-  ['target', (q, v) => { q.target = parseText('target', v, MAX_ID); }], // C.2.1
-  ['subtarget', (q, v) => { q.subtarget = parseSubtarget(v); }], // C.2.3
-  ['tid', (q, v) => { q.tid = parseText('tid', v, MAX_ID); }], // C.2.2
-  ['cnew', (q, v) => { q.cnew = parseCnew(v); }], // C.3.3
-  ['cid', (q, v) => { q.cid = parseToken('cid', v, MAX_ID); }], // C.3.2
-  ['cclose', (q, v) => { q.cclose = parseCclose(v); }], // C.3.4
-  ['qid', (q, v) => { q.qid = parseUint('qid', v, 0xffffffff); }], // C.3.5
-  ['stream', (q, v) => { q.stream = splitList('stream', v).map((s) => parseSampledRange('stream', s)); }], // C.4.6
-  ['context', (q, v) => { q.context = parseContext(v); }], // C.4.7
-  ['fsiz', (q, v) => { q.fsiz = parseFsiz(v); }], // C.4.2
-  ['roff', (q, v) => { q.roff = xy(parsePair('roff', v, MAX_DIM)); }], // C.4.3
-  ['rsiz', (q, v) => { q.rsiz = xy(parsePair('rsiz', v, MAX_DIM)); }], // C.4.4
-  ['comps', (q, v) => { q.comps = parseRangeList('comps', v, 16383); }], // C.4.5
-  ['layers', (q, v) => { q.layers = parseUint('layers', v, 65535); }], // C.4.10
-  ['len', (q, v) => { q.len = parseUint('len', v); }], // C.6.1
-  ['quality', (q, v) => { q.quality = v === '-1' ? -1 : parseUint('quality', v, 100); }], // C.6.2
-  ['srate', (q, v) => { q.srate = parseUfloat('srate', v); }], // C.4.9
-  ['drate', (q, v) => { q.drate = parseUfloat('drate', v); }], // C.7.4
-  ['roi', (q, v) => { q.roi = parseText('roi', v, MAX_ID); }], // C.4.8
-  ['type', (q, v) => { q.type = parseTypeList(v); }], // C.7.3
-  ['align', (q, v) => { q.align = parseYesNo('align', v); }], // C.7.1
-  ['wait', (q, v) => { q.wait = parseYesNo('wait', v); }], // C.7.2
-  ['pref', (q, v) => { q.pref = parsePref(v); }], // C.10.2
-  ['model', (q, v) => { q.model = parseModel('model', v); }], // C.9.2
-  ['tpmodel', (q, v) => { q.tpmodel = parseTpModel('tpmodel', v); }], // C.9.3
-  ['need', (q, v) => { q.need = parseModel('need', v); }], // C.9.4
-  ['tpneed', (q, v) => { q.tpneed = parseTpModel('tpneed', v); }], // C.9.5
-  ['mset', (q, v) => { q.mset = parseRangeList('mset', v); }], // C.9.6
-  ['metareq', (q, v) => { q.metareq = parseMetareq(v); }], // C.5.2
-  ['cap', (q, v) => { q.cap = splitList('cap', v).map((c) => parseText('cap', c, 1024)); }], // C.10.1
-  ['upload', (q, v) => { q.upload = parseText('upload', v, MAX_ID); }], // C.8 / Annex E
-  ['handled', (q, v) => { q.handled = parseText('handled', v, 4096); }], // Amd: handled requests
-  ['xpath-box', (q, v) => { q.xpathBox = parseText('xpath-box', v, 4096); }], // Amd 3 (XML)
-  ['xpath-bin', (q, v) => { q.xpathBin = parseText('xpath-bin', v, 4096); }],
-  ['xpath-query', (q, v) => { q.xpathQuery = parseText('xpath-query', v, 4096); }],
+  [
+    'target',
+    (q, v) => {
+      q.target = parseText('target', v, MAX_ID);
+    },
+  ], // C.2.1
+  [
+    'subtarget',
+    (q, v) => {
+      q.subtarget = parseSubtarget(v);
+    },
+  ], // C.2.3
+  [
+    'tid',
+    (q, v) => {
+      q.tid = parseText('tid', v, MAX_ID);
+    },
+  ], // C.2.2
+  [
+    'cnew',
+    (q, v) => {
+      q.cnew = parseCnew(v);
+    },
+  ], // C.3.3
+  [
+    'cid',
+    (q, v) => {
+      q.cid = parseToken('cid', v, MAX_ID);
+    },
+  ], // C.3.2
+  [
+    'cclose',
+    (q, v) => {
+      q.cclose = parseCclose(v);
+    },
+  ], // C.3.4
+  [
+    'qid',
+    (q, v) => {
+      q.qid = parseUint('qid', v, 0xffffffff);
+    },
+  ], // C.3.5
+  [
+    'stream',
+    (q, v) => {
+      q.stream = splitList('stream', v).map((s) => parseSampledRange('stream', s));
+    },
+  ], // C.4.6
+  [
+    'context',
+    (q, v) => {
+      q.context = parseContext(v);
+    },
+  ], // C.4.7
+  [
+    'fsiz',
+    (q, v) => {
+      q.fsiz = parseFsiz(v);
+    },
+  ], // C.4.2
+  [
+    'roff',
+    (q, v) => {
+      q.roff = xy(parsePair('roff', v, MAX_DIM));
+    },
+  ], // C.4.3
+  [
+    'rsiz',
+    (q, v) => {
+      q.rsiz = xy(parsePair('rsiz', v, MAX_DIM));
+    },
+  ], // C.4.4
+  [
+    'comps',
+    (q, v) => {
+      q.comps = parseRangeList('comps', v, 16383);
+    },
+  ], // C.4.5
+  [
+    'layers',
+    (q, v) => {
+      q.layers = parseUint('layers', v, 65535);
+    },
+  ], // C.4.10
+  [
+    'len',
+    (q, v) => {
+      q.len = parseUint('len', v);
+    },
+  ], // C.6.1
+  [
+    'quality',
+    (q, v) => {
+      q.quality = v === '-1' ? -1 : parseUint('quality', v, 100);
+    },
+  ], // C.6.2
+  [
+    'srate',
+    (q, v) => {
+      q.srate = parseUfloat('srate', v);
+    },
+  ], // C.4.9
+  [
+    'drate',
+    (q, v) => {
+      q.drate = parseUfloat('drate', v);
+    },
+  ], // C.7.4
+  [
+    'roi',
+    (q, v) => {
+      q.roi = parseText('roi', v, MAX_ID);
+    },
+  ], // C.4.8
+  [
+    'type',
+    (q, v) => {
+      q.type = parseTypeList(v);
+    },
+  ], // C.7.3
+  [
+    'align',
+    (q, v) => {
+      q.align = parseYesNo('align', v);
+    },
+  ], // C.7.1
+  [
+    'wait',
+    (q, v) => {
+      q.wait = parseYesNo('wait', v);
+    },
+  ], // C.7.2
+  [
+    'pref',
+    (q, v) => {
+      q.pref = parsePref(v);
+    },
+  ], // C.10.2
+  [
+    'model',
+    (q, v) => {
+      q.model = parseModel('model', v);
+    },
+  ], // C.9.2
+  [
+    'tpmodel',
+    (q, v) => {
+      q.tpmodel = parseTpModel('tpmodel', v);
+    },
+  ], // C.9.3
+  [
+    'need',
+    (q, v) => {
+      q.need = parseModel('need', v);
+    },
+  ], // C.9.4
+  [
+    'tpneed',
+    (q, v) => {
+      q.tpneed = parseTpModel('tpneed', v);
+    },
+  ], // C.9.5
+  [
+    'mset',
+    (q, v) => {
+      q.mset = parseRangeList('mset', v);
+    },
+  ], // C.9.6
+  [
+    'metareq',
+    (q, v) => {
+      q.metareq = parseMetareq(v);
+    },
+  ], // C.5.2
+  [
+    'cap',
+    (q, v) => {
+      q.cap = splitList('cap', v).map((c) => parseText('cap', c, 1024));
+    },
+  ], // C.10.1
+  [
+    'upload',
+    (q, v) => {
+      q.upload = parseText('upload', v, MAX_ID);
+    },
+  ], // C.8 / Annex E
+  [
+    'handled',
+    (q, v) => {
+      q.handled = parseText('handled', v, 4096);
+    },
+  ], // Amd: handled requests
+  [
+    'xpath-box',
+    (q, v) => {
+      q.xpathBox = parseText('xpath-box', v, 4096);
+    },
+  ], // Amd 3 (XML)
+  [
+    'xpath-bin',
+    (q, v) => {
+      q.xpathBin = parseText('xpath-bin', v, 4096);
+    },
+  ],
+  [
+    'xpath-query',
+    (q, v) => {
+      q.xpathQuery = parseText('xpath-query', v, 4096);
+    },
+  ],
 ]);
 
 /** Names of every request field this parser recognises. */
@@ -141,7 +336,8 @@ function parseFsiz(v: string): Fsiz {
   const fy = parseUint('fsiz', parts[1] ?? '', MAX_DIM);
   if (fx === 0 || fy === 0) throw bad('fsiz', 'frame size must be at least 1x1');
   const r = parts[2] ?? 'round-down';
-  if (r !== 'round-down' && r !== 'round-up' && r !== 'closest') throw bad('fsiz', `unknown round direction '${clip(r)}'`);
+  if (r !== 'round-down' && r !== 'round-up' && r !== 'closest')
+    throw bad('fsiz', `unknown round direction '${clip(r)}'`);
   return { fx, fy, round: r };
 }
 
@@ -164,10 +360,17 @@ export function parseJpipBody(body: Uint8Array | string, options: ParseBodyOptio
   if (body.length > max) throw tooLong(body.length, max);
   for (let i = 0; i < body.length; i++) {
     const b = typeof body === 'string' ? body.charCodeAt(i) : (body[i] ?? 0);
-    if (b > 0x7e || (b < 0x20 && b !== 0x0d && b !== 0x0a)) throw new MalformedError('JPIP_BAD_ENCODING', 'request body is not printable ASCII', { context: 'body' });
+    if (b > 0x7e || (b < 0x20 && b !== 0x0d && b !== 0x0a))
+      throw new MalformedError('JPIP_BAD_ENCODING', 'request body is not printable ASCII', { context: 'body' });
   }
   const text = (typeof body === 'string' ? body : new TextDecoder().decode(body)).trim();
-  return parseFields([{ text: options.query ?? '', form: false }, { text, form: true }], options);
+  return parseFields(
+    [
+      { text: options.query ?? '', form: false },
+      { text, form: true },
+    ],
+    options,
+  );
 }
 
 function tooLong(n: number, max: number): LimitExceededError {
@@ -213,7 +416,8 @@ function parseFields(parts: readonly FieldText[], options: ParseRequestOptions):
     if (fields.has(name) || ignored.includes(name)) {
       throw new MalformedError('JPIP_DUPLICATE_FIELD', `field ${name} appears twice`, { context: name });
     }
-    if (fields.size + ignored.length >= maxFields) throw new LimitExceededError('JPIP_TOO_MANY_FIELDS', `more than ${maxFields} fields`);
+    if (fields.size + ignored.length >= maxFields)
+      throw new LimitExceededError('JPIP_TOO_MANY_FIELDS', `more than ${maxFields} fields`);
     const handler = FIELDS.get(name);
     if (handler === undefined) {
       if ((options.unknownFields ?? 'reject') === 'reject') {

@@ -12,7 +12,7 @@ import type { ViewWindow } from './view-window';
 export function formatRanges(values: readonly number[]): string {
   const sorted = [...new Set(values)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     const start = sorted[i] ?? 0;
     let end = start;
     while (sorted[i + 1] === end + 1) {
@@ -26,20 +26,31 @@ export function formatRanges(values: readonly number[]): string {
 }
 
 /** Frames (1-based codestream ids) a request names; drops 0 and ids above frameCount. */
-export function resolveStreams(ranges: readonly SampledRange[] | undefined, frameCount: number, cap = 4096): { streams: number[]; changed: boolean } {
+export function resolveStreams(
+  ranges: readonly SampledRange[] | undefined,
+  frameCount: number,
+  cap = 4096,
+): { streams: number[]; changed: boolean } {
   if (ranges === undefined) return { streams: [1], changed: true };
   const streams = expandRanges(ranges, 1, frameCount, cap);
-  if (streams.length === 0) throw new BadRequestError('JPIP_NO_STREAM', `stream names no frame in 1..${frameCount}`, { context: 'stream' });
+  if (streams.length === 0)
+    throw new BadRequestError('JPIP_NO_STREAM', `stream names no frame in 1..${frameCount}`, { context: 'stream' });
   const changed = ranges.some((r) => r.to === null || r.from < 1 || r.to > frameCount);
   return { streams, changed };
 }
 
 /** Components a request names, within 0..Csiz-1. // 15444-9 C.4.5 */
-export function resolveComponents(ranges: readonly UintRange[] | undefined, componentCount: number): { components: number[]; changed: boolean } {
+export function resolveComponents(
+  ranges: readonly UintRange[] | undefined,
+  componentCount: number,
+): { components: number[]; changed: boolean } {
   const all = Array.from({ length: componentCount }, (_, i) => i);
   if (ranges === undefined) return { components: all, changed: false };
   const components = expandRanges(ranges, 0, componentCount - 1, componentCount);
-  if (components.length === 0) throw new BadRequestError('JPIP_NO_COMPONENT', `comps names no component in 0..${componentCount - 1}`, { context: 'comps' });
+  if (components.length === 0)
+    throw new BadRequestError('JPIP_NO_COMPONENT', `comps names no component in 0..${componentCount - 1}`, {
+      context: 'comps',
+    });
   const closed = ranges.every((r) => r.to !== null && r.to < componentCount);
   return { components, changed: !closed };
 }
@@ -93,12 +104,15 @@ export function responseHeaders(request: JpipRequest, served: ServedResponse): R
     if (v.roffChanged) h['JPIP-roff'] = `${v.offset.x},${v.offset.y}`; // D.2.7
     if (v.rsizChanged || (v.fsizChanged && request.rsiz !== undefined)) h['JPIP-rsiz'] = `${v.size.x},${v.size.y}`; // D.2.6
   }
-  if (served.componentsChanged === true && served.components !== undefined) h['JPIP-comps'] = formatRanges(served.components); // D.2.8
+  if (served.componentsChanged === true && served.components !== undefined)
+    h['JPIP-comps'] = formatRanges(served.components); // D.2.8
   if (served.streamsChanged === true && served.streams !== undefined) h['JPIP-stream'] = formatRanges(served.streams); // D.2.9
-  if (request.layers !== undefined && served.layers !== undefined && served.layers !== request.layers) h['JPIP-layers'] = String(served.layers); // D.2.11
+  if (request.layers !== undefined && served.layers !== undefined && served.layers !== request.layers)
+    h['JPIP-layers'] = String(served.layers); // D.2.11
   if (served.suggestedLen !== undefined) h['JPIP-len'] = String(served.suggestedLen); // D.2.12
   if (request.quality !== undefined) h['JPIP-quality'] = String(served.quality ?? -1); // D.2.13
   if (served.type !== undefined) h['JPIP-type'] = served.type; // D.2.14
-  if (served.refusedPrefs !== undefined && served.refusedPrefs.length > 0) h['JPIP-pref'] = served.refusedPrefs.join(','); // D.2.18
+  if (served.refusedPrefs !== undefined && served.refusedPrefs.length > 0)
+    h['JPIP-pref'] = served.refusedPrefs.join(','); // D.2.18
   return h;
 }

@@ -47,7 +47,14 @@ export function encodeDisplayImage(img: DisplayImage, mediaType: RenderedMediaTy
       png.height = img.height;
       png.data = Buffer.from(img.pixels.buffer, img.pixels.byteOffset, img.pixels.byteLength);
       // Sub filter on every row: pngjs's adaptive filter choice costs seconds on large images.
-      const buf = PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: false, bitDepth: 8, filterType: 1, deflateLevel: 6 });
+      const buf = PNG.sync.write(png, {
+        colorType,
+        inputColorType: colorType,
+        inputHasAlpha: false,
+        bitDepth: 8,
+        filterType: 1,
+        deflateLevel: 6,
+      });
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     case 'image/gif':

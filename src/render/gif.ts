@@ -109,7 +109,14 @@ export function encodeGif(width: number, height: number, channels: 1 | 3, pixels
       for (let g = 0; g < G_LEVELS; g++) {
         for (let b = 0; b < B_LEVELS; b++) {
           const i = (r * G_LEVELS + g) * B_LEVELS + b;
-          palette.set([Math.round((r * 255) / (R_LEVELS - 1)), Math.round((g * 255) / (G_LEVELS - 1)), Math.round((b * 255) / (B_LEVELS - 1))], i * 3);
+          palette.set(
+            [
+              Math.round((r * 255) / (R_LEVELS - 1)),
+              Math.round((g * 255) / (G_LEVELS - 1)),
+              Math.round((b * 255) / (B_LEVELS - 1)),
+            ],
+            i * 3,
+          );
         }
       }
     }

@@ -10,8 +10,17 @@ import { MalformedError, ParseError } from '../bytes';
 import type { Codecs, DecodedImage } from '../codec';
 import { findPrecinct, parseMainHeader, rebuildCodestream, type PacketIndex } from '../j2k';
 import {
-  frameSizeAt, precinctLayout, prepareFrame, relevantPrecincts, resolveViewWindow, tileHeaderLayout, tilesOf,
-  type BinLayout, type CodestreamReader, type FrameModel, type ImageGeometry,
+  frameSizeAt,
+  precinctLayout,
+  prepareFrame,
+  relevantPrecincts,
+  resolveViewWindow,
+  tileHeaderLayout,
+  tilesOf,
+  type BinLayout,
+  type CodestreamReader,
+  type FrameModel,
+  type ImageGeometry,
 } from '../jpip';
 
 /** One stored frame's codestream as the renderer sees it. */
@@ -73,7 +82,9 @@ const MERGE_GAP = 256;
 /** Reads the file segments of several data-bins with sorted, merged reads; returns each bin's bytes. */
 export async function readBins(reader: CodestreamReader, layouts: readonly BinLayout[]): Promise<Uint8Array[]> {
   const spans: { offset: number; end: number; data?: Uint8Array }[] = [];
-  const ranges = layouts.flatMap((l) => l.segments.flatMap((s) => (s.kind === 'file' ? [{ offset: s.offset, end: s.offset + s.length }] : [])));
+  const ranges = layouts.flatMap((l) =>
+    l.segments.flatMap((s) => (s.kind === 'file' ? [{ offset: s.offset, end: s.offset + s.length }] : [])),
+  );
   ranges.sort((a, b) => a.offset - b.offset);
   for (const r of ranges) {
     const prev = spans[spans.length - 1];
@@ -82,7 +93,11 @@ export async function readBins(reader: CodestreamReader, layouts: readonly BinLa
   }
   for (const s of spans) {
     s.data = await reader.read(s.offset, s.end - s.offset);
-    if (s.data.length !== s.end - s.offset) throw new MalformedError('RENDER_SHORT_READ', `read ${s.data.length} of ${s.end - s.offset} bytes at ${s.offset}`);
+    if (s.data.length !== s.end - s.offset)
+      throw new MalformedError(
+        'RENDER_SHORT_READ',
+        `read ${s.data.length} of ${s.end - s.offset} bytes at ${s.offset}`,
+      );
   }
   const find = (offset: number, length: number): Uint8Array => {
     let lo = 0;
@@ -92,7 +107,8 @@ export async function readBins(reader: CodestreamReader, layouts: readonly BinLa
       const s = spans[mid] as (typeof spans)[number];
       if (offset < s.offset) hi = mid - 1;
       else if (offset >= s.end) lo = mid + 1;
-      else if (s.data !== undefined && offset + length <= s.end) return s.data.subarray(offset - s.offset, offset - s.offset + length);
+      else if (s.data !== undefined && offset + length <= s.end)
+        return s.data.subarray(offset - s.offset, offset - s.offset + length);
       else break;
     }
     throw new MalformedError('RENDER_SPAN_MISSING', `bytes ${offset}+${length} were not read`);
@@ -131,7 +147,12 @@ async function fullDecode(codecs: Codecs, cs: StoredCodestream, wantR: number): 
  * Decodes `region` of the frame at `wantR` discarded levels (capped by the codestream's levels),
  * reading only the main header, the tile headers and the precincts the region needs.
  */
-export async function decodeView(codecs: Codecs, cs: StoredCodestream, region: PixelRegion, wantR: number): Promise<DecodedView> {
+export async function decodeView(
+  codecs: Codecs,
+  cs: StoredCodestream,
+  region: PixelRegion,
+  wantR: number,
+): Promise<DecodedView> {
   if (cs.index === null) return fullDecode(codecs, cs, wantR);
   const counter = countingReader(cs.reader);
   let model: FrameModel;
@@ -173,5 +194,13 @@ export async function decodeView(codecs: Codecs, cs: StoredCodestream, region: P
   const rebuilt = rebuildCodestream({ mainHeader: model.mainHeaderBin, tileHeaders, precincts, discardLevels: r });
   const image = decode(codecs, rebuilt, model.htj2k || cs.htj2k, r);
   const full = frameSizeAt(g, 0);
-  return { image, r, fullWidth: full.fx, fullHeight: full.fy, bytesRead: counter.count, precincts: precinctBins.length, partial: true };
+  return {
+    image,
+    r,
+    fullWidth: full.fx,
+    fullHeight: full.fy,
+    bytesRead: counter.count,
+    precincts: precinctBins.length,
+    partial: true,
+  };
 }

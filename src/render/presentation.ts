@@ -134,7 +134,10 @@ function colourOf(pi: string, samples: number): ColourModel {
   if (samples === 1 && (pi === 'MONOCHROME1' || pi === 'MONOCHROME2')) return 'gray';
   if (samples === 3 && (pi === 'RGB' || pi === 'YBR_RCT' || pi === 'YBR_ICT')) return 'rgb';
   if (samples === 3 && (pi === 'YBR_FULL' || pi === 'YBR_FULL_422')) return 'ybr-full';
-  throw new UnsupportedError('RENDER_UNSUPPORTED_PHOTOMETRIC', `rendering ${pi} with ${samples} samples per pixel is not supported`);
+  throw new UnsupportedError(
+    'RENDER_UNSUPPORTED_PHOTOMETRIC',
+    `rendering ${pi} with ${samples} samples per pixel is not supported`,
+  );
 }
 
 /** The display attributes of frame `frameNumber` (1-based). NotAcceptableError for non-images. */

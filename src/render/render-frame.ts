@@ -32,7 +32,12 @@ export function ybrFullToRgb(s: Float32Array): void {
   }
 }
 
-function colourDisplay(samples: Float32Array, pres: FramePresentation, bits: number, options: RenderOptions): Uint8Array {
+function colourDisplay(
+  samples: Float32Array,
+  pres: FramePresentation,
+  bits: number,
+  options: RenderOptions,
+): Uint8Array {
   if (pres.colour === 'ybr-full') ybrFullToRgb(samples);
   const out = new Uint8Array(samples.length);
   const w = options.window;
@@ -45,9 +50,16 @@ function colourDisplay(samples: Float32Array, pres: FramePresentation, bits: num
 }
 
 /** Renders frame `frameNumber` (1-based) of an image object from its stored codestream. */
-export async function renderFrame(codecs: Codecs, dataset: DicomDataset, frameNumber: number, cs: StoredCodestream, options: RenderOptions): Promise<RenderResult> {
+export async function renderFrame(
+  codecs: Codecs,
+  dataset: DicomDataset,
+  frameNumber: number,
+  cs: StoredCodestream,
+  options: RenderOptions,
+): Promise<RenderResult> {
   const pres = framePresentation(dataset, frameNumber);
-  const viewport = options.wadoUri !== undefined ? wadoUriViewport(pres.columns, pres.rows, options.wadoUri) : options.viewport;
+  const viewport =
+    options.wadoUri !== undefined ? wadoUriViewport(pres.columns, pres.rows, options.wadoUri) : options.viewport;
   const geo = renderGeometry(pres.columns, pres.rows, viewport, options.maxOutputPixels);
   const wantR = discardLevelsFor(geo, 32);
   const region = { x0: Math.floor(geo.x0), y0: Math.floor(geo.y0), x1: Math.ceil(geo.x1), y1: Math.ceil(geo.y1) };
@@ -57,7 +69,10 @@ export async function renderFrame(codecs: Codecs, dataset: DicomDataset, frameNu
   const img = dv.image;
   const wantChannels = pres.colour === 'gray' ? 1 : 3;
   if (img.components !== wantChannels) {
-    throw new MalformedError('RENDER_COMPONENT_MISMATCH', `the codestream has ${img.components} components; ${pres.photometricInterpretation} needs ${wantChannels}`);
+    throw new MalformedError(
+      'RENDER_COMPONENT_MISMATCH',
+      `the codestream has ${img.components} components; ${pres.photometricInterpretation} needs ${wantChannels}`,
+    );
   }
   const kx = img.width / dv.fullWidth;
   const ky = img.height / dv.fullHeight;
@@ -68,12 +83,25 @@ export async function renderFrame(codecs: Codecs, dataset: DicomDataset, frameNu
     y1: Math.min(geo.y1 * ky, img.height),
   };
   if (!(rect.x1 > rect.x0 && rect.y1 > rect.y0)) {
-    throw new MalformedError('RENDER_REGION_OUTSIDE_CODESTREAM', `the region lies outside the ${dv.fullWidth}x${dv.fullHeight} codestream`);
+    throw new MalformedError(
+      'RENDER_REGION_OUTSIDE_CODESTREAM',
+      `the region lies outside the ${dv.fullWidth}x${dv.fullHeight} codestream`,
+    );
   }
-  const samples = resample({ width: img.width, height: img.height, channels: wantChannels, data: img.data }, rect, geo.outWidth, geo.outHeight, geo.flipX, geo.flipY);
+  const samples = resample(
+    { width: img.width, height: img.height, channels: wantChannels, data: img.data },
+    rect,
+    geo.outWidth,
+    geo.outHeight,
+    geo.flipX,
+    geo.flipY,
+  );
   let pixels: Uint8Array;
   if (pres.colour === 'gray') {
-    const voi: Voi = options.window !== undefined ? { kind: 'window', window: options.window } : (pres.voi ?? { kind: 'range', ...valueRange(samples, pres.rescale) });
+    const voi: Voi =
+      options.window !== undefined
+        ? { kind: 'window', window: options.window }
+        : (pres.voi ?? { kind: 'range', ...valueRange(samples, pres.rescale) });
     pixels = toDisplay8(samples, { rescale: pres.rescale, voi, invert: pres.invert });
   } else {
     pixels = colourDisplay(samples, pres, img.bitsPerSample, options);

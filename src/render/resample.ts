@@ -61,7 +61,14 @@ export function axisTaps(a0: number, a1: number, n: number, size: number): Taps 
 }
 
 /** Resamples `rect` of `src` to outW × outH (interleaved Float32, src.channels per pixel). */
-export function resample(src: SampleImage, rect: SourceRect, outW: number, outH: number, flipX = false, flipY = false): Float32Array {
+export function resample(
+  src: SampleImage,
+  rect: SourceRect,
+  outW: number,
+  outH: number,
+  flipX = false,
+  flipY = false,
+): Float32Array {
   const ch = src.channels;
   const tx = axisTaps(rect.x0, rect.x1, outW, src.width);
   const ty = axisTaps(rect.y0, rect.y1, outH, src.height);
@@ -85,7 +92,8 @@ export function resample(src: SampleImage, rect: SourceRect, outW: number, outH:
       const e = tx.start[o + 1] as number;
       for (let c = 0; c < ch; c++) {
         let acc = 0;
-        for (let t = s; t < e; t++) acc += (data[rowBase + (tx.index[t] as number) * ch + c] as number) * (tx.weight[t] as number);
+        for (let t = s; t < e; t++)
+          acc += (data[rowBase + (tx.index[t] as number) * ch + c] as number) * (tx.weight[t] as number);
         tmp[outBase + o * ch + c] = acc;
       }
     }
@@ -100,7 +108,8 @@ export function resample(src: SampleImage, rect: SourceRect, outW: number, outH:
       const ox = flipX ? outW - 1 - x : x;
       for (let c = 0; c < ch; c++) {
         let acc = 0;
-        for (let t = s; t < e; t++) acc += (tmp[((ty.index[t] as number) - rowLo) * outW * ch + x * ch + c] as number) * (ty.weight[t] as number);
+        for (let t = s; t < e; t++)
+          acc += (tmp[((ty.index[t] as number) - rowLo) * outW * ch + x * ch + c] as number) * (ty.weight[t] as number);
         out[(oy * outW + ox) * ch + c] = acc;
       }
     }

@@ -24,11 +24,19 @@ export interface RenderGeometry {
 export const DEFAULT_MAX_OUTPUT_PIXELS = 64 * 1024 * 1024;
 
 /** Source region and output size for an image of columns × rows. */
-export function renderGeometry(columns: number, rows: number, viewport: Viewport | undefined, maxOutputPixels = DEFAULT_MAX_OUTPUT_PIXELS): RenderGeometry {
+export function renderGeometry(
+  columns: number,
+  rows: number,
+  viewport: Viewport | undefined,
+  maxOutputPixels = DEFAULT_MAX_OUTPUT_PIXELS,
+): RenderGeometry {
   const x0 = Math.abs(viewport?.sx ?? 0);
   const y0 = Math.abs(viewport?.sy ?? 0);
   if (x0 >= columns || y0 >= rows) {
-    throw new BadRequestError('RENDER_EMPTY_REGION', `viewport source origin (${x0}, ${y0}) is outside the ${columns}x${rows} image`);
+    throw new BadRequestError(
+      'RENDER_EMPTY_REGION',
+      `viewport source origin (${x0}, ${y0}) is outside the ${columns}x${rows} image`,
+    );
   }
   const sw = viewport?.sw;
   const sh = viewport?.sh;
@@ -47,7 +55,10 @@ export function renderGeometry(columns: number, rows: number, viewport: Viewport
     outHeight = Math.min(viewport.vh, Math.max(1, Math.round(h * scale)));
   }
   if (outWidth * outHeight > maxOutputPixels) {
-    throw new LimitExceededError('RENDER_OUTPUT_TOO_LARGE', `a ${outWidth}x${outHeight} output exceeds ${maxOutputPixels} pixels`);
+    throw new LimitExceededError(
+      'RENDER_OUTPUT_TOO_LARGE',
+      `a ${outWidth}x${outHeight} output exceeds ${maxOutputPixels} pixels`,
+    );
   }
   return { x0, y0, x1, y1, flipX: sw !== undefined && sw < 0, flipY: sh !== undefined && sh < 0, outWidth, outHeight };
 }

@@ -9,7 +9,8 @@ export function bulkValue(root: DicomDataset, path: readonly string[]): Uint8Arr
   for (let i = 0; i < path.length; i++) {
     const part = path[i] as string;
     if (i % 2 === 0) {
-      if (!/^[0-9A-Fa-f]{8}$/.test(part)) throw new BadRequestError('BULKDATA_BAD_PATH', `"${part}" is not an 8-hex-digit tag`);
+      if (!/^[0-9A-Fa-f]{8}$/.test(part))
+        throw new BadRequestError('BULKDATA_BAD_PATH', `"${part}" is not an 8-hex-digit tag`);
       const tag = parseInt(part, 16);
       if (i === path.length - 1) {
         const bytes = ds.bytes(tag);
@@ -18,10 +19,12 @@ export function bulkValue(root: DicomDataset, path: readonly string[]): Uint8Arr
       }
       const items = ds.sequence(tag);
       const idxRaw = path[i + 1];
-      if (items === undefined || idxRaw === undefined) throw new NotFoundError('BULKDATA_NOT_FOUND', `no sequence at ${path.slice(0, i + 1).join('/')}`);
+      if (items === undefined || idxRaw === undefined)
+        throw new NotFoundError('BULKDATA_NOT_FOUND', `no sequence at ${path.slice(0, i + 1).join('/')}`);
       if (!/^\d+$/.test(idxRaw)) throw new BadRequestError('BULKDATA_BAD_PATH', `"${idxRaw}" is not an item index`);
       const item = items[Number(idxRaw)];
-      if (item === undefined) throw new NotFoundError('BULKDATA_NOT_FOUND', `no item ${idxRaw} at ${path.slice(0, i + 1).join('/')}`);
+      if (item === undefined)
+        throw new NotFoundError('BULKDATA_NOT_FOUND', `no item ${idxRaw} at ${path.slice(0, i + 1).join('/')}`);
       ds = item;
       i++;
     }

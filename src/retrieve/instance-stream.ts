@@ -6,8 +6,19 @@
 
 import { concatBytes } from '../bytes';
 import {
-  encodeDataset, encodeFileMetaInformation, encodePart10, encapsulatedPixelDataPrefix, fragmentItemHeader, jpipReferencedDataset,
-  nativePixelDataHeader, pixelDescription, SEQUENCE_DELIMITER, Tags, EXPLICIT_VR_LITTLE_ENDIAN, type CodestreamColourTransform, type DicomDataset,
+  encodeDataset,
+  encodeFileMetaInformation,
+  encodePart10,
+  encapsulatedPixelDataPrefix,
+  fragmentItemHeader,
+  jpipReferencedDataset,
+  nativePixelDataHeader,
+  pixelDescription,
+  SEQUENCE_DELIMITER,
+  Tags,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  type CodestreamColourTransform,
+  type DicomDataset,
 } from '../dicom';
 import { parseMainHeader } from '../j2k';
 import type { FrameRecord, InstanceRecord } from '../store';
@@ -30,7 +41,11 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 }
 
 /** Native Pixel Data (header, samples, pad) decoded from the stored frames, one frame at a time. */
-export async function* decodedPixelData(ctx: RetrieveContext, ds: DicomDataset, frames: readonly FrameRecord[]): AsyncGenerator<Uint8Array> {
+export async function* decodedPixelData(
+  ctx: RetrieveContext,
+  ds: DicomDataset,
+  frames: readonly FrameRecord[],
+): AsyncGenerator<Uint8Array> {
   const desc = pixelDescription(ds);
   const length = nativeLength(desc, frames.length);
   yield nativePixelDataHeader(length, desc.bitsAllocated > 8 ? 'OW' : 'OB');
@@ -44,7 +59,8 @@ export async function* decodedPixelData(ctx: RetrieveContext, ds: DicomDataset, 
     }
     yield packed;
   } else {
-    for (const f of frames) yield nativeSamples(decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k), desc.bitsAllocated);
+    for (const f of frames)
+      yield nativeSamples(decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k), desc.bitsAllocated);
   }
   if (length % 2 === 1) yield PAD;
 }
@@ -57,7 +73,11 @@ function wholeDataset(ds: DicomDataset, bytes: Uint8Array, ts: string, meta: Fil
   return { transferSyntaxUid: ts, length: file.length, chunks: once(file) };
 }
 
-async function* encapsulatedChunks(ctx: RetrieveContext, head: Uint8Array, frames: readonly FrameRecord[]): AsyncGenerator<Uint8Array> {
+async function* encapsulatedChunks(
+  ctx: RetrieveContext,
+  head: Uint8Array,
+  frames: readonly FrameRecord[],
+): AsyncGenerator<Uint8Array> {
   yield head;
   for (const f of frames) {
     yield fragmentItemHeader(f.length);
@@ -68,14 +88,31 @@ async function* encapsulatedChunks(ctx: RetrieveContext, head: Uint8Array, frame
 }
 
 /** The stored codestreams as encapsulated Pixel Data, one fragment per frame (PS3.5 A.4). */
-function storedFrames(ctx: RetrieveContext, ds: DicomDataset, ts: string, meta: FileMeta, frames: readonly FrameRecord[]): ObjectStream {
-  const head = concatBytes([encodeFileMetaInformation(ds, ts, meta), encodeDataset(ds, ts), encapsulatedPixelDataPrefix(frames.map((f) => f.length))]);
-  const length = head.length + frames.reduce((s, f) => s + 8 + f.length + (f.length % 2), 0) + SEQUENCE_DELIMITER.length;
+function storedFrames(
+  ctx: RetrieveContext,
+  ds: DicomDataset,
+  ts: string,
+  meta: FileMeta,
+  frames: readonly FrameRecord[],
+): ObjectStream {
+  const head = concatBytes([
+    encodeFileMetaInformation(ds, ts, meta),
+    encodeDataset(ds, ts),
+    encapsulatedPixelDataPrefix(frames.map((f) => f.length)),
+  ]);
+  const length =
+    head.length + frames.reduce((s, f) => s + 8 + f.length + (f.length % 2), 0) + SEQUENCE_DELIMITER.length;
   return { transferSyntaxUid: ts, length, chunks: encapsulatedChunks(ctx, head, frames) };
 }
 
 /** The frames decoded to native samples; a YBR_RCT/YBR_ICT colour space is stated as the RGB it decodes to. */
-function decodedFrames(ctx: RetrieveContext, ds: DicomDataset, ts: string, meta: FileMeta, frames: readonly FrameRecord[]): ObjectStream {
+function decodedFrames(
+  ctx: RetrieveContext,
+  ds: DicomDataset,
+  ts: string,
+  meta: FileMeta,
+  frames: readonly FrameRecord[],
+): ObjectStream {
   const out = ds.clone();
   const pi = out.string(Tags.PhotometricInterpretation);
   if (pi === 'YBR_RCT' || pi === 'YBR_ICT') out.setString(Tags.PhotometricInterpretation, 'CS', 'RGB');
@@ -84,7 +121,14 @@ function decodedFrames(ctx: RetrieveContext, ds: DicomDataset, ts: string, meta:
   const desc = pixelDescription(out);
   const pixLen = nativeLength(desc, frames.length);
   const length = head.length + nativePixelDataHeader(pixLen, 'OB').length + pixLen + (pixLen % 2);
-  return { transferSyntaxUid: ts, length, chunks: (async function* () { yield head; yield* decodedPixelData(ctx, out, frames); })() };
+  return {
+    transferSyntaxUid: ts,
+    length,
+    chunks: (async function* () {
+      yield head;
+      yield* decodedPixelData(ctx, out, frames);
+    })(),
+  };
 }
 
 function colourTransform(codestreamHead: Uint8Array): CodestreamColourTransform {
@@ -94,7 +138,13 @@ function colourTransform(codestreamHead: Uint8Array): CodestreamColourTransform 
 }
 
 /** JPIP Referenced (PS3.5 A.6, A.7, A.11, A.12): no Pixel Data, a Pixel Data Provider URL to the JPIP server. */
-async function jpipReferenced(ctx: RetrieveContext, ds: DicomDataset, ts: string, meta: FileMeta, frames: readonly FrameRecord[]): Promise<ObjectStream> {
+async function jpipReferenced(
+  ctx: RetrieveContext,
+  ds: DicomDataset,
+  ts: string,
+  meta: FileMeta,
+  frames: readonly FrameRecord[],
+): Promise<ObjectStream> {
   const first = frames[0] as FrameRecord;
   const headBytes = await ctx.blobs.read(first.framesKey, first.offset, Math.min(first.length, MAIN_HEADER_READ));
   const jds = jpipReferencedDataset(ds, {
@@ -107,7 +157,11 @@ async function jpipReferenced(ctx: RetrieveContext, ds: DicomDataset, ts: string
 }
 
 /** The whole instance as a Part 10 stream in the chosen syntax. */
-export async function retrieveInstance(ctx: RetrieveContext, sop: string, choice: TransferSyntaxChoice): Promise<ObjectStream> {
+export async function retrieveInstance(
+  ctx: RetrieveContext,
+  sop: string,
+  choice: TransferSyntaxChoice,
+): Promise<ObjectStream> {
   const rec: InstanceRecord = instanceOrThrow(ctx, sop);
   const { transferSyntaxUid: ts, delivery } = decideTransferSyntax(rec, choice, 'instance');
   const { ds, bytes } = await storedDataset(ctx, rec);

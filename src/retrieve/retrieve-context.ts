@@ -28,7 +28,10 @@ export function framesOf(ctx: RetrieveContext, rec: InstanceRecord): FrameRecord
 }
 
 /** dataset.dcm of the instance (Explicit VR LE, no Pixel Data), parsed with every value read. */
-export async function storedDataset(ctx: RetrieveContext, rec: InstanceRecord): Promise<{ ds: DicomDataset; bytes: Uint8Array }> {
+export async function storedDataset(
+  ctx: RetrieveContext,
+  rec: InstanceRecord,
+): Promise<{ ds: DicomDataset; bytes: Uint8Array }> {
   const key = datasetBlobKey(rec.versionKey);
   const bytes = await ctx.blobs.read(key, 0, await ctx.blobs.size(key));
   return { ds: parseDicom(bufferSource(bytes), { bulkThreshold: Number.MAX_SAFE_INTEGER }).dataset, bytes };

@@ -25,12 +25,26 @@ export interface RetrieveDeps {
 const PIXEL_DATA = formatTag(Tags.PixelData);
 
 /** One frame: the stored codestream, or its samples decoded to native little-endian (1-bit packed). */
-async function retrieveFrame(ctx: RetrieveContext, sop: string, frameNumber: number, choice: TransferSyntaxChoice): Promise<FrameBytes> {
+async function retrieveFrame(
+  ctx: RetrieveContext,
+  sop: string,
+  frameNumber: number,
+  choice: TransferSyntaxChoice,
+): Promise<FrameBytes> {
   const rec = instanceOrThrow(ctx, sop);
   const f = ctx.instances.getFrame(sop, frameNumber);
-  if (f === undefined) throw new NotFoundError('FRAME_NOT_FOUND', `instance ${sop} has no frame ${frameNumber} (it has ${rec.numberOfFrames})`);
+  if (f === undefined)
+    throw new NotFoundError(
+      'FRAME_NOT_FOUND',
+      `instance ${sop} has no frame ${frameNumber} (it has ${rec.numberOfFrames})`,
+    );
   const { transferSyntaxUid: ts, delivery } = decideTransferSyntax(rec, choice, 'frame');
-  if (delivery === 'stored') return { transferSyntaxUid: ts, mediaType: f.summary.htj2k ? 'image/jphc' : 'image/jp2', bytes: await frameBytes(ctx, f) };
+  if (delivery === 'stored')
+    return {
+      transferSyntaxUid: ts,
+      mediaType: f.summary.htj2k ? 'image/jphc' : 'image/jp2',
+      bytes: await frameBytes(ctx, f),
+    };
   const { ds } = await storedDataset(ctx, rec);
   const desc = pixelDescription(ds);
   const img = decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k);
@@ -39,11 +53,19 @@ async function retrieveFrame(ctx: RetrieveContext, sop: string, frameNumber: num
     packBits(nativeSamples(img, 8), packed, 0);
     return { transferSyntaxUid: ts, mediaType: 'application/octet-stream', bytes: packed };
   }
-  return { transferSyntaxUid: ts, mediaType: 'application/octet-stream', bytes: nativeSamples(img, desc.bitsAllocated) };
+  return {
+    transferSyntaxUid: ts,
+    mediaType: 'application/octet-stream',
+    bytes: nativeSamples(img, desc.bitsAllocated),
+  };
 }
 
 /** Bulk data of one attribute; Pixel Data (7FE0,0010) is served decoded to native samples. */
-async function retrieveBulkdata(ctx: RetrieveContext, sop: string, tagPath: string[]): Promise<{ mediaType: string; bytes: Uint8Array }> {
+async function retrieveBulkdata(
+  ctx: RetrieveContext,
+  sop: string,
+  tagPath: string[],
+): Promise<{ mediaType: string; bytes: Uint8Array }> {
   const rec = instanceOrThrow(ctx, sop);
   if (tagPath.length === 1 && tagPath[0] === PIXEL_DATA) {
     const frames = framesOf(ctx, rec);
@@ -62,7 +84,12 @@ async function retrieveBulkdata(ctx: RetrieveContext, sop: string, tagPath: stri
 }
 
 export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
-  const ctx: RetrieveContext = { instances: deps.store.instances, blobs: deps.store.blobs, codecs: deps.codecs, publicUrl: deps.publicUrl };
+  const ctx: RetrieveContext = {
+    instances: deps.store.instances,
+    blobs: deps.store.blobs,
+    codecs: deps.codecs,
+    publicUrl: deps.publicUrl,
+  };
   return {
     transferSyntaxesFor: (sop) => availableSyntaxes(instanceOrThrow(ctx, sop)),
     instance: (sop, choice) => retrieveInstance(ctx, sop, choice),

@@ -6,8 +6,15 @@
 // frames is available only in its stored syntax. Anything else is NotAcceptableError. Pure.
 
 import {
-  EXPLICIT_VR_LITTLE_ENDIAN, HTJ2K, JPEG_2000, JPEG_2000_LOSSLESS, JPIP_HTJ2K_REFERENCED, JPIP_HTJ2K_REFERENCED_DEFLATE, JPIP_REFERENCED,
-  JPIP_REFERENCED_DEFLATE, transferSyntax,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  HTJ2K,
+  JPEG_2000,
+  JPEG_2000_LOSSLESS,
+  JPIP_HTJ2K_REFERENCED,
+  JPIP_HTJ2K_REFERENCED_DEFLATE,
+  JPIP_REFERENCED,
+  JPIP_REFERENCED_DEFLATE,
+  transferSyntax,
 } from '../dicom';
 import { NotAcceptableError } from '../errors';
 import type { TransferSyntaxChoice } from './types';
@@ -46,18 +53,31 @@ export function sameBytesSyntaxes(stored: string): string[] {
 export function availableSyntaxes(rec: StoredSyntaxFacts): string[] {
   if (rec.numberOfFrames === 0) return [rec.storedTransferSyntaxUid];
   const fam = transferSyntax(rec.storedTransferSyntaxUid)?.family;
-  return [...sameBytesSyntaxes(rec.storedTransferSyntaxUid), EXPLICIT_VR_LITTLE_ENDIAN, ...(fam === 'htj2k' ? JPIP_HTJ2K : JPIP)];
+  return [
+    ...sameBytesSyntaxes(rec.storedTransferSyntaxUid),
+    EXPLICIT_VR_LITTLE_ENDIAN,
+    ...(fam === 'htj2k' ? JPIP_HTJ2K : JPIP),
+  ];
 }
 
 /** The syntax and delivery for a requested choice; NotAcceptableError TRANSFER_SYNTAX_NOT_AVAILABLE if impossible. */
-export function decideTransferSyntax(rec: StoredSyntaxFacts, choice: TransferSyntaxChoice, target: RetrieveTarget): TransferSyntaxDecision {
+export function decideTransferSyntax(
+  rec: StoredSyntaxFacts,
+  choice: TransferSyntaxChoice,
+  target: RetrieveTarget,
+): TransferSyntaxDecision {
   const list = availableSyntaxes(rec);
   const ts = choice === '*' ? rec.storedTransferSyntaxUid : choice;
   if (!list.includes(ts)) {
-    throw new NotAcceptableError('TRANSFER_SYNTAX_NOT_AVAILABLE', `instance ${rec.sopInstanceUid} cannot be provided in ${ts}; available: ${list.join(', ')}`);
+    throw new NotAcceptableError(
+      'TRANSFER_SYNTAX_NOT_AVAILABLE',
+      `instance ${rec.sopInstanceUid} cannot be provided in ${ts}; available: ${list.join(', ')}`,
+    );
   }
-  if (rec.numberOfFrames === 0 || sameBytesSyntaxes(rec.storedTransferSyntaxUid).includes(ts)) return { transferSyntaxUid: ts, delivery: 'stored' };
+  if (rec.numberOfFrames === 0 || sameBytesSyntaxes(rec.storedTransferSyntaxUid).includes(ts))
+    return { transferSyntaxUid: ts, delivery: 'stored' };
   if (ts === EXPLICIT_VR_LITTLE_ENDIAN) return { transferSyntaxUid: ts, delivery: 'decoded' };
-  if (target === 'frame') throw new NotAcceptableError('TRANSFER_SYNTAX_NOT_AVAILABLE', `frames cannot be provided in ${ts}`);
+  if (target === 'frame')
+    throw new NotAcceptableError('TRANSFER_SYNTAX_NOT_AVAILABLE', `frames cannot be provided in ${ts}`);
   return { transferSyntaxUid: ts, delivery: 'jpip-referenced' };
 }

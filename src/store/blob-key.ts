@@ -13,7 +13,9 @@ const MAX_SEGMENTS = 8;
 
 export function assertBlobKey(key: string): void {
   const fail = (why: string): never => {
-    throw new InvalidBlobKeyError('STORE_BLOB_KEY_INVALID', `blob key ${JSON.stringify(key)}: ${why}`, { context: String(key).slice(0, 100) });
+    throw new InvalidBlobKeyError('STORE_BLOB_KEY_INVALID', `blob key ${JSON.stringify(key)}: ${why}`, {
+      context: String(key).slice(0, 100),
+    });
   };
   if (typeof key !== 'string' || key.length === 0) fail('empty');
   if (key.length > MAX_KEY_LENGTH) fail('too long');

@@ -24,7 +24,11 @@ export function findMigrationsDir(start: string = __dirname): string {
   let dir = path.resolve(start);
   for (;;) {
     const candidate = path.join(dir, 'migrations');
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) {
+    if (
+      fs.existsSync(path.join(dir, 'package.json')) &&
+      fs.existsSync(candidate) &&
+      fs.statSync(candidate).isDirectory()
+    ) {
       return candidate;
     }
     const parent = path.dirname(dir);
@@ -46,7 +50,10 @@ export function loadMigrations(dir: string): Migration[] {
     }
     const version = Number.parseInt(m[1], 10);
     if (version !== migrations.length + 1) {
-      throw new StoreSetupError('STORE_MIGRATION_GAP', `migration ${name} has version ${version}, expected ${migrations.length + 1}`);
+      throw new StoreSetupError(
+        'STORE_MIGRATION_GAP',
+        `migration ${name} has version ${version}, expected ${migrations.length + 1}`,
+      );
     }
     migrations.push({ version, name, sql: fs.readFileSync(path.join(dir, name), 'utf8') });
   }
@@ -56,10 +63,14 @@ export function loadMigrations(dir: string): Migration[] {
 /** Applies the migrations newer than PRAGMA user_version in one transaction; returns how many ran. */
 export function migrate(db: SqliteDatabase, migrations: Migration[]): number {
   const current = db.pragma('user_version', { simple: true });
-  if (typeof current !== 'number') throw new StoreSetupError('STORE_USER_VERSION', 'PRAGMA user_version did not return a number');
+  if (typeof current !== 'number')
+    throw new StoreSetupError('STORE_USER_VERSION', 'PRAGMA user_version did not return a number');
   const latest = migrations.length;
   if (current > latest) {
-    throw new StoreSetupError('STORE_SCHEMA_TOO_NEW', `database schema version ${current} is newer than this build (${latest})`);
+    throw new StoreSetupError(
+      'STORE_SCHEMA_TOO_NEW',
+      `database schema version ${current} is newer than this build (${latest})`,
+    );
   }
   const pending = migrations.slice(current);
   if (pending.length === 0) return 0;

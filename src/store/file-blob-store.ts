@@ -54,7 +54,10 @@ export class FileBlobStore implements BlobStore {
     return path.join(this.objectsDir, ...key.split('/'));
   }
 
-  async put(key: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ size: number; sha256: string }> {
+  async put(
+    key: string,
+    chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  ): Promise<{ size: number; sha256: string }> {
     const [one] = await this.putMany([{ key, chunks }]);
     return one as { size: number; sha256: string };
   }
@@ -79,7 +82,8 @@ export class FileBlobStore implements BlobStore {
         const hash = createHash('sha256');
         let size = 0;
         for await (const chunk of chunks) {
-          if (!(chunk instanceof Uint8Array)) throw new InvalidWriteError('STORE_BAD_CHUNK', `blob ${key}: chunks must be Uint8Array`);
+          if (!(chunk instanceof Uint8Array))
+            throw new InvalidWriteError('STORE_BAD_CHUNK', `blob ${key}: chunks must be Uint8Array`);
           let written = 0;
           while (written < chunk.byteLength) {
             const { bytesWritten } = await fh.write(chunk, written, chunk.byteLength - written);
@@ -108,7 +112,8 @@ export class FileBlobStore implements BlobStore {
         dirsToSync.add(dir);
         // A freshly created chain of folders: each new folder's entry lives in its parent.
         if (created !== undefined) {
-          for (let d = dir; d.length >= created.length && d !== this.objectsDir; d = path.dirname(d)) dirsToSync.add(path.dirname(d));
+          for (let d = dir; d.length >= created.length && d !== this.objectsDir; d = path.dirname(d))
+            dirsToSync.add(path.dirname(d));
         }
         await fs.promises.rename(e.tmp, e.target);
       }
@@ -125,7 +130,8 @@ export class FileBlobStore implements BlobStore {
     try {
       return await fs.promises.open(this.pathOf(key), 'r');
     } catch (err) {
-      if (isErrno(err, 'ENOENT')) throw new NotFoundError('STORE_BLOB_NOT_FOUND', `blob ${key} does not exist`, { context: key, cause: err });
+      if (isErrno(err, 'ENOENT'))
+        throw new NotFoundError('STORE_BLOB_NOT_FOUND', `blob ${key} does not exist`, { context: key, cause: err });
       throw err;
     }
   }
@@ -135,13 +141,18 @@ export class FileBlobStore implements BlobStore {
     const h = await this.handles.acquire(this.pathOf(key), key);
     try {
       if (offset + length > h.size) {
-        throw new BlobIntegrityError('STORE_BLOB_SHORT', `blob ${key} has ${h.size} bytes, range ${offset}+${length} requested`, { context: key });
+        throw new BlobIntegrityError(
+          'STORE_BLOB_SHORT',
+          `blob ${key} has ${h.size} bytes, range ${offset}+${length} requested`,
+          { context: key },
+        );
       }
       const out = new Uint8Array(length);
       let done = 0;
       while (done < length) {
         const { bytesRead } = await h.fh.read(out, done, length - done, offset + done);
-        if (bytesRead === 0) throw new BlobIntegrityError('STORE_BLOB_SHORT', `blob ${key} shrank while reading`, { context: key });
+        if (bytesRead === 0)
+          throw new BlobIntegrityError('STORE_BLOB_SHORT', `blob ${key} shrank while reading`, { context: key });
         done += bytesRead;
       }
       return out;
@@ -156,14 +167,19 @@ export class FileBlobStore implements BlobStore {
     try {
       const { size } = await fh.stat();
       if (offset + length > size) {
-        throw new BlobIntegrityError('STORE_BLOB_SHORT', `blob ${key} has ${size} bytes, range ${offset}+${length} requested`, { context: key });
+        throw new BlobIntegrityError(
+          'STORE_BLOB_SHORT',
+          `blob ${key} has ${size} bytes, range ${offset}+${length} requested`,
+          { context: key },
+        );
       }
       let position = offset;
       const end = offset + length;
       while (position < end) {
         const buf = new Uint8Array(Math.min(STREAM_CHUNK, end - position));
         const { bytesRead } = await fh.read(buf, 0, buf.byteLength, position);
-        if (bytesRead === 0) throw new BlobIntegrityError('STORE_BLOB_SHORT', `blob ${key} shrank while streaming`, { context: key });
+        if (bytesRead === 0)
+          throw new BlobIntegrityError('STORE_BLOB_SHORT', `blob ${key} shrank while streaming`, { context: key });
         position += bytesRead;
         yield bytesRead === buf.byteLength ? buf : buf.subarray(0, bytesRead);
       }
@@ -176,7 +192,8 @@ export class FileBlobStore implements BlobStore {
     try {
       return (await fs.promises.stat(this.pathOf(key))).size;
     } catch (err) {
-      if (isErrno(err, 'ENOENT')) throw new NotFoundError('STORE_BLOB_NOT_FOUND', `blob ${key} does not exist`, { context: key, cause: err });
+      if (isErrno(err, 'ENOENT'))
+        throw new NotFoundError('STORE_BLOB_NOT_FOUND', `blob ${key} does not exist`, { context: key, cause: err });
       throw err;
     }
   }

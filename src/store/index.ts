@@ -27,7 +27,11 @@ export interface OpenedStore {
 }
 
 export function openStore(options: StoreOptions): OpenedStore {
-  const db = openDatabase(options.migrationsDir === undefined ? { dataDir: options.dataDir } : { dataDir: options.dataDir, migrationsDir: options.migrationsDir });
+  const db = openDatabase(
+    options.migrationsDir === undefined
+      ? { dataDir: options.dataDir }
+      : { dataDir: options.dataDir, migrationsDir: options.migrationsDir },
+  );
   const instances = new SqliteInstanceStore(db);
   const blobs = new FileBlobStore(options.dataDir);
   const jpipSessions = new SqliteJpipSessionStore(db);
@@ -48,5 +52,11 @@ export { fileSource } from './file-source';
 export { versionKeyFor, datasetBlobKey, framesBlobKey, assertBlobKey } from './blob-key';
 export { sweepOrphans, type SweepOptions, type SweepReport } from './sweep';
 export { InvalidBlobKeyError, BlobIntegrityError, StoreSetupError, InvalidWriteError } from './errors';
-export { STUDY_ATTRIBUTES, SERIES_ATTRIBUTES, INSTANCE_ATTRIBUTES, type LevelAttribute, type MatchKind } from './qido-attributes';
+export {
+  STUDY_ATTRIBUTES,
+  SERIES_ATTRIBUTES,
+  INSTANCE_ATTRIBUTES,
+  type LevelAttribute,
+  type MatchKind,
+} from './qido-attributes';
 export type * from './types';

@@ -35,7 +35,12 @@ export interface LevelAttribute {
 type Row = [tag: string, keyword: string, vr: string, kind: MatchKind, column: string | null, isDefault: boolean];
 
 function table(level: QidoLevel, rows: Row[]): Map<string, LevelAttribute> {
-  return new Map(rows.map(([tag, keyword, vr, kind, column, isDefault]) => [tag, { tag, keyword, vr, level, kind, column, isDefault }]));
+  return new Map(
+    rows.map(([tag, keyword, vr, kind, column, isDefault]) => [
+      tag,
+      { tag, keyword, vr, level, kind, column, isDefault },
+    ]),
+  );
 }
 
 /** Patient and study attributes (Patient, General Study, Patient Study modules). */

@@ -37,7 +37,8 @@ export interface QidoPlan {
 
 export function normaliseTag(tag: string, what: string): string {
   const t = tag.trim().toUpperCase();
-  if (!TAG.test(t)) throw new BadRequestError('QIDO_BAD_TAG', `${what} "${tag}" is not an 8-hex-digit tag`, { context: tag });
+  if (!TAG.test(t))
+    throw new BadRequestError('QIDO_BAD_TAG', `${what} "${tag}" is not an 8-hex-digit tag`, { context: tag });
   return t;
 }
 
@@ -54,15 +55,20 @@ export function planQuery(query: QidoQuery): QidoPlan {
   if (level !== 'study' && level !== 'series' && level !== 'instance') {
     throw new BadRequestError('QIDO_BAD_LEVEL', `unknown query level ${String(level)}`);
   }
-  if (!Number.isSafeInteger(query.limit) || query.limit < 1) throw new BadRequestError('QIDO_BAD_LIMIT', `limit must be a positive integer`);
-  if (!Number.isSafeInteger(query.offset) || query.offset < 0) throw new BadRequestError('QIDO_BAD_OFFSET', `offset must be a non-negative integer`);
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1)
+    throw new BadRequestError('QIDO_BAD_LIMIT', `limit must be a positive integer`);
+  if (!Number.isSafeInteger(query.offset) || query.offset < 0)
+    throw new BadRequestError('QIDO_BAD_OFFSET', `offset must be a non-negative integer`);
   const studyInstanceUid = checkUid(query.studyInstanceUid, 'StudyInstanceUID');
   const seriesInstanceUid = checkUid(query.seriesInstanceUid, 'SeriesInstanceUID');
   if (level === 'study' && (studyInstanceUid !== undefined || seriesInstanceUid !== undefined)) {
     throw new BadRequestError('QIDO_BAD_SCOPE', 'a study-level query cannot be scoped to a study or series');
   }
   if (seriesInstanceUid !== undefined && (level !== 'instance' || studyInstanceUid === undefined)) {
-    throw new BadRequestError('QIDO_BAD_SCOPE', 'only /studies/{study}/series/{series}/instances is scoped to a series');
+    throw new BadRequestError(
+      'QIDO_BAD_SCOPE',
+      'only /studies/{study}/series/{series}/instances is scoped to a series',
+    );
   }
 
   const returnTags: Record<QidoLevel, Set<string>> = { study: new Set(), series: new Set(), instance: new Set() };
@@ -81,7 +87,11 @@ export function planQuery(query: QidoQuery): QidoPlan {
     if (attr === undefined) {
       const lower = lowerLevelOf(tag, level);
       if (lower !== undefined) {
-        throw new BadRequestError('QIDO_KEY_BELOW_LEVEL', `${tag} is a ${lower}-level key and cannot be matched at the ${level} level`, { context: tag });
+        throw new BadRequestError(
+          'QIDO_KEY_BELOW_LEVEL',
+          `${tag} is a ${lower}-level key and cannot be matched at the ${level} level`,
+          { context: tag },
+        );
       }
       if (level !== 'instance') {
         throw new BadRequestError('QIDO_UNKNOWN_KEY', `${tag} is not a ${level}-level matching key`, { context: tag });
@@ -93,7 +103,10 @@ export function planQuery(query: QidoQuery): QidoPlan {
       returnTags.instance.add(tag);
       continue;
     }
-    const kind = attr.column === null && attr.kind !== 'modalities' && attr.kind !== 'availability' && attr.kind !== 'sequence' ? 'json' : attr.kind;
+    const kind =
+      attr.column === null && attr.kind !== 'modalities' && attr.kind !== 'availability' && attr.kind !== 'sequence'
+        ? 'json'
+        : attr.kind;
     matches.push({ tag, attribute: attr, condition: parseCondition(kind, m.value, tag, query.fuzzyMatching) });
     returnTags[attr.level].add(tag);
   }
@@ -109,5 +122,15 @@ export function planQuery(query: QidoQuery): QidoPlan {
       else representativeTags.add(tag);
     }
   }
-  return { level, studyInstanceUid, seriesInstanceUid, matches, returnTags, includeAll, representativeTags, limit: query.limit, offset: query.offset };
+  return {
+    level,
+    studyInstanceUid,
+    seriesInstanceUid,
+    matches,
+    returnTags,
+    includeAll,
+    representativeTags,
+    limit: query.limit,
+    offset: query.offset,
+  };
 }

@@ -38,7 +38,12 @@ function list(value: string, tag: string): string[] {
   return items;
 }
 
-function rangeOf(value: string, tag: string, normalise: (bound: string, side: 'low' | 'high') => string | null, code: string): Condition {
+function rangeOf(
+  value: string,
+  tag: string,
+  normalise: (bound: string, side: 'low' | 'high') => string | null,
+  code: string,
+): Condition {
   const dash = value.indexOf('-');
   if (dash < 0) {
     const lower = normalise(value, 'low');
@@ -52,14 +57,16 @@ function rangeOf(value: string, tag: string, normalise: (bound: string, side: 'l
   if (a === '' && b === '') return { type: 'universal' };
   const lower = a === '' ? null : normalise(a, 'low');
   const upper = b === '' ? null : normalise(b, 'high');
-  if ((a !== '' && lower === null) || (b !== '' && upper === null)) throw bad(code, `invalid range "${value}" for ${tag}`, tag);
+  if ((a !== '' && lower === null) || (b !== '' && upper === null))
+    throw bad(code, `invalid range "${value}" for ${tag}`, tag);
   if (lower !== null && upper !== null && lower > upper) return { type: 'never' };
   return { type: 'range', lower, upper };
 }
 
 /** Parses `raw` for an attribute of kind `kind` (tag used in error contexts). */
 export function parseCondition(kind: MatchKind | 'json', raw: string, tag: string, fuzzy: boolean): Condition {
-  if (raw.length > MAX_VALUE_LENGTH) throw bad('QIDO_VALUE_TOO_LONG', `value for ${tag} longer than ${MAX_VALUE_LENGTH}`, tag);
+  if (raw.length > MAX_VALUE_LENGTH)
+    throw bad('QIDO_VALUE_TOO_LONG', `value for ${tag} longer than ${MAX_VALUE_LENGTH}`, tag);
   const value = raw.trim();
   // PS3.4 C.2.2.2.3: a zero-length value, or a value of only "*", is universal matching.
   if (value === '' || /^\*+$/.test(value)) return { type: 'universal' };
@@ -68,12 +75,14 @@ export function parseCondition(kind: MatchKind | 'json', raw: string, tag: strin
       throw bad('QIDO_SEQUENCE_MATCHING', `sequence matching is not supported (${tag})`, tag);
     case 'uid': {
       const values = list(value, tag);
-      if (!values.every((v) => v.length <= 64 && UID.test(v))) throw bad('QIDO_BAD_UID', `invalid UID in "${value}" for ${tag}`, tag);
+      if (!values.every((v) => v.length <= 64 && UID.test(v)))
+        throw bad('QIDO_BAD_UID', `invalid UID in "${value}" for ${tag}`, tag);
       return { type: 'equals', values };
     }
     case 'int': {
       const values = list(value, tag).map((v) => (/^[+-]?\d{1,15}$/.test(v) ? Number(v) : NaN));
-      if (!values.every((n) => Number.isSafeInteger(n))) throw bad('QIDO_BAD_INTEGER', `invalid integer in "${value}" for ${tag}`, tag);
+      if (!values.every((n) => Number.isSafeInteger(n)))
+        throw bad('QIDO_BAD_INTEGER', `invalid integer in "${value}" for ${tag}`, tag);
       return { type: 'equalsInt', values };
     }
     case 'date':
@@ -81,14 +90,16 @@ export function parseCondition(kind: MatchKind | 'json', raw: string, tag: strin
     case 'time':
       return rangeOf(value, tag, (b, side) => (b.includes(':') ? null : padTime(b, side)), 'QIDO_BAD_TIME');
     case 'datetime':
-      if (isSingleDateTime(value)) return rangeOf(value.replace(/[+-]\d{4}$/, ''), tag, padDateTime, 'QIDO_BAD_DATETIME');
+      if (isSingleDateTime(value))
+        return rangeOf(value.replace(/[+-]\d{4}$/, ''), tag, padDateTime, 'QIDO_BAD_DATETIME');
       return rangeOf(value, tag, padDateTime, 'QIDO_BAD_DATETIME');
     case 'code':
     case 'modalities':
     case 'availability': {
       const values = list(value, tag);
       if (values.length === 1 && hasWildcard(value)) return { type: 'wildcard', pattern: value };
-      if (values.some(hasWildcard)) throw bad('QIDO_WILDCARD_IN_LIST', `wildcards are not allowed in a value list (${tag})`, tag);
+      if (values.some(hasWildcard))
+        throw bad('QIDO_WILDCARD_IN_LIST', `wildcards are not allowed in a value list (${tag})`, tag);
       return { type: 'equals', values };
     }
     case 'pn': {
@@ -97,7 +108,9 @@ export function parseCondition(kind: MatchKind | 'json', raw: string, tag: strin
         const words = normalised.split(/[\s^]+/).filter((w) => w.length > 0 && !/^\*+$/.test(w));
         return words.length === 0 ? { type: 'universal' } : { type: 'words', words };
       }
-      return hasWildcard(normalised) ? { type: 'wildcard', pattern: normalised } : { type: 'equals', values: [normalised] };
+      return hasWildcard(normalised)
+        ? { type: 'wildcard', pattern: normalised }
+        : { type: 'equals', values: [normalised] };
     }
     case 'text':
     case 'json':

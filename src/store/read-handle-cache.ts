@@ -81,7 +81,8 @@ async function openHandle(filePath: string, key: string): Promise<CachedHandle> 
   try {
     fh = await fs.promises.open(filePath, 'r');
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) throw new NotFoundError('STORE_BLOB_NOT_FOUND', `blob ${key} does not exist`, { context: key, cause: err });
+    if (isErrno(err, 'ENOENT'))
+      throw new NotFoundError('STORE_BLOB_NOT_FOUND', `blob ${key} does not exist`, { context: key, cause: err });
     throw err;
   }
   try {

@@ -13,9 +13,26 @@ import { ConflictError, NotFoundError } from '../errors';
 import { assertBlobKey, framesBlobKey } from './blob-key';
 import type { SqliteDatabase } from './db';
 import { InvalidWriteError } from './errors';
-import { instanceColumns, patientColumns, seriesColumns, studyColumns, toFrameRecord, toInstanceRecord, type FrameRow, type InstanceRow } from './sqlite-rows';
+import {
+  instanceColumns,
+  patientColumns,
+  seriesColumns,
+  studyColumns,
+  toFrameRecord,
+  toInstanceRecord,
+  type FrameRow,
+  type InstanceRow,
+} from './sqlite-rows';
 import { SqliteQido } from './sqlite-qido';
-import type { CommitResult, FrameRecord, InstanceRecord, InstanceStore, InstanceWrite, QidoQuery, QidoResult } from './types';
+import type {
+  CommitResult,
+  FrameRecord,
+  InstanceRecord,
+  InstanceStore,
+  InstanceWrite,
+  QidoQuery,
+  QidoResult,
+} from './types';
 
 type Scope = { studyInstanceUid: string; seriesInstanceUid?: string; sopInstanceUid?: string };
 
@@ -28,28 +45,76 @@ const FRAME_SELECT = `SELECT i.sop_uid, f.frame_number, f.frames_key, f.byte_off
 const SCOPE_ORDER = 'ORDER BY se.series_number, se.series_uid, i.instance_number, i.sop_uid';
 
 function cols(names: string[]): { list: string; values: string; set: string } {
-  return { list: names.join(', '), values: names.map((n) => `@${n}`).join(', '), set: names.map((n) => `${n} = @${n}`).join(', ') };
+  return {
+    list: names.join(', '),
+    values: names.map((n) => `@${n}`).join(', '),
+    set: names.map((n) => `${n} = @${n}`).join(', '),
+  };
 }
 
-const STUDY_COLS = cols(['study_date', 'study_time', 'accession_number', 'referring_physician_norm', 'referring_physician_words', 'study_id', 'study_description', 'attrs_json']);
-const SERIES_COLS = cols(['modality', 'series_number', 'series_description', 'series_date', 'series_time', 'body_part_examined', 'performed_start_date', 'performed_start_time', 'attrs_json']);
+const STUDY_COLS = cols([
+  'study_date',
+  'study_time',
+  'accession_number',
+  'referring_physician_norm',
+  'referring_physician_words',
+  'study_id',
+  'study_description',
+  'attrs_json',
+]);
+const SERIES_COLS = cols([
+  'modality',
+  'series_number',
+  'series_description',
+  'series_date',
+  'series_time',
+  'body_part_examined',
+  'performed_start_date',
+  'performed_start_time',
+  'attrs_json',
+]);
 const INSTANCE_COLS = cols([
-  'sop_uid', 'sop_class_uid', 'instance_number', 'image_rows', 'image_columns', 'bits_allocated', 'number_of_frames', 'timezone_offset',
-  'content_date', 'content_time', 'acquisition_datetime', 'received_ts', 'stored_ts', 'content_sha256', 'version_key', 'size_bytes',
-  'pixel_data_provider_url', 'metadata_json', 'committed_at',
+  'sop_uid',
+  'sop_class_uid',
+  'instance_number',
+  'image_rows',
+  'image_columns',
+  'bits_allocated',
+  'number_of_frames',
+  'timezone_offset',
+  'content_date',
+  'content_time',
+  'acquisition_datetime',
+  'received_ts',
+  'stored_ts',
+  'content_sha256',
+  'version_key',
+  'size_bytes',
+  'pixel_data_provider_url',
+  'metadata_json',
+  'committed_at',
 ]);
 
 function validateWrite(w: InstanceWrite): void {
-  const bad = (msg: string): InvalidWriteError => new InvalidWriteError('STORE_BAD_WRITE', msg, { context: w.sopInstanceUid });
-  for (const [k, v] of [['studyInstanceUid', w.studyInstanceUid], ['seriesInstanceUid', w.seriesInstanceUid], ['sopInstanceUid', w.sopInstanceUid], ['sopClassUid', w.sopClassUid]] as const) {
+  const bad = (msg: string): InvalidWriteError =>
+    new InvalidWriteError('STORE_BAD_WRITE', msg, { context: w.sopInstanceUid });
+  for (const [k, v] of [
+    ['studyInstanceUid', w.studyInstanceUid],
+    ['seriesInstanceUid', w.seriesInstanceUid],
+    ['sopInstanceUid', w.sopInstanceUid],
+    ['sopClassUid', w.sopClassUid],
+  ] as const) {
     if (typeof v !== 'string' || v === '' || v.length > 64) throw bad(`${k} must be a UID`);
   }
   assertBlobKey(w.versionKey);
-  if (!Number.isSafeInteger(w.numberOfFrames) || w.numberOfFrames < 0) throw bad('numberOfFrames must be a non-negative integer');
+  if (!Number.isSafeInteger(w.numberOfFrames) || w.numberOfFrames < 0)
+    throw bad('numberOfFrames must be a non-negative integer');
   w.frames.forEach((f, i) => {
     if (f.frameNumber !== i + 1) throw bad(`frames must be numbered 1..n in order (got ${f.frameNumber} at ${i})`);
-    if (!Number.isSafeInteger(f.offset) || f.offset < 0 || !Number.isSafeInteger(f.length) || f.length < 0) throw bad(`frame ${f.frameNumber} has an invalid byte range`);
-    if (!Number.isSafeInteger(f.codestreamOffset) || f.codestreamOffset < 0 || f.codestreamOffset > f.length) throw bad(`frame ${f.frameNumber} has an invalid codestream offset`);
+    if (!Number.isSafeInteger(f.offset) || f.offset < 0 || !Number.isSafeInteger(f.length) || f.length < 0)
+      throw bad(`frame ${f.frameNumber} has an invalid byte range`);
+    if (!Number.isSafeInteger(f.codestreamOffset) || f.codestreamOffset < 0 || f.codestreamOffset > f.length)
+      throw bad(`frame ${f.frameNumber} has an invalid codestream offset`);
   });
 }
 
@@ -57,46 +122,73 @@ function prepareStatements(db: SqliteDatabase) {
   const p = (sql: string): Statement => db.prepare(sql);
   return {
     instanceByUid: p('SELECT pk, series_pk, study_pk, content_sha256, version_key FROM instances WHERE sop_uid = ?'),
-    reservePending: p('INSERT INTO pending_versions (version_key, created_at) VALUES (?, ?) ON CONFLICT (version_key) DO NOTHING'),
+    reservePending: p(
+      'INSERT INTO pending_versions (version_key, created_at) VALUES (?, ?) ON CONFLICT (version_key) DO NOTHING',
+    ),
     releasePending: p('DELETE FROM pending_versions WHERE version_key = ?'),
     listPending: p('SELECT version_key FROM pending_versions WHERE created_at < ? ORDER BY created_at'),
-    upsertPatient: p(`INSERT INTO patients (patient_key, patient_id, patient_name_norm, patient_name_words, patient_birth_date, patient_sex)
+    upsertPatient:
+      p(`INSERT INTO patients (patient_key, patient_id, patient_name_norm, patient_name_words, patient_birth_date, patient_sex)
       VALUES (@patient_key, @patient_id, @patient_name_norm, @patient_name_words, @patient_birth_date, @patient_sex)
       ON CONFLICT (patient_key) DO UPDATE SET patient_id = excluded.patient_id, patient_name_norm = excluded.patient_name_norm,
       patient_name_words = excluded.patient_name_words, patient_birth_date = excluded.patient_birth_date, patient_sex = excluded.patient_sex
       RETURNING pk`).pluck(),
     studyByUid: p('SELECT pk, patient_pk FROM studies WHERE study_uid = ?'),
-    insertStudy: p(`INSERT INTO studies (study_uid, patient_pk, ${STUDY_COLS.list}) VALUES (@study_uid, @patient_pk, ${STUDY_COLS.values})`),
+    insertStudy: p(
+      `INSERT INTO studies (study_uid, patient_pk, ${STUDY_COLS.list}) VALUES (@study_uid, @patient_pk, ${STUDY_COLS.values})`,
+    ),
     updateStudy: p(`UPDATE studies SET patient_pk = @patient_pk, ${STUDY_COLS.set} WHERE pk = @pk`),
     seriesByUid: p('SELECT pk, study_pk, num_instances FROM series WHERE series_uid = ?'),
-    insertSeries: p(`INSERT INTO series (series_uid, study_pk, ${SERIES_COLS.list}) VALUES (@series_uid, @study_pk, ${SERIES_COLS.values})`),
+    insertSeries: p(
+      `INSERT INTO series (series_uid, study_pk, ${SERIES_COLS.list}) VALUES (@series_uid, @study_pk, ${SERIES_COLS.values})`,
+    ),
     updateSeries: p(`UPDATE series SET study_pk = @study_pk, ${SERIES_COLS.set} WHERE pk = @pk`),
-    insertInstance: p(`INSERT INTO instances (series_pk, study_pk, ${INSTANCE_COLS.list}) VALUES (@series_pk, @study_pk, ${INSTANCE_COLS.values})`),
-    updateInstance: p(`UPDATE instances SET series_pk = @series_pk, study_pk = @study_pk, ${INSTANCE_COLS.set} WHERE pk = @pk`),
+    insertInstance: p(
+      `INSERT INTO instances (series_pk, study_pk, ${INSTANCE_COLS.list}) VALUES (@series_pk, @study_pk, ${INSTANCE_COLS.values})`,
+    ),
+    updateInstance: p(
+      `UPDATE instances SET series_pk = @series_pk, study_pk = @study_pk, ${INSTANCE_COLS.set} WHERE pk = @pk`,
+    ),
     deleteFrames: p('DELETE FROM frames WHERE instance_pk = ?'),
-    insertFrame: p(`INSERT INTO frames (instance_pk, frame_number, frames_key, byte_offset, byte_length, sha256, codestream_offset, transfer_syntax_uid, width, height,
+    insertFrame:
+      p(`INSERT INTO frames (instance_pk, frame_number, frames_key, byte_offset, byte_length, sha256, codestream_offset, transfer_syntax_uid, width, height,
       components, bit_depth, is_signed, levels, layers, progression, tiles_x, tiles_y, precincts, htj2k, packet_index)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     seriesInstances: p('UPDATE series SET num_instances = num_instances + ? WHERE pk = ?'),
     studyInstances: p('UPDATE studies SET num_instances = num_instances + ? WHERE pk = ?'),
     studySeries: p('UPDATE studies SET num_series = num_series + ? WHERE pk = ?'),
     deleteEmptySeries: p('DELETE FROM series WHERE pk = ? AND num_instances = 0 RETURNING study_pk'),
-    deleteEmptyStudy: p('DELETE FROM studies WHERE pk = ? AND num_instances = 0 AND num_series = 0 RETURNING patient_pk'),
-    deleteOrphanPatient: p('DELETE FROM patients WHERE pk = @pk AND NOT EXISTS (SELECT 1 FROM studies WHERE patient_pk = @pk)'),
-    modalities: p(`UPDATE studies SET modalities_in_study = COALESCE((SELECT group_concat(modality, '\\' ORDER BY modality)
+    deleteEmptyStudy: p(
+      'DELETE FROM studies WHERE pk = ? AND num_instances = 0 AND num_series = 0 RETURNING patient_pk',
+    ),
+    deleteOrphanPatient: p(
+      'DELETE FROM patients WHERE pk = @pk AND NOT EXISTS (SELECT 1 FROM studies WHERE patient_pk = @pk)',
+    ),
+    modalities:
+      p(`UPDATE studies SET modalities_in_study = COALESCE((SELECT group_concat(modality, '\\' ORDER BY modality)
       FROM (SELECT DISTINCT modality FROM series WHERE study_pk = @pk AND modality <> '')), '') WHERE pk = @pk`),
     getInstance: p(`${INSTANCE_SELECT} WHERE i.sop_uid = ?`),
     listStudy: p(`${INSTANCE_SELECT} WHERE st.study_uid = ? ${SCOPE_ORDER}`),
-    listSeries: p(`${INSTANCE_SELECT} WHERE st.study_uid = ? AND se.series_uid = ? ORDER BY i.instance_number, i.sop_uid`),
-    metaStudy: p(`SELECT i.metadata_json FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = i.study_pk WHERE st.study_uid = ? ${SCOPE_ORDER}`).pluck(),
-    metaSeries: p(`SELECT i.metadata_json FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = i.study_pk
+    listSeries: p(
+      `${INSTANCE_SELECT} WHERE st.study_uid = ? AND se.series_uid = ? ORDER BY i.instance_number, i.sop_uid`,
+    ),
+    metaStudy: p(
+      `SELECT i.metadata_json FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = i.study_pk WHERE st.study_uid = ? ${SCOPE_ORDER}`,
+    ).pluck(),
+    metaSeries:
+      p(`SELECT i.metadata_json FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = i.study_pk
       WHERE st.study_uid = ? AND se.series_uid = ? ORDER BY i.instance_number, i.sop_uid`).pluck(),
-    metaInstance: p(`SELECT i.metadata_json FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = i.study_pk
+    metaInstance:
+      p(`SELECT i.metadata_json FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = i.study_pk
       WHERE st.study_uid = ? AND (? IS NULL OR se.series_uid = ?) AND i.sop_uid = ?`).pluck(),
     getFrame: p(`${FRAME_SELECT} WHERE i.sop_uid = ? AND f.frame_number = ?`),
     listFrames: p(`${FRAME_SELECT} WHERE i.sop_uid = ? ORDER BY f.frame_number`),
-    framesWithoutIndex: p(`${FRAME_SELECT} WHERE f.packet_index IS NULL ORDER BY f.instance_pk, f.frame_number LIMIT ?`),
-    setPacketIndex: p('UPDATE frames SET packet_index = ? WHERE instance_pk = (SELECT pk FROM instances WHERE sop_uid = ?) AND frame_number = ?'),
+    framesWithoutIndex: p(
+      `${FRAME_SELECT} WHERE f.packet_index IS NULL ORDER BY f.instance_pk, f.frame_number LIMIT ?`,
+    ),
+    setPacketIndex: p(
+      'UPDATE frames SET packet_index = ? WHERE instance_pk = (SELECT pk FROM instances WHERE sop_uid = ?) AND frame_number = ?',
+    ),
     hasVersion: p('SELECT 1 FROM instances WHERE version_key = ? LIMIT 1').pluck(),
   };
 }
@@ -141,8 +233,7 @@ export class SqliteInstanceStore implements InstanceStore {
 
   private commitRows(w: InstanceWrite): CommitResult {
     const existing = this.s.instanceByUid.get(w.sopInstanceUid) as
-      | { pk: number; series_pk: number; study_pk: number; content_sha256: string; version_key: string }
-      | undefined;
+      { pk: number; series_pk: number; study_pk: number; content_sha256: string; version_key: string } | undefined;
     if (existing !== undefined && existing.content_sha256 === w.contentSha256) {
       return { outcome: 'unchanged', obsoleteVersionKey: w.versionKey === existing.version_key ? null : w.versionKey };
     }
@@ -154,7 +245,10 @@ export class SqliteInstanceStore implements InstanceStore {
     const study = this.s.studyByUid.get(w.studyInstanceUid) as { pk: number; patient_pk: number } | undefined;
     let studyPk: number;
     if (study === undefined) {
-      studyPk = Number(this.s.insertStudy.run({ study_uid: w.studyInstanceUid, patient_pk: patientPk, ...studyColumns(w) }).lastInsertRowid);
+      studyPk = Number(
+        this.s.insertStudy.run({ study_uid: w.studyInstanceUid, patient_pk: patientPk, ...studyColumns(w) })
+          .lastInsertRowid,
+      );
     } else {
       studyPk = study.pk;
       this.s.updateStudy.run({ pk: studyPk, patient_pk: patientPk, ...studyColumns(w) });
@@ -167,18 +261,26 @@ export class SqliteInstanceStore implements InstanceStore {
       this.s.studyInstances.run(-1, existing.study_pk);
     }
 
-    const series = this.s.seriesByUid.get(w.seriesInstanceUid) as { pk: number; study_pk: number; num_instances: number } | undefined;
+    const series = this.s.seriesByUid.get(w.seriesInstanceUid) as
+      { pk: number; study_pk: number; num_instances: number } | undefined;
     let seriesPk: number;
     if (series === undefined) {
-      seriesPk = Number(this.s.insertSeries.run({ series_uid: w.seriesInstanceUid, study_pk: studyPk, ...seriesColumns(w) }).lastInsertRowid);
+      seriesPk = Number(
+        this.s.insertSeries.run({ series_uid: w.seriesInstanceUid, study_pk: studyPk, ...seriesColumns(w) })
+          .lastInsertRowid,
+      );
       this.s.studySeries.run(1, studyPk);
     } else {
       seriesPk = series.pk;
       if (series.study_pk !== studyPk) {
         if (series.num_instances > 0) {
-          throw new ConflictError('STORE_SERIES_IN_OTHER_STUDY', `series ${w.seriesInstanceUid} belongs to another study than ${w.studyInstanceUid}`, {
-            context: w.sopInstanceUid,
-          });
+          throw new ConflictError(
+            'STORE_SERIES_IN_OTHER_STUDY',
+            `series ${w.seriesInstanceUid} belongs to another study than ${w.studyInstanceUid}`,
+            {
+              context: w.sopInstanceUid,
+            },
+          );
         }
         this.s.studySeries.run(-1, series.study_pk);
         this.s.studySeries.run(1, studyPk);
@@ -201,9 +303,31 @@ export class SqliteInstanceStore implements InstanceStore {
     const insertFrame = this.s.insertFrame;
     for (const f of w.frames) {
       const s = f.summary;
-      insertFrame.run(instancePk, f.frameNumber, framesBlobKey(w.versionKey), f.offset, f.length, f.sha256, f.codestreamOffset, f.transferSyntaxUid, s.width, s.height,
-        s.components, s.bitDepth, s.signed ? 1 : 0, s.levels, s.layers, s.progression, s.tilesX, s.tilesY, s.precincts, s.htj2k ? 1 : 0,
-        f.packetIndex === null ? null : Buffer.from(f.packetIndex.buffer, f.packetIndex.byteOffset, f.packetIndex.byteLength));
+      insertFrame.run(
+        instancePk,
+        f.frameNumber,
+        framesBlobKey(w.versionKey),
+        f.offset,
+        f.length,
+        f.sha256,
+        f.codestreamOffset,
+        f.transferSyntaxUid,
+        s.width,
+        s.height,
+        s.components,
+        s.bitDepth,
+        s.signed ? 1 : 0,
+        s.levels,
+        s.layers,
+        s.progression,
+        s.tilesX,
+        s.tilesY,
+        s.precincts,
+        s.htj2k ? 1 : 0,
+        f.packetIndex === null
+          ? null
+          : Buffer.from(f.packetIndex.buffer, f.packetIndex.byteOffset, f.packetIndex.byteLength),
+      );
     }
 
     if (existing !== undefined && existing.series_pk !== seriesPk) {
@@ -222,7 +346,10 @@ export class SqliteInstanceStore implements InstanceStore {
     for (const pk of prunePatients) this.s.deleteOrphanPatient.run({ pk });
 
     if (existing === undefined) return { outcome: 'stored', obsoleteVersionKey: null };
-    return { outcome: 'replaced', obsoleteVersionKey: existing.version_key === w.versionKey ? null : existing.version_key };
+    return {
+      outcome: 'replaced',
+      obsoleteVersionKey: existing.version_key === w.versionKey ? null : existing.version_key,
+    };
   }
 
   getInstance(sopInstanceUid: string): InstanceRecord | undefined {
@@ -242,10 +369,12 @@ export class SqliteInstanceStore implements InstanceStore {
   private metadataTexts(scope: Scope): string[] {
     if (scope.sopInstanceUid !== undefined) {
       const series = scope.seriesInstanceUid ?? null;
-      const one = this.s.metaInstance.get(scope.studyInstanceUid, series, series, scope.sopInstanceUid) as string | undefined;
+      const one = this.s.metaInstance.get(scope.studyInstanceUid, series, series, scope.sopInstanceUid) as
+        string | undefined;
       return one === undefined ? [] : [one];
     }
-    if (scope.seriesInstanceUid !== undefined) return this.s.metaSeries.all(scope.studyInstanceUid, scope.seriesInstanceUid) as string[];
+    if (scope.seriesInstanceUid !== undefined)
+      return this.s.metaSeries.all(scope.studyInstanceUid, scope.seriesInstanceUid) as string[];
     return this.s.metaStudy.all(scope.studyInstanceUid) as string[];
   }
 
@@ -278,7 +407,10 @@ export class SqliteInstanceStore implements InstanceStore {
   setPacketIndex(sopInstanceUid: string, frameNumber: number, packetIndex: Uint8Array): void {
     const blob = Buffer.from(packetIndex.buffer, packetIndex.byteOffset, packetIndex.byteLength);
     const changes = this.s.setPacketIndex.run(blob, sopInstanceUid, frameNumber).changes;
-    if (changes === 0) throw new NotFoundError('STORE_FRAME_NOT_FOUND', `no frame ${frameNumber} of ${sopInstanceUid}`, { context: sopInstanceUid });
+    if (changes === 0)
+      throw new NotFoundError('STORE_FRAME_NOT_FOUND', `no frame ${frameNumber} of ${sopInstanceUid}`, {
+        context: sopInstanceUid,
+      });
   }
 
   hasVersion(versionKey: string): boolean {

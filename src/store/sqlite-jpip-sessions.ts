@@ -27,12 +27,26 @@ function toRecord(r: SessionRow): JpipSessionRecord {
 }
 
 export class SqliteJpipSessionStore implements JpipSessionStore {
-  private readonly s: Record<'insertSession' | 'insertChannel' | 'sessionExists' | 'byChannel' | 'channels' | 'save' | 'deleteChannel' | 'deleteIfEmpty' | 'deleteIdle' | 'count', Statement>;
+  private readonly s: Record<
+    | 'insertSession'
+    | 'insertChannel'
+    | 'sessionExists'
+    | 'byChannel'
+    | 'channels'
+    | 'save'
+    | 'deleteChannel'
+    | 'deleteIfEmpty'
+    | 'deleteIdle'
+    | 'count',
+    Statement
+  >;
 
   constructor(private readonly db: SqliteDatabase) {
     const p = (sql: string): Statement => db.prepare(sql);
     this.s = {
-      insertSession: p('INSERT INTO jpip_sessions (session_id, target, tid, cache_model, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertSession: p(
+        'INSERT INTO jpip_sessions (session_id, target, tid, cache_model, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       insertChannel: p('INSERT INTO jpip_channels (cid, session_id, transport, created_at) VALUES (?, ?, ?, ?)'),
       sessionExists: p('SELECT 1 FROM jpip_sessions WHERE session_id = ?'),
       byChannel: p(`SELECT s.session_id, s.target, s.tid, s.cache_model, s.created_at, s.last_used_at
@@ -40,7 +54,9 @@ export class SqliteJpipSessionStore implements JpipSessionStore {
       channels: p('SELECT cid FROM jpip_channels WHERE session_id = ? ORDER BY created_at, cid'),
       save: p('UPDATE jpip_sessions SET tid = ?, cache_model = ?, last_used_at = ? WHERE session_id = ?'),
       deleteChannel: p('DELETE FROM jpip_channels WHERE cid = ? AND session_id = ?'),
-      deleteIfEmpty: p('DELETE FROM jpip_sessions WHERE session_id = ? AND NOT EXISTS (SELECT 1 FROM jpip_channels WHERE session_id = ?)'),
+      deleteIfEmpty: p(
+        'DELETE FROM jpip_sessions WHERE session_id = ? AND NOT EXISTS (SELECT 1 FROM jpip_channels WHERE session_id = ?)',
+      ),
       deleteIdle: p('DELETE FROM jpip_sessions WHERE last_used_at < ?'),
       count: p('SELECT COUNT(*) AS n FROM jpip_sessions'),
     };
@@ -48,7 +64,14 @@ export class SqliteJpipSessionStore implements JpipSessionStore {
 
   create(session: JpipSessionRecord, cid: string, transport: string): void {
     this.db.transaction(() => {
-      this.s.insertSession.run(session.sessionId, session.target, session.tid, Buffer.from(session.cacheModel), session.createdAt, session.lastUsedAt);
+      this.s.insertSession.run(
+        session.sessionId,
+        session.target,
+        session.tid,
+        Buffer.from(session.cacheModel),
+        session.createdAt,
+        session.lastUsedAt,
+      );
       this.s.insertChannel.run(cid, session.sessionId, transport, session.createdAt);
     })();
   }

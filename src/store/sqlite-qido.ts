@@ -30,7 +30,10 @@ function literalPrefix(pattern: string): string {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 's');
 }
 
@@ -42,13 +45,18 @@ const FROM: Record<QidoLevel, string> = {
 };
 
 const SELECT: Record<QidoLevel, string> = {
-  study: 'st.pk AS st_pk, st.attrs_json AS st_attrs, st.num_series, st.num_instances AS st_num_instances, st.modalities_in_study',
+  study:
+    'st.pk AS st_pk, st.attrs_json AS st_attrs, st.num_series, st.num_instances AS st_num_instances, st.modalities_in_study',
   series: 'se.pk AS se_pk, se.attrs_json AS se_attrs, se.num_instances AS se_num_instances',
   instance:
     'i.pk AS i_pk, i.sop_uid, i.sop_class_uid, i.instance_number, i.image_rows, i.image_columns, i.bits_allocated, i.number_of_frames, i.timezone_offset',
 };
 
-const JSON_COLUMN: Record<QidoLevel, string> = { study: 'st.attrs_json', series: 'se.attrs_json', instance: 'i.metadata_json' };
+const JSON_COLUMN: Record<QidoLevel, string> = {
+  study: 'st.attrs_json',
+  series: 'se.attrs_json',
+  instance: 'i.metadata_json',
+};
 
 class SqlBuilder {
   readonly where: string[] = [];
@@ -127,13 +135,21 @@ function addMatch(b: SqlBuilder, m: PlannedMatch): void {
   if (a === null) return addJsonCondition(b, 'instance', m.tag, c);
   if (a.kind === 'availability') {
     // Every stored instance is ONLINE (PS3.4 C.4.23.1.1 Instance Availability).
-    const ok = c.type === 'universal' || (c.type === 'equals' && c.values.includes('ONLINE')) || (c.type === 'wildcard' && globToRegExp(c.pattern).test('ONLINE'));
+    const ok =
+      c.type === 'universal' ||
+      (c.type === 'equals' && c.values.includes('ONLINE')) ||
+      (c.type === 'wildcard' && globToRegExp(c.pattern).test('ONLINE'));
     if (!ok) b.add('0');
     return;
   }
   if (a.kind === 'modalities') {
-    if (c.type === 'equals') b.add(`st.pk IN (SELECT study_pk FROM series WHERE modality IN (${c.values.map(() => '?').join(', ')}))`, ...c.values);
-    else if (c.type === 'wildcard') b.add('st.pk IN (SELECT study_pk FROM series WHERE modality GLOB ?)', toGlob(c.pattern));
+    if (c.type === 'equals')
+      b.add(
+        `st.pk IN (SELECT study_pk FROM series WHERE modality IN (${c.values.map(() => '?').join(', ')}))`,
+        ...c.values,
+      );
+    else if (c.type === 'wildcard')
+      b.add('st.pk IN (SELECT study_pk FROM series WHERE modality GLOB ?)', toGlob(c.pattern));
     return;
   }
   if (a.column === null) return addJsonCondition(b, a.level, m.tag, c);
@@ -186,8 +202,12 @@ export class SqliteQido {
   private readonly instanceJson: Statement;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.studyRepresentative = db.prepare('SELECT metadata_json FROM instances WHERE study_pk = ? ORDER BY pk DESC LIMIT 1').pluck();
-    this.seriesRepresentative = db.prepare('SELECT metadata_json FROM instances WHERE series_pk = ? ORDER BY pk DESC LIMIT 1').pluck();
+    this.studyRepresentative = db
+      .prepare('SELECT metadata_json FROM instances WHERE study_pk = ? ORDER BY pk DESC LIMIT 1')
+      .pluck();
+    this.seriesRepresentative = db
+      .prepare('SELECT metadata_json FROM instances WHERE series_pk = ? ORDER BY pk DESC LIMIT 1')
+      .pluck();
     this.instanceJson = db.prepare('SELECT metadata_json FROM instances WHERE pk = ?').pluck();
   }
 
@@ -220,14 +240,33 @@ export class SqliteQido {
     const seriesTags = plan.returnTags.series;
     const instanceTags = plan.returnTags.instance;
     const wantStudy = studyTags.size > 0 || (plan.level === 'study' && plan.includeAll);
-    if (wantStudy) this.levelItem(out, 'study', parseJson(row['st_attrs']), studyTags, plan.level === 'study' && plan.includeAll, row);
+    if (wantStudy)
+      this.levelItem(
+        out,
+        'study',
+        parseJson(row['st_attrs']),
+        studyTags,
+        plan.level === 'study' && plan.includeAll,
+        row,
+      );
     if (plan.level !== 'study') {
       const wantSeries = seriesTags.size > 0 || (plan.level === 'series' && plan.includeAll);
-      if (wantSeries) this.levelItem(out, 'series', parseJson(row['se_attrs']), seriesTags, plan.level === 'series' && plan.includeAll, row);
+      if (wantSeries)
+        this.levelItem(
+          out,
+          'series',
+          parseJson(row['se_attrs']),
+          seriesTags,
+          plan.level === 'series' && plan.includeAll,
+          row,
+        );
     }
     if (plan.level === 'instance') this.instanceItem(out, instanceTags, plan.includeAll, row);
     if (plan.representativeTags.size > 0 && plan.level !== 'instance') {
-      const rep = plan.level === 'study' ? this.studyRepresentative.get(row['st_pk']) : this.seriesRepresentative.get(row['se_pk']);
+      const rep =
+        plan.level === 'study'
+          ? this.studyRepresentative.get(row['st_pk'])
+          : this.seriesRepresentative.get(row['se_pk']);
       const json = parseJson(rep);
       for (const tag of plan.representativeTags) {
         const a = Object.prototype.hasOwnProperty.call(json, tag) ? json[tag] : undefined;
@@ -242,7 +281,14 @@ export class SqliteQido {
     return result;
   }
 
-  private levelItem(out: Map<string, DicomJsonAttribute>, level: 'study' | 'series', attrs: DicomJsonObject, tags: Set<string>, all: boolean, row: Row): void {
+  private levelItem(
+    out: Map<string, DicomJsonAttribute>,
+    level: 'study' | 'series',
+    attrs: DicomJsonObject,
+    tags: Set<string>,
+    all: boolean,
+    row: Row,
+  ): void {
     const registry = LEVEL_ATTRIBUTES[level];
     if (all) for (const [tag, a] of Object.entries(attrs)) out.set(tag, a);
     for (const tag of tags) {
@@ -280,7 +326,10 @@ export class SqliteQido {
       '00280010': () => num('US', row['image_rows']),
       '00280011': () => num('US', row['image_columns']),
       '00280100': () => num('US', row['bits_allocated']),
-      '00280008': () => (typeof row['number_of_frames'] === 'number' && row['number_of_frames'] > 0 ? num('IS', row['number_of_frames']) : { vr: 'IS' }),
+      '00280008': () =>
+        typeof row['number_of_frames'] === 'number' && row['number_of_frames'] > 0
+          ? num('IS', row['number_of_frames'])
+          : { vr: 'IS' },
     };
     let json: DicomJsonObject | null = null;
     const instanceJson = (): DicomJsonObject => (json ??= parseJson(this.instanceJson.get(row['i_pk'])));

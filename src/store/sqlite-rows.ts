@@ -2,7 +2,16 @@
 // (PS3.18 Table 10.6.3-3/4/5 attributes taken from the instance's DICOM JSON), and SQLite rows
 // back into records. Dialect-specific only in the row shapes (0/1 booleans, BLOBs as Buffer).
 
-import { firstInteger, firstString, normaliseDate, normalisePersonName, padDateTime, padTime, personNameWords, pick } from './dicom-json-values';
+import {
+  firstInteger,
+  firstString,
+  normaliseDate,
+  normalisePersonName,
+  padDateTime,
+  padTime,
+  personNameWords,
+  pick,
+} from './dicom-json-values';
 import { SERIES_ATTRIBUTES, STUDY_ATTRIBUTES } from './qido-attributes';
 import type { FrameRecord, InstanceRecord, InstanceWrite } from './types';
 
@@ -169,6 +178,9 @@ export function toFrameRecord(r: FrameRow): FrameRecord {
       precincts: r.precincts,
       htj2k: r.htj2k !== 0,
     },
-    packetIndex: r.packet_index === null ? null : new Uint8Array(r.packet_index.buffer, r.packet_index.byteOffset, r.packet_index.byteLength),
+    packetIndex:
+      r.packet_index === null
+        ? null
+        : new Uint8Array(r.packet_index.buffer, r.packet_index.byteOffset, r.packet_index.byteLength),
   };
 }

@@ -140,7 +140,9 @@ export interface BlobStore {
   put(key: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ size: number; sha256: string }>;
   /** Several blobs written atomically as a group, in order (a later entry's chunks may be produced
    *  after an earlier entry's are consumed), made durable together. */
-  putMany(entries: readonly { key: string; chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> }[]): Promise<{ size: number; sha256: string }[]>;
+  putMany(
+    entries: readonly { key: string; chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> }[],
+  ): Promise<{ size: number; sha256: string }[]>;
   /** Reads `length` bytes at `offset` (throws NotFoundError if the blob is missing). */
   read(key: string, offset: number, length: number): Promise<Uint8Array>;
   /** Streams a byte range without holding it in memory. */

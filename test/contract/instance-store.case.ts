@@ -34,13 +34,52 @@ function uids(result: QidoResult, tag = '0020000D'): unknown[] {
 }
 
 const S1: Partial<InstanceSpec> = {
-  study: '1.2.1', patientName: 'Doe^John', patientId: 'P1', patientBirthDate: '19700101', patientSex: 'M', patientAge: '050Y',
-  studyDate: '20200115', studyTime: '101500', accession: 'A100', referring: 'Smith^Bob', studyDescription: 'Chest CT',
+  study: '1.2.1',
+  patientName: 'Doe^John',
+  patientId: 'P1',
+  patientBirthDate: '19700101',
+  patientSex: 'M',
+  patientAge: '050Y',
+  studyDate: '20200115',
+  studyTime: '101500',
+  accession: 'A100',
+  referring: 'Smith^Bob',
+  studyDescription: 'Chest CT',
 };
-const S2: Partial<InstanceSpec> = { study: '1.2.2', patientName: 'DOE^JANE', patientId: 'P2', patientSex: 'F', studyDate: '20200301', studyTime: '083000', accession: 'A200' };
-const S3: Partial<InstanceSpec> = { study: '1.2.3', patientName: 'Müller^Jürgen', patientId: 'P3', studyDate: '20191231', studyTime: '120000', accession: 'B300' };
-const S4: Partial<InstanceSpec> = { study: '1.2.4', patientName: 'Smith^Anna', patientId: 'P4', studyDate: '20210610', studyTime: '091500', accession: 'A400', referring: 'House^Gregory' };
-const S5: Partial<InstanceSpec> = { study: '1.2.5', patientName: '[bracket]^Test', patientId: 'P5', studyDate: '20200115', studyTime: '235959', accession: 'X[1]' };
+const S2: Partial<InstanceSpec> = {
+  study: '1.2.2',
+  patientName: 'DOE^JANE',
+  patientId: 'P2',
+  patientSex: 'F',
+  studyDate: '20200301',
+  studyTime: '083000',
+  accession: 'A200',
+};
+const S3: Partial<InstanceSpec> = {
+  study: '1.2.3',
+  patientName: 'Müller^Jürgen',
+  patientId: 'P3',
+  studyDate: '20191231',
+  studyTime: '120000',
+  accession: 'B300',
+};
+const S4: Partial<InstanceSpec> = {
+  study: '1.2.4',
+  patientName: 'Smith^Anna',
+  patientId: 'P4',
+  studyDate: '20210610',
+  studyTime: '091500',
+  accession: 'A400',
+  referring: 'House^Gregory',
+};
+const S5: Partial<InstanceSpec> = {
+  study: '1.2.5',
+  patientName: '[bracket]^Test',
+  patientId: 'P5',
+  studyDate: '20200115',
+  studyTime: '235959',
+  accession: 'X[1]',
+};
 
 function spec(base: Partial<InstanceSpec>, rest: Omit<InstanceSpec, 'study'>): InstanceSpec {
   return { ...base, ...rest, study: base.study ?? '' };
@@ -49,13 +88,46 @@ function spec(base: Partial<InstanceSpec>, rest: Omit<InstanceSpec, 'study'>): I
 /** The QIDO data set: 5 studies, 7 series, 9 instances. */
 export function qidoDataSet(): InstanceSpec[] {
   return [
-    spec(S1, { series: '1.2.1.1', sop: '1.2.1.1.3', modality: 'CT', seriesNumber: 1, seriesDescription: 'Axial', protocolName: 'Head Routine', instanceNumber: 3, frames: 3 }),
-    spec(S1, { series: '1.2.1.1', sop: '1.2.1.1.1', modality: 'CT', seriesNumber: 1, seriesDescription: 'Axial', protocolName: 'Head Routine', instanceNumber: 1 }),
     spec(S1, {
-      series: '1.2.1.1', sop: '1.2.1.1.2', modality: 'CT', seriesNumber: 1, seriesDescription: 'Axial', protocolName: 'Head Routine', instanceNumber: 2,
-      imageType: ['ORIGINAL', 'PRIMARY', 'LOCALIZER'], acquisitionDateTime: '20200115101530.5',
+      series: '1.2.1.1',
+      sop: '1.2.1.1.3',
+      modality: 'CT',
+      seriesNumber: 1,
+      seriesDescription: 'Axial',
+      protocolName: 'Head Routine',
+      instanceNumber: 3,
+      frames: 3,
     }),
-    spec(S1, { series: '1.2.1.2', sop: '1.2.1.2.1', modality: 'MR', seriesNumber: 2, seriesDescription: 'T1', protocolName: 'Brain', instanceNumber: 1, rows: 128 }),
+    spec(S1, {
+      series: '1.2.1.1',
+      sop: '1.2.1.1.1',
+      modality: 'CT',
+      seriesNumber: 1,
+      seriesDescription: 'Axial',
+      protocolName: 'Head Routine',
+      instanceNumber: 1,
+    }),
+    spec(S1, {
+      series: '1.2.1.1',
+      sop: '1.2.1.1.2',
+      modality: 'CT',
+      seriesNumber: 1,
+      seriesDescription: 'Axial',
+      protocolName: 'Head Routine',
+      instanceNumber: 2,
+      imageType: ['ORIGINAL', 'PRIMARY', 'LOCALIZER'],
+      acquisitionDateTime: '20200115101530.5',
+    }),
+    spec(S1, {
+      series: '1.2.1.2',
+      sop: '1.2.1.2.1',
+      modality: 'MR',
+      seriesNumber: 2,
+      seriesDescription: 'T1',
+      protocolName: 'Brain',
+      instanceNumber: 1,
+      rows: 128,
+    }),
     spec(S2, { series: '1.2.2.1', sop: '1.2.2.1.1', modality: 'CT', seriesNumber: 1, instanceNumber: 1 }),
     spec(S3, { series: '1.2.3.1', sop: '1.2.3.1.1', modality: 'MR', seriesNumber: 5, instanceNumber: 1 }),
     spec(S4, { series: '1.2.4.1', sop: '1.2.4.1.1', modality: 'US', seriesNumber: 1, instanceNumber: 1 }),
@@ -83,23 +155,49 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
       uids(q({ level: 'study', matches: [{ tag, value }], fuzzyMatching }));
 
     describe('commit', () => {
-      const base: InstanceSpec = { study: '9.1', series: '9.1.1', sop: '9.1.1.1', patientName: 'A^B', patientId: 'X', instanceNumber: 7, frames: 2 };
+      const base: InstanceSpec = {
+        study: '9.1',
+        series: '9.1.1',
+        sop: '9.1.1.1',
+        patientName: 'A^B',
+        patientId: 'X',
+        instanceNumber: 7,
+        frames: 2,
+      };
 
       test('stored, then unchanged for identical content, then replaced for different content', () => {
         expect(store.commitInstance(instanceWrite(base))).toEqual({ outcome: 'stored', obsoleteVersionKey: null });
         const rec = store.getInstance('9.1.1.1');
-        expect(rec).toMatchObject({ studyInstanceUid: '9.1', seriesInstanceUid: '9.1.1', versionKey: '00/9.1.1.1/v1', numberOfFrames: 2, instanceNumber: 7 });
+        expect(rec).toMatchObject({
+          studyInstanceUid: '9.1',
+          seriesInstanceUid: '9.1.1',
+          versionKey: '00/9.1.1.1/v1',
+          numberOfFrames: 2,
+          instanceNumber: 7,
+        });
         expect(store.hasVersion('00/9.1.1.1/v1')).toBe(true);
 
-        expect(store.commitInstance(instanceWrite({ ...base, version: 'v2' }))).toEqual({ outcome: 'unchanged', obsoleteVersionKey: '00/9.1.1.1/v2' });
+        expect(store.commitInstance(instanceWrite({ ...base, version: 'v2' }))).toEqual({
+          outcome: 'unchanged',
+          obsoleteVersionKey: '00/9.1.1.1/v2',
+        });
         expect(store.commitInstance(instanceWrite(base))).toEqual({ outcome: 'unchanged', obsoleteVersionKey: null });
         expect(store.getInstance('9.1.1.1')?.versionKey).toBe('00/9.1.1.1/v1');
 
-        const replaced = store.commitInstance(instanceWrite({ ...base, version: 'v3', sha: 'b'.repeat(64), frames: 1, instanceNumber: 8 }));
+        const replaced = store.commitInstance(
+          instanceWrite({ ...base, version: 'v3', sha: 'b'.repeat(64), frames: 1, instanceNumber: 8 }),
+        );
         expect(replaced).toEqual({ outcome: 'replaced', obsoleteVersionKey: '00/9.1.1.1/v1' });
-        expect(store.getInstance('9.1.1.1')).toMatchObject({ versionKey: '00/9.1.1.1/v3', contentSha256: 'b'.repeat(64), numberOfFrames: 1, instanceNumber: 8 });
+        expect(store.getInstance('9.1.1.1')).toMatchObject({
+          versionKey: '00/9.1.1.1/v3',
+          contentSha256: 'b'.repeat(64),
+          numberOfFrames: 1,
+          instanceNumber: 8,
+        });
         expect(store.hasVersion('00/9.1.1.1/v1')).toBe(false);
-        expect(store.listFrames('9.1.1.1').map((f) => [f.frameNumber, f.framesKey])).toEqual([[1, '00/9.1.1.1/v3/frames.bin']]);
+        expect(store.listFrames('9.1.1.1').map((f) => [f.frameNumber, f.framesKey])).toEqual([
+          [1, '00/9.1.1.1/v3/frames.bin'],
+        ]);
         expect(store.getFrame('9.1.1.1', 2)).toBeUndefined();
         const study = q({ level: 'study' }).items[0];
         expect(values(study, '00201206')).toEqual([1]);
@@ -109,14 +207,18 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
       test('an instance moving to another series and study updates counts and removes emptied levels', () => {
         store.commitInstance(instanceWrite(base));
         store.commitInstance(instanceWrite({ ...base, sop: '9.1.1.2' }));
-        const moved = store.commitInstance(instanceWrite({ ...base, study: '9.2', series: '9.2.1', patientId: 'Y', sha: 'c'.repeat(64), version: 'v2' }));
+        const moved = store.commitInstance(
+          instanceWrite({ ...base, study: '9.2', series: '9.2.1', patientId: 'Y', sha: 'c'.repeat(64), version: 'v2' }),
+        );
         expect(moved.outcome).toBe('replaced');
         expect(store.getInstance('9.1.1.1')).toMatchObject({ studyInstanceUid: '9.2', seriesInstanceUid: '9.2.1' });
         const studies = q({ level: 'study' });
         expect(uids(studies)).toEqual(['9.1', '9.2']);
         expect(studies.items.map((i) => values(i, '00201208')[0])).toEqual([1, 1]);
         // Moving the last instance away deletes the old series and study.
-        store.commitInstance(instanceWrite({ ...base, sop: '9.1.1.2', study: '9.2', series: '9.2.1', sha: 'd'.repeat(64), version: 'v2' }));
+        store.commitInstance(
+          instanceWrite({ ...base, sop: '9.1.1.2', study: '9.2', series: '9.2.1', sha: 'd'.repeat(64), version: 'v2' }),
+        );
         const after = q({ level: 'study' });
         expect(uids(after)).toEqual(['9.2']);
         expect(values(after.items[0], '00201206')).toEqual([1]);
@@ -127,7 +229,9 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
 
       test('a series cannot hold instances of two studies', () => {
         store.commitInstance(instanceWrite(base));
-        expect(code(() => store.commitInstance(instanceWrite({ ...base, sop: '9.1.1.9', study: '9.3' })))).toBe('STORE_SERIES_IN_OTHER_STUDY');
+        expect(code(() => store.commitInstance(instanceWrite({ ...base, sop: '9.1.1.9', study: '9.3' })))).toBe(
+          'STORE_SERIES_IN_OTHER_STUDY',
+        );
         // The failed commit left nothing behind.
         expect(store.getInstance('9.1.1.9')).toBeUndefined();
         expect(uids(q({ level: 'study' }))).toEqual(['9.1']);
@@ -137,7 +241,11 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         const w = instanceWrite(base);
         expect(code(() => store.commitInstance({ ...w, frames: [...w.frames].reverse() }))).toBe('STORE_BAD_WRITE');
         expect(code(() => store.commitInstance({ ...w, sopInstanceUid: '' }))).toBe('STORE_BAD_WRITE');
-        expect(code(() => store.commitInstance({ ...w, frames: w.frames.map((f) => ({ ...f, codestreamOffset: f.length + 1 })) }))).toBe('STORE_BAD_WRITE');
+        expect(
+          code(() =>
+            store.commitInstance({ ...w, frames: w.frames.map((f) => ({ ...f, codestreamOffset: f.length + 1 })) }),
+          ),
+        ).toBe('STORE_BAD_WRITE');
         expect(code(() => store.commitInstance({ ...w, versionKey: '../x' }))).toBe('STORE_BLOB_KEY_INVALID');
       });
     });
@@ -147,12 +255,35 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         store.commitInstance(instanceWrite({ study: '9.1', series: '9.1.1', sop: '9.1.1.1', frames: 3 }));
         const f2 = store.getFrame('9.1.1.1', 2);
         expect(f2).toEqual({
-          sopInstanceUid: '9.1.1.1', framesKey: '00/9.1.1.1/v1/frames.bin', frameNumber: 2, offset: 1000, length: 999,
-          sha256: '2'.padStart(64, 'f'), codestreamOffset: 0, transferSyntaxUid: '1.2.840.10008.1.2.4.90',
-          summary: { width: 512, height: 256, components: 1, bitDepth: 12, signed: true, levels: 5, layers: 3, progression: 'RPCL', tilesX: 1, tilesY: 1, precincts: '128x128,128x128', htj2k: false },
+          sopInstanceUid: '9.1.1.1',
+          framesKey: '00/9.1.1.1/v1/frames.bin',
+          frameNumber: 2,
+          offset: 1000,
+          length: 999,
+          sha256: '2'.padStart(64, 'f'),
+          codestreamOffset: 0,
+          transferSyntaxUid: '1.2.840.10008.1.2.4.90',
+          summary: {
+            width: 512,
+            height: 256,
+            components: 1,
+            bitDepth: 12,
+            signed: true,
+            levels: 5,
+            layers: 3,
+            progression: 'RPCL',
+            tilesX: 1,
+            tilesY: 1,
+            precincts: '128x128,128x128',
+            htj2k: false,
+          },
           packetIndex: null,
         });
-        expect(store.listFrames('9.1.1.1').map((f) => [f.frameNumber, f.codestreamOffset])).toEqual([[1, 0], [2, 0], [3, 40]]);
+        expect(store.listFrames('9.1.1.1').map((f) => [f.frameNumber, f.codestreamOffset])).toEqual([
+          [1, 0],
+          [2, 0],
+          [3, 40],
+        ]);
         expect(store.framesWithoutIndex(2).map((f) => f.frameNumber)).toEqual([1, 2]);
         store.setPacketIndex('9.1.1.1', 2, new Uint8Array([1, 2, 3]));
         expect(Array.from(store.getFrame('9.1.1.1', 2)?.packetIndex ?? [])).toEqual([1, 2, 3]);
@@ -168,10 +299,14 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         const sops = store.metadata({ studyInstanceUid: '1.2.1' }).map((m) => values(m, '00080018')[0]);
         expect(sops).toEqual(['1.2.1.1.1', '1.2.1.1.2', '1.2.1.1.3', '1.2.1.2.1']);
         expect(store.listInstances({ studyInstanceUid: '1.2.1' }).map((r) => r.sopInstanceUid)).toEqual(sops);
-        expect(store.listInstances({ studyInstanceUid: '1.2.1', seriesInstanceUid: '1.2.1.2' }).map((r) => r.sopInstanceUid)).toEqual(['1.2.1.2.1']);
+        expect(
+          store.listInstances({ studyInstanceUid: '1.2.1', seriesInstanceUid: '1.2.1.2' }).map((r) => r.sopInstanceUid),
+        ).toEqual(['1.2.1.2.1']);
         const text = store.metadataJson({ studyInstanceUid: '1.2.1', seriesInstanceUid: '1.2.1.1' });
         expect(JSON.parse(text)).toEqual(store.metadata({ studyInstanceUid: '1.2.1', seriesInstanceUid: '1.2.1.1' }));
-        expect(store.metadata({ studyInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.2.1' })).toEqual([instanceWrite(qidoDataSet()[3] as InstanceSpec).metadata]);
+        expect(store.metadata({ studyInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.2.1' })).toEqual([
+          instanceWrite(qidoDataSet()[3] as InstanceSpec).metadata,
+        ]);
         expect(store.metadata({ studyInstanceUid: '1.2.2', sopInstanceUid: '1.2.1.2.1' })).toEqual([]);
         expect(store.metadataJson({ studyInstanceUid: '7.7' })).toBe('[]');
       });
@@ -239,9 +374,11 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         expect(studyMatch('00080030', '23')).toEqual(['1.2.5']);
         expect(studyMatch('00080030', '-0900')).toEqual(['1.2.2']);
         expect(studyMatch('00080030', '120000.000000')).toEqual(['1.2.3']);
-        for (const bad of ['2020', '2020-01-01', 'abcdefgh', '20200101-2020']) expect(code(() => studyMatch('00080020', bad))).toBe('QIDO_BAD_DATE');
+        for (const bad of ['2020', '2020-01-01', 'abcdefgh', '20200101-2020'])
+          expect(code(() => studyMatch('00080020', bad))).toBe('QIDO_BAD_DATE');
         expect(code(() => studyMatch('00080030', '25:00'))).toBe('QIDO_BAD_TIME');
-        const dt = (value: string): unknown[] => uids(q({ level: 'instance', matches: [{ tag: '0008002A', value }] }), '00080018');
+        const dt = (value: string): unknown[] =>
+          uids(q({ level: 'instance', matches: [{ tag: '0008002A', value }] }), '00080018');
         expect(dt('20200115101500-20200115101600')).toEqual(['1.2.1.1.2']);
         expect(dt('2020')).toEqual(['1.2.1.1.2']);
         expect(dt('20200115101530.5+0100')).toEqual(['1.2.1.1.2']);
@@ -256,13 +393,21 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         expect(studyMatch('00080061', 'MR')).toEqual(['1.2.3', '1.2.1']);
         expect(studyMatch('00080061', 'US,CT')).toEqual(['1.2.1', '1.2.5', '1.2.2', '1.2.4']);
         expect(studyMatch('00080061', 'S?')).toEqual(['1.2.4']);
-        expect(values(q({ level: 'study', matches: [{ tag: '00080061', value: 'SR' }] }).items[0], '00080061')).toEqual(['SR', 'US']);
+        expect(values(q({ level: 'study', matches: [{ tag: '00080061', value: 'SR' }] }).items[0], '00080061')).toEqual(
+          ['SR', 'US'],
+        );
         expect(studyMatch('00080056', 'ONLINE')).toHaveLength(5);
         expect(studyMatch('00080056', 'OFFLINE')).toEqual([]);
       });
 
       test('combined keys are ANDed', () => {
-        const r = q({ level: 'study', matches: [{ tag: '00100010', value: 'DOE*' }, { tag: '00080020', value: '20200201-' }] });
+        const r = q({
+          level: 'study',
+          matches: [
+            { tag: '00100010', value: 'DOE*' },
+            { tag: '00080020', value: '20200201-' },
+          ],
+        });
         expect(uids(r)).toEqual(['1.2.2']);
       });
 
@@ -272,7 +417,9 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         expect(code(() => studyMatch('00091001', 'x'))).toBe('QIDO_UNKNOWN_KEY');
         expect(code(() => studyMatch('PatientName', 'x'))).toBe('QIDO_BAD_TAG');
         expect(code(() => studyMatch('00201208', 'many'))).toBe('QIDO_BAD_INTEGER');
-        expect(code(() => q({ level: 'series', matches: [{ tag: '00400275', value: 'x' }] }))).toBe('QIDO_SEQUENCE_MATCHING');
+        expect(code(() => q({ level: 'series', matches: [{ tag: '00400275', value: 'x' }] }))).toBe(
+          'QIDO_SEQUENCE_MATCHING',
+        );
         expect(code(() => q({ level: 'study', limit: 0 }))).toBe('QIDO_BAD_LIMIT');
         expect(code(() => q({ level: 'study', offset: -1 }))).toBe('QIDO_BAD_OFFSET');
         expect(code(() => q({ level: 'series', studyInstanceUid: '1.2.x' }))).toBe('QIDO_BAD_PATH_UID');
@@ -303,7 +450,13 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         expect(one(['00091001'])?.['00091001']).toBeUndefined();
         const series = q({ level: 'series', studyInstanceUid: '1.2.1', includeFields: ['00181030'] });
         expect(series.items.map((i) => values(i, '00181030')[0])).toEqual(['Head Routine', 'Brain']);
-        const inst = q({ level: 'instance', studyInstanceUid: '1.2.1', seriesInstanceUid: '1.2.1.1', includeFields: 'all', limit: 1 }).items[0];
+        const inst = q({
+          level: 'instance',
+          studyInstanceUid: '1.2.1',
+          seriesInstanceUid: '1.2.1.1',
+          includeFields: 'all',
+          limit: 1,
+        }).items[0];
         expect(inst?.['7FE00010']).toEqual({ vr: 'OB', BulkDataURI: 'bulkdata/7FE00010' });
         expect(values(inst, '00080008')).toEqual(['ORIGINAL', 'PRIMARY', 'AXIAL']);
       });
@@ -318,24 +471,55 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         const all = q({ level: 'series', matches: [{ tag: '00080060', value: 'CT' }] });
         expect(uids(all, '0020000E')).toEqual(['1.2.1.1', '1.2.5.1', '1.2.2.1']);
         expect(values(all.items[0], '00100010')).toEqual([{ Alphabetic: 'Doe^John' }]);
-        expect(uids(q({ level: 'series', matches: [{ tag: '00100010', value: 'smith*' }] }), '0020000E')).toEqual(['1.2.4.1', '1.2.4.2']);
-        expect(uids(q({ level: 'series', matches: [{ tag: '00181030', value: 'Head*' }] }), '0020000E')).toEqual(['1.2.1.1']);
-        expect(uids(q({ level: 'series', matches: [{ tag: '00200011', value: '2' }] }), '0020000E')).toEqual(['1.2.1.2', '1.2.4.2']);
-        expect(code(() => q({ level: 'series', matches: [{ tag: '00080018', value: '1.2' }] }))).toBe('QIDO_KEY_BELOW_LEVEL');
+        expect(uids(q({ level: 'series', matches: [{ tag: '00100010', value: 'smith*' }] }), '0020000E')).toEqual([
+          '1.2.4.1',
+          '1.2.4.2',
+        ]);
+        expect(uids(q({ level: 'series', matches: [{ tag: '00181030', value: 'Head*' }] }), '0020000E')).toEqual([
+          '1.2.1.1',
+        ]);
+        expect(uids(q({ level: 'series', matches: [{ tag: '00200011', value: '2' }] }), '0020000E')).toEqual([
+          '1.2.1.2',
+          '1.2.4.2',
+        ]);
+        expect(code(() => q({ level: 'series', matches: [{ tag: '00080018', value: '1.2' }] }))).toBe(
+          'QIDO_KEY_BELOW_LEVEL',
+        );
         expect(q({ level: 'series', studyInstanceUid: '7.7' }).items).toEqual([]);
       });
 
       test('property: random keys and values give results or BadRequestError, never another error', () => {
-        const tags = ['00100010', '00080020', '00080030', '0020000D', '00080061', '00080050', '00201208', '00080060', '00200011', '00080008', '0008002A', '00181030', '00400275', '00091001'];
+        const tags = [
+          '00100010',
+          '00080020',
+          '00080030',
+          '0020000D',
+          '00080061',
+          '00080050',
+          '00201208',
+          '00080060',
+          '00200011',
+          '00080008',
+          '0008002A',
+          '00181030',
+          '00400275',
+          '00091001',
+        ];
         fc.assert(
-          fc.property(fc.constantFrom<'study' | 'series' | 'instance'>('study', 'series', 'instance'), fc.constantFrom(...tags), fc.string({ maxLength: 20 }), fc.boolean(), (level, tag, value, fuzzyMatching) => {
-            try {
-              const r = q({ level, matches: [{ tag, value }], fuzzyMatching, limit: 3 });
-              expect(r.items.length).toBeLessThanOrEqual(3);
-            } catch (err) {
-              expect(err).toBeInstanceOf(BadRequestError);
-            }
-          }),
+          fc.property(
+            fc.constantFrom<'study' | 'series' | 'instance'>('study', 'series', 'instance'),
+            fc.constantFrom(...tags),
+            fc.string({ maxLength: 20 }),
+            fc.boolean(),
+            (level, tag, value, fuzzyMatching) => {
+              try {
+                const r = q({ level, matches: [{ tag, value }], fuzzyMatching, limit: 3 });
+                expect(r.items.length).toBeLessThanOrEqual(3);
+              } catch (err) {
+                expect(err).toBeInstanceOf(BadRequestError);
+              }
+            },
+          ),
           { numRuns: 300 },
         );
       });
@@ -355,16 +539,21 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         expect(uids(open, '00080018')).toEqual(['1.2.1.2.1']);
         expect(values(open.items[0], '0020000E')).toEqual(['1.2.1.2']);
         expect(values(open.items[0], '0020000D')).toEqual(['1.2.1']);
-        const json = (tag: string, value: string): unknown[] => uids(q({ level: 'instance', matches: [{ tag, value }] }), '00080018');
+        const json = (tag: string, value: string): unknown[] =>
+          uids(q({ level: 'instance', matches: [{ tag, value }] }), '00080018');
         expect(json('00080008', 'LOCALIZER')).toEqual(['1.2.1.1.2']);
         expect(json('00080008', 'LOC*')).toEqual(['1.2.1.1.2']);
         expect(json('00080008', 'localizer')).toEqual([]);
         expect(json('00080008', 'AXIAL')).toHaveLength(8);
-        expect(values(q({ level: 'instance', matches: [{ tag: '00080008', value: 'LOCALIZER' }] }).items[0], '00080008')).toEqual(['ORIGINAL', 'PRIMARY', 'LOCALIZER']);
+        expect(
+          values(q({ level: 'instance', matches: [{ tag: '00080008', value: 'LOCALIZER' }] }).items[0], '00080008'),
+        ).toEqual(['ORIGINAL', 'PRIMARY', 'LOCALIZER']);
         expect(json('00080018', '1.2.5.1.1,1.2.2.1.1')).toEqual(['1.2.5.1.1', '1.2.2.1.1']);
         expect(json('00100010', 'MÜLLER*')).toEqual(['1.2.3.1.1']);
         expect(json('00080060', 'SR')).toEqual(['1.2.4.2.1']);
-        expect(values(q({ level: 'instance', matches: [{ tag: '00080060', value: 'SR' }] }).items[0], '00280008')).toEqual([]);
+        expect(
+          values(q({ level: 'instance', matches: [{ tag: '00080060', value: 'SR' }] }).items[0], '00280008'),
+        ).toEqual([]);
         const studyScoped = q({ level: 'instance', studyInstanceUid: '1.2.4' });
         expect(uids(studyScoped, '00080018')).toEqual(['1.2.4.1.1', '1.2.4.2.1']);
         expect(values(studyScoped.items[0], '0020000E')).toEqual(['1.2.4.1']);

@@ -14,10 +14,15 @@ import { readOriginal, type OriginalObject } from './oracle';
 const J2K_FAMILY = /^1\.2\.840\.10008\.1\.2\.4\.(90|91|201|202|203)$/;
 const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2']);
 
-const allFiles = fs.readdirSync(DICOM_DIR).filter((f) => f.endsWith('.dcm')).sort();
+const allFiles = fs
+  .readdirSync(DICOM_DIR)
+  .filter((f) => f.endsWith('.dcm'))
+  .sort();
 const originals = new Map<string, OriginalObject>(allFiles.map((f) => [f, readOriginal(path.join(DICOM_DIR, f))]));
 /** Two pydicom HTJ2K samples have no Study/Series Instance UID (Type 1): a PACS must refuse them. */
-const incomplete = allFiles.filter((f) => originals.get(f)?.studyInstanceUid === '' || originals.get(f)?.seriesInstanceUid === '');
+const incomplete = allFiles.filter(
+  (f) => originals.get(f)?.studyInstanceUid === '' || originals.get(f)?.seriesInstanceUid === '',
+);
 const files = allFiles.filter((f) => !incomplete.includes(f));
 /** Some corpus files share a SOP Instance UID (same image in two encodings): the last one sent
  *  replaces the earlier one (README "replacement policy"), so round trips check the last. */
@@ -37,7 +42,11 @@ beforeAll(async () => {
   const failed: unknown[] = [];
   for (const group of [files.slice(0, half), files.slice(half), incomplete]) {
     const { body, contentType } = stowBody(group.map((f) => fs.readFileSync(path.join(DICOM_DIR, f))));
-    const res = await fetch(`${server.url}/dicomweb/studies`, { method: 'POST', headers: { 'content-type': contentType, accept: 'application/dicom+json' }, body });
+    const res = await fetch(`${server.url}/dicomweb/studies`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, accept: 'application/dicom+json' },
+      body,
+    });
     statuses.push(res.status);
     const json = (await res.json()) as Record<string, { Value?: unknown[] }>;
     refs.push(...(json['00081199']?.Value ?? []));
@@ -57,17 +66,24 @@ test('STOW-RS stores every file of the corpus (PS3.18 §10.5)', () => {
   // 0xA900 (Data Set does not match SOP Class, PS3.4 B.2.3) for each.
   expect(stowStatuses).toEqual([200, 200, 409]);
   const failures = (stowJson['00081198']?.Value ?? []) as Record<string, { Value?: unknown[] }>[];
-  expect(failures.map((f) => f['00081155']?.Value?.[0]).sort()).toEqual(incomplete.map((f) => originals.get(f)?.sopInstanceUid).sort());
+  expect(failures.map((f) => f['00081155']?.Value?.[0]).sort()).toEqual(
+    incomplete.map((f) => originals.get(f)?.sopInstanceUid).sort(),
+  );
   for (const f of failures) expect(f['00081197']?.Value?.[0]).toBe(0xa900);
   const stored = (stowJson['00081199']?.Value ?? []) as Record<string, { Value?: string[] }>[];
   const uids = new Set(stored.map((r) => r['00081155']?.Value?.[0]));
   for (const f of files) expect(uids.has(originals.get(f)?.sopInstanceUid)).toBe(true);
   expect(current.length).toBeLessThan(files.length);
-  for (const r of stored) expect(String((r['00081190'] as { Value?: string[] }).Value?.[0])).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/dicomweb\/studies\/.+\/series\/.+\/instances\/.+$/);
+  for (const r of stored)
+    expect(String((r['00081190'] as { Value?: string[] }).Value?.[0])).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/dicomweb\/studies\/.+\/series\/.+\/instances\/.+$/,
+    );
 });
 
 test('QIDO-RS finds every study, series and instance (PS3.18 §10.6)', async () => {
-  const res = await fetch(`${server.url}/dicomweb/instances?limit=1000`, { headers: { accept: 'application/dicom+json' } });
+  const res = await fetch(`${server.url}/dicomweb/instances?limit=1000`, {
+    headers: { accept: 'application/dicom+json' },
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^application\/dicom\+json/);
   const items = (await res.json()) as Record<string, { Value?: string[] }>[];
@@ -78,30 +94,42 @@ test('QIDO-RS finds every study, series and instance (PS3.18 §10.6)', async () 
   expect(studies.length).toBe(new Set(current.map((f) => originals.get(f)?.studyInstanceUid)).size);
 });
 
-async function retrieveInstance(o: OriginalObject, ts: string): Promise<{ status: number; parts: { headers: Record<string, string>; body: Buffer }[]; contentType: string }> {
+async function retrieveInstance(
+  o: OriginalObject,
+  ts: string,
+): Promise<{ status: number; parts: { headers: Record<string, string>; body: Buffer }[]; contentType: string }> {
   const url = `${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/instances/${o.sopInstanceUid}`;
-  const res = await fetch(url, { headers: { accept: `multipart/related; type="application/dicom"; transfer-syntax=${ts}` } });
+  const res = await fetch(url, {
+    headers: { accept: `multipart/related; type="application/dicom"; transfer-syntax=${ts}` },
+  });
   const contentType = res.headers.get('content-type') ?? '';
   const body = Buffer.from(await res.arrayBuffer());
   return { status: res.status, contentType, parts: res.status === 200 ? parseMultipart(body, contentType) : [] };
 }
 
-describe.each(current.filter((f) => J2K_FAMILY.test(originals.get(f)?.transferSyntaxUid ?? '')))('JPEG 2000 object %s', (file) => {
-  test('transfer-syntax=* returns every frame byte for byte (PS3.18 §8.7.3.5.2)', async () => {
-    const o = originals.get(file) as OriginalObject;
-    const { status, parts } = await retrieveInstance(o, '*');
-    expect(status).toBe(200);
-    expect(parts).toHaveLength(1);
-    const part = parts[0] as { headers: Record<string, string>; body: Buffer };
-    expect(part.headers['content-type']).toContain(`transfer-syntax=${o.transferSyntaxUid}`);
-    const back = readOriginalBytes(part.body);
-    expect(back.transferSyntaxUid).toBe(o.transferSyntaxUid);
-    expect(back.frames.length).toBe(o.frames.length);
-    back.frames.forEach((f, i) => expect(Buffer.compare(f, o.frames[i] as Buffer)).toBe(0));
-  });
-});
+describe.each(current.filter((f) => J2K_FAMILY.test(originals.get(f)?.transferSyntaxUid ?? '')))(
+  'JPEG 2000 object %s',
+  (file) => {
+    test('transfer-syntax=* returns every frame byte for byte (PS3.18 §8.7.3.5.2)', async () => {
+      const o = originals.get(file) as OriginalObject;
+      const { status, parts } = await retrieveInstance(o, '*');
+      expect(status).toBe(200);
+      expect(parts).toHaveLength(1);
+      const part = parts[0] as { headers: Record<string, string>; body: Buffer };
+      expect(part.headers['content-type']).toContain(`transfer-syntax=${o.transferSyntaxUid}`);
+      const back = readOriginalBytes(part.body);
+      expect(back.transferSyntaxUid).toBe(o.transferSyntaxUid);
+      expect(back.frames.length).toBe(o.frames.length);
+      back.frames.forEach((f, i) => expect(Buffer.compare(f, o.frames[i] as Buffer)).toBe(0));
+    });
+  },
+);
 
-describe.each(current.filter((f) => NATIVE.has(originals.get(f)?.transferSyntaxUid ?? '') && originals.get(f)?.nativePixels !== null))('uncompressed object %s', (file) => {
+describe.each(
+  current.filter(
+    (f) => NATIVE.has(originals.get(f)?.transferSyntaxUid ?? '') && originals.get(f)?.nativePixels !== null,
+  ),
+)('uncompressed object %s', (file) => {
   test('retrieved as Explicit VR Little Endian has identical pixels after the J2K transcode', async () => {
     const o = originals.get(file) as OriginalObject;
     const { status, parts } = await retrieveInstance(o, '1.2.840.10008.1.2.1');
@@ -114,7 +142,9 @@ describe.each(current.filter((f) => NATIVE.has(originals.get(f)?.transferSyntaxU
     if (originalPhotometric(file) === 'YBR_FULL_422') {
       // Stored as full-resolution YBR_FULL (chroma pairs repeated); sub-sampling it again gives back the original bytes.
       expect(pi).toBe('YBR_FULL');
-      expect(Buffer.compare(subsample422(pixels, o.rows, o.columns), original.subarray(0, (o.rows * o.columns * 2)))).toBe(0);
+      expect(
+        Buffer.compare(subsample422(pixels, o.rows, o.columns), original.subarray(0, o.rows * o.columns * 2)),
+      ).toBe(0);
     } else {
       expect(pixels.length).toBe(original.length + (original.length % 2));
       expect(Buffer.compare(pixels.subarray(0, original.length), original)).toBe(0);
@@ -134,7 +164,9 @@ test('an instance as JPIP Referenced (.94) has no Pixel Data and the provider UR
 
 test('an unknown instance is 404 and an unproducible transfer syntax 406', async () => {
   const o = originals.get('CT_small.dcm') as OriginalObject;
-  const missing = await fetch(`${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/instances/1.2.3.4.5.6.7`);
+  const missing = await fetch(
+    `${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/instances/1.2.3.4.5.6.7`,
+  );
   expect(missing.status).toBe(404);
   const { status } = await retrieveInstance(o, '1.2.840.10008.1.2.4.50');
   expect(status).toBe(406);
@@ -177,13 +209,17 @@ function subsample422(full: Buffer, rows: number, columns: number): Buffer {
 
 test('series metadata carries absolute BulkDataURIs that WADO-RS bulkdata serves (PS3.18 §10.4.1.1.2, §10.4.1.1.5)', async () => {
   const o = originals.get('CT_small.dcm') as OriginalObject;
-  const res = await fetch(`${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/metadata`);
+  const res = await fetch(
+    `${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/metadata`,
+  );
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^application\/dicom\+json/);
   const items = (await res.json()) as Record<string, { BulkDataURI?: string; Value?: string[] }>[];
   const mine = items.find((i) => i['00080018']?.Value?.[0] === o.sopInstanceUid);
   const uri = mine?.['7FE00010']?.BulkDataURI ?? '';
-  expect(uri).toBe(`${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/instances/${o.sopInstanceUid}/bulkdata/7FE00010`);
+  expect(uri).toBe(
+    `${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/instances/${o.sopInstanceUid}/bulkdata/7FE00010`,
+  );
   const bulk = await fetch(uri, { headers: { accept: 'application/octet-stream' } });
   expect(bulk.status).toBe(200);
   const pixels = Buffer.from(await bulk.arrayBuffer());

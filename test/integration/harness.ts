@@ -22,7 +22,10 @@ export interface TestServer {
 export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-it-'));
   // DIMSE off unless a test asks for it (FOVEA_DIMSE_PORT), so parallel test files never collide on 11112.
-  const config = readConfig({ port: '0', host: '127.0.0.1', data: dataDir, logLevel: 'silent' }, { FOVEA_DIMSE_PORT: '0', ...extraEnv });
+  const config = readConfig(
+    { port: '0', host: '127.0.0.1', data: dataDir, logLevel: 'silent' },
+    { FOVEA_DIMSE_PORT: '0', ...extraEnv },
+  );
   const running = await startServer(config, createLogger('silent'));
   const url = `http://127.0.0.1:${running.port}`;
   return {
@@ -37,7 +40,10 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
 }
 
 /** Builds a multipart/related STOW-RS body of application/dicom parts. */
-export function stowBody(files: Buffer[], boundary = 'fovea-test-boundary-7d3f'): { body: Buffer; contentType: string } {
+export function stowBody(
+  files: Buffer[],
+  boundary = 'fovea-test-boundary-7d3f',
+): { body: Buffer; contentType: string } {
   const parts: Buffer[] = [];
   for (const f of files) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`));
@@ -45,7 +51,10 @@ export function stowBody(files: Buffer[], boundary = 'fovea-test-boundary-7d3f')
     parts.push(Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), contentType: `multipart/related; type="application/dicom"; boundary=${boundary}` };
+  return {
+    body: Buffer.concat(parts),
+    contentType: `multipart/related; type="application/dicom"; boundary=${boundary}`,
+  };
 }
 
 /** Splits a multipart/related response body into parts (headers + body), for assertions. */

@@ -24,7 +24,11 @@ beforeAll(async () => {
   server = await startTestServer();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-jpip-cli-'));
   const { body, contentType } = stowBody(FILES.map((f) => fs.readFileSync(path.join(DICOM_DIR, f))));
-  const res = await fetch(`${server.url}/dicomweb/studies`, { method: 'POST', body, headers: { 'content-type': contentType, accept: 'application/dicom+json' } });
+  const res = await fetch(`${server.url}/dicomweb/studies`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': contentType, accept: 'application/dicom+json' },
+  });
   expect(res.status).toBe(200);
 }, 120_000);
 
@@ -35,7 +39,9 @@ afterAll(async () => {
 
 async function providerUrl(o: OriginalObject): Promise<string> {
   const url = `${server.url}/dicomweb/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/instances/${o.sopInstanceUid}`;
-  const res = await fetch(url, { headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.94' } });
+  const res = await fetch(url, {
+    headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.94' },
+  });
   expect(res.status).toBe(200);
   const parts = parseMultipart(Buffer.from(await res.arrayBuffer()), res.headers.get('content-type') ?? '');
   const ds = parseDicom(bufferSource(new Uint8Array(parts[0]?.body ?? Buffer.alloc(0)))).dataset;
@@ -45,7 +51,11 @@ async function providerUrl(o: OriginalObject): Promise<string> {
 }
 
 /** The stored frame decoded at `reduce`, as unsigned samples (the CLI's own offset rule for signed). */
-async function expected(o: OriginalObject, frame: number, reduce: number): Promise<{ width: number; samples: number[] }> {
+async function expected(
+  o: OriginalObject,
+  frame: number,
+  reduce: number,
+): Promise<{ width: number; samples: number[] }> {
   const codecs = await loadCodecs();
   const img = codecs.decodeJ2k(new Uint8Array(o.frames[frame - 1] as Buffer), { reduce });
   const off = img.signed ? 2 ** (img.bitsPerSample - 1) : 0;
@@ -60,7 +70,12 @@ test.each([
   ['whole image at full resolution', ['--fsiz', '1024,1024'], 0, [0, 0, 1024, 1024]],
   ['whole image at 1/4', ['--fsiz', '256,256'], 2, [0, 0, 256, 256]],
   ['window away from 0,0', ['--fsiz', '1024,1024', '--roff', '389,517', '--rsiz', '200,150'], 0, [389, 517, 200, 150]],
-  ['window at 1/2 crossing the middle', ['--fsiz', '512,512', '--roff', '200,230', '--rsiz', '100,90'], 1, [200, 230, 100, 90]],
+  [
+    'window at 1/2 crossing the middle',
+    ['--fsiz', '512,512', '--roff', '200,230', '--rsiz', '100,90'],
+    1,
+    [200, 230, 100, 90],
+  ],
 ] as const)('MR2_J2KR %s decodes to the stored frame', async (_, args, reduce, [x, y, w, h]) => {
   const url = await providerUrl(MR);
   const out = path.join(dir, `mr-${reduce}-${x}.pgm`);
@@ -75,7 +90,18 @@ test.each([
 test('a session: the repeated view costs only the EOR; the picture is exact', async () => {
   const url = await providerUrl(MR);
   const out = path.join(dir, 'mr-session.pgm');
-  const res = await fovea([url, '--fsiz', '512,512', '--roff', '100,100', '--rsiz', '128,128', '--session', '--out', out]);
+  const res = await fovea([
+    url,
+    '--fsiz',
+    '512,512',
+    '--roff',
+    '100,100',
+    '--rsiz',
+    '128,128',
+    '--session',
+    '--out',
+    out,
+  ]);
   expect(res.err).toEqual([]);
   expect(res.code).toBe(0);
   const [first, second] = responseBytes(res.out);

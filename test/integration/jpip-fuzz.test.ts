@@ -14,7 +14,14 @@ let cid: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const img = generateJ2kDicom({ width: 200, height: 150, components: 3, bits: 8, opj: ['-p', 'RPCL', '-c', '[32,32]', '-n', '4', '-r', '10,3,1', '-t', '96,96'], frames: 2 });
+  const img = generateJ2kDicom({
+    width: 200,
+    height: 150,
+    components: 3,
+    bits: 8,
+    opj: ['-p', 'RPCL', '-c', '[32,32]', '-n', '4', '-r', '10,3,1', '-t', '96,96'],
+    frames: 2,
+  });
   uid = img.sopInstanceUid;
   await stow(server.url, [img.file]);
   const r = await fetch(`${server.url}/jpip?target=${uid}&cnew=http&fsiz=8,8`);
@@ -41,7 +48,16 @@ const VALUES: Record<string, string[]> = {
   layers: ['0', '1', '3', '65535', '65536', 'x'],
   len: ['0', '1', '2', '100', '4000', '99999999999', '-3'],
   quality: ['-1', '0', '50', '101'],
-  type: ['jpp-stream', 'jpt-stream', 'raw', 'jpp-stream;ptype=ext', 'jpt-stream;ttype=ext', 'image/png', 'jpp-stream;ptype=x', 'jpt-stream,jpp-stream'],
+  type: [
+    'jpp-stream',
+    'jpt-stream',
+    'raw',
+    'jpp-stream;ptype=ext',
+    'jpt-stream;ttype=ext',
+    'image/png',
+    'jpp-stream;ptype=x',
+    'jpt-stream,jpp-stream',
+  ],
   model: ['Hm', 'H*', 'P0:5', '-P3', '[1-2]P*', 't0c1r2p3', 'M0', 'P99999999', 'Hm,H0,P0:L2', '[', 'P0:L'],
   tid: ['0', 'T00', 'x'],
   qid: ['1', '0', '4294967296'],
@@ -58,31 +74,50 @@ const VALUES: Record<string, string[]> = {
   bogus: ['1'],
 };
 
-const fieldArb = fc.constantFrom(...Object.keys(VALUES)).chain((name) =>
-  fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...(VALUES[name] ?? [''])) },
-    { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
-    { weight: 1, arbitrary: fc.stringMatching(/^[0-9,:\-*[\]]{0,12}$/) },
-  ).map((v) => [name, v] as const),
-);
+const fieldArb = fc
+  .constantFrom(...Object.keys(VALUES))
+  .chain((name) =>
+    fc
+      .oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...(VALUES[name] ?? [''])) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+        { weight: 1, arbitrary: fc.stringMatching(/^[0-9,:\-*[\]]{0,12}$/) },
+      )
+      .map((v) => [name, v] as const),
+  );
 
-const queryArb = fc.tuple(fc.array(fieldArb, { minLength: 0, maxLength: 7 }), fc.boolean(), fc.boolean(), fc.nat(40), fc.integer({ min: 0, max: 255 })).map(
-  ([fields, post, mutate, at, byte]) => {
+const queryArb = fc
+  .tuple(
+    fc.array(fieldArb, { minLength: 0, maxLength: 7 }),
+    fc.boolean(),
+    fc.boolean(),
+    fc.nat(40),
+    fc.integer({ min: 0, max: 255 }),
+  )
+  .map(([fields, post, mutate, at, byte]) => {
     let q = fields.map(([k, v]) => `${k}=${encodeURIComponent(v.replace('UID', uid).replace('CID', cid))}`).join('&');
     if (mutate && q.length > 0) {
       const i = at % q.length;
       q = `${q.slice(0, i)}${encodeURIComponent(String.fromCharCode(byte))}${q.slice(i + 1)}`;
     }
     return { q, post };
-  },
-);
+  });
 
 async function send(q: string, post: boolean): Promise<{ status: number; type: string; body: Uint8Array }> {
   const signal = AbortSignal.timeout(15_000);
   const res = post
-    ? await fetch(`${server.url}/jpip`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: q, signal })
+    ? await fetch(`${server.url}/jpip`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: q,
+        signal,
+      })
     : await fetch(`${server.url}/jpip?${q}`, { signal });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: new Uint8Array(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: new Uint8Array(await res.arrayBuffer()),
+  };
 }
 
 test('random and mutated requests: no 5xx but 501, no hang, well-formed bodies', async () => {

@@ -6,7 +6,13 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DicomDataset, encapsulatedPixelDataPrefix, encodePart10, fragmentItemHeader, SEQUENCE_DELIMITER } from '../../src/dicom';
+import {
+  DicomDataset,
+  encapsulatedPixelDataPrefix,
+  encodePart10,
+  fragmentItemHeader,
+  SEQUENCE_DELIMITER,
+} from '../../src/dicom';
 import { rebuildCodestream } from '../../src/j2k';
 import { type ClientCache, JpipStreamReader, type JpipMessage, type JpipStreamEvent } from '../../src/jpip';
 import type { Codecs, DecodedImage } from '../../src/codec';
@@ -45,7 +51,7 @@ function samples(img: GeneratedImage, frame: number): Buffer {
     for (let y = 0; y < img.height; y++) {
       for (let x = 0; x < img.width; x++) {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-        const base = ((x * (3 + c)) + (y * 5) + ((x >> 5) ^ (y >> 6)) * 97 + frame * 31) % (max + 1);
+        const base = (x * (3 + c) + y * 5 + ((x >> 5) ^ (y >> 6)) * 97 + frame * 31) % (max + 1);
         const v = Math.min(max, Math.max(0, base + ((seed >> 16) % 17) - 8));
         if (bytes === 2) out.writeUInt16LE(v, i);
         else out[i] = v;
@@ -65,7 +71,11 @@ export function generateJ2kDicom(img: GeneratedImage): GeneratedObject {
       const raw = path.join(dir, `in${f}.rawl`);
       const j2k = path.join(dir, `out${f}.j2k`);
       fs.writeFileSync(raw, samples(img, f));
-      execFileSync('opj_compress', ['-i', raw, '-o', j2k, '-F', `${img.width},${img.height},${img.components},${img.bits},u`, ...img.opj], { stdio: 'pipe' });
+      execFileSync(
+        'opj_compress',
+        ['-i', raw, '-o', j2k, '-F', `${img.width},${img.height},${img.components},${img.bits},u`, ...img.opj],
+        { stdio: 'pipe' },
+      );
       codestreams.push(new Uint8Array(fs.readFileSync(j2k)));
     }
     const sop = uid();
@@ -103,7 +113,11 @@ export function generateJ2kDicom(img: GeneratedImage): GeneratedObject {
 /** STOW-RS; returns the SOP Instance UIDs stored (some corpus files are refused on purpose). */
 export async function stow(url: string, files: Buffer[]): Promise<Set<string>> {
   const { body, contentType } = stowBody(files);
-  const res = await fetch(`${url}/dicomweb/studies`, { method: 'POST', headers: { 'content-type': contentType, accept: 'application/dicom+json' }, body });
+  const res = await fetch(`${url}/dicomweb/studies`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, accept: 'application/dicom+json' },
+    body,
+  });
   if (res.status !== 200 && res.status !== 202) throw new Error(`STOW failed: ${res.status} ${await res.text()}`);
   const json = (await res.json()) as Record<string, { Value?: Record<string, { Value?: string[] }>[] }>;
   return new Set((json['00081199']?.Value ?? []).map((item) => item['00081155']?.Value?.[0] ?? ''));
@@ -119,9 +133,14 @@ export interface JpipResponse {
 
 /** GET (or POST with a form body) of a JPIP request; parses jpp/jpt bodies. */
 export async function jpip(url: string, init?: { post?: string }): Promise<JpipResponse> {
-  const res = init?.post === undefined
-    ? await fetch(url)
-    : await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: init.post });
+  const res =
+    init?.post === undefined
+      ? await fetch(url)
+      : await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: init.post,
+        });
   const body = Buffer.from(await res.arrayBuffer());
   let events: JpipStreamEvent[] = [];
   const type = res.headers.get('content-type') ?? '';
@@ -154,11 +173,21 @@ export function rebuild(cache: ClientCache, csn: number, discardLevels: number, 
 }
 
 export function decode(codecs: Codecs, cs: Uint8Array, htj2k: boolean, reduce: number, layers?: number): DecodedImage {
-  return htj2k ? codecs.decodeHtj2k(cs, { reduce }) : codecs.decodeJ2k(cs, { reduce, ...(layers === undefined ? {} : { layers }) });
+  return htj2k
+    ? codecs.decodeHtj2k(cs, { reduce })
+    : codecs.decodeJ2k(cs, { reduce, ...(layers === undefined ? {} : { layers }) });
 }
 
 /** Number of samples inside [x0,x0+w) x [y0,y0+h) (components `comps`) that differ. */
-export function regionDiff(a: DecodedImage, b: DecodedImage, x0: number, y0: number, w: number, h: number, comps?: readonly number[]): number {
+export function regionDiff(
+  a: DecodedImage,
+  b: DecodedImage,
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  comps?: readonly number[],
+): number {
   if (a.width !== b.width || a.height !== b.height || a.components !== b.components) return Number.POSITIVE_INFINITY;
   const cs = comps ?? Array.from({ length: a.components }, (_, i) => i);
   let diff = 0;

@@ -9,7 +9,16 @@ import { startServer, type RunningServer } from '../../src/server';
 import { loadCodecs, type Codecs } from '../../src/codec';
 import { ClientCache, type JpipMessage } from '../../src/jpip';
 import { startTestServer, type TestServer } from './harness';
-import { decode, eorReason, generateJ2kDicom, jpip, rebuild, regionDiff, stow, type GeneratedObject } from './jpip-helpers';
+import {
+  decode,
+  eorReason,
+  generateJ2kDicom,
+  jpip,
+  rebuild,
+  regionDiff,
+  stow,
+  type GeneratedObject,
+} from './jpip-helpers';
 
 let server: TestServer;
 let codecs: Codecs;
@@ -18,7 +27,13 @@ let img: GeneratedObject;
 beforeAll(async () => {
   codecs = await loadCodecs();
   server = await startTestServer();
-  img = generateJ2kDicom({ width: 1024, height: 768, components: 1, bits: 12, opj: ['-p', 'RPCL', '-c', '[64,64]', '-n', '5', '-r', '30,8,1', '-t', '512,512'] });
+  img = generateJ2kDicom({
+    width: 1024,
+    height: 768,
+    components: 1,
+    bits: 12,
+    opj: ['-p', 'RPCL', '-c', '[64,64]', '-n', '5', '-r', '30,8,1', '-t', '512,512'],
+  });
   await stow(server.url, [img.file]);
 }, 120_000);
 
@@ -34,7 +49,8 @@ class OverlapChecker {
     const list = this.seen.get(k) ?? [];
     const s = m.offset;
     const e = m.offset + m.data.length;
-    for (const [a, b] of list) if (s < b && a < e) throw new Error(`bin ${k}: bytes ${Math.max(a, s)}..${Math.min(b, e)} received twice`);
+    for (const [a, b] of list)
+      if (s < b && a < e) throw new Error(`bin ${k}: bytes ${Math.max(a, s)}..${Math.min(b, e)} received twice`);
     list.push([s, e]);
     this.seen.set(k, list);
   }
@@ -51,7 +67,11 @@ test('a channel: zoom in, pan, zoom out never repeats a byte; a full view then d
   const cid = /cid=([^,]+)/.exec(cnew)?.[1] ?? '';
   const cache = new ClientCache();
   const checker = new OverlapChecker();
-  const take = (ms: JpipMessage[]): void => ms.forEach((m) => { checker.add(m); cache.add(m); });
+  const take = (ms: JpipMessage[]): void =>
+    ms.forEach((m) => {
+      checker.add(m);
+      cache.add(m);
+    });
   take(first.messages);
   const sequence = [
     'fsiz=1024,768&roff=100,100&rsiz=200,200', // zoom in
@@ -88,7 +108,10 @@ test('another gateway on the same data folder continues the session (B.2, persis
   const cid = /cid=([^,]+)/.exec(r1.headers.get('jpip-cnew') ?? '')?.[1] ?? '';
   let replica: RunningServer | undefined;
   try {
-    replica = await startServer(readConfig({ port: '0', host: '127.0.0.1', data: server.dataDir, logLevel: 'silent' }, {}), createLogger('silent'));
+    replica = await startServer(
+      readConfig({ port: '0', host: '127.0.0.1', data: server.dataDir, logLevel: 'silent' }, {}),
+      createLogger('silent'),
+    );
     const url = `http://127.0.0.1:${replica.port}`;
     const same = await jpip(`${url}/jpip?cid=${cid}&fsiz=512,384`);
     expect(same.status).toBe(200);
@@ -142,7 +165,10 @@ test('HTTP binding: POST form body, path form, statuses (D.1, F.2; JPIP.md §2.1
   expect(await status(`?target=${uid}&pref=fullwindow/r&fsiz=8,8`)).toBe(200);
   expect(await status(`?target=${uid}&type=image/png`)).toBe(415);
   expect((await fetch(`${server.url}/jpip?target=${uid}`, { method: 'PUT' })).status).toBe(405);
-  expect((await fetch(`${server.url}/jpip`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status).toBe(415);
+  expect(
+    (await fetch(`${server.url}/jpip`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }))
+      .status,
+  ).toBe(415);
   const meta = await jpip(`${server.url}/jpip?target=${uid}&metareq=[*]!!`);
   expect(meta.messages.map((m) => [m.classId, m.binId, m.data.length, m.last])).toEqual([[8, 0, 0, true]]);
 }, 60_000);

@@ -14,7 +14,16 @@ import { parseMainHeader } from '../../src/j2k';
 import { ClientCache, frameSizeAt, imageGeometry } from '../../src/jpip';
 import { DICOM_DIR, startTestServer, type TestServer } from './harness';
 import { readOriginal } from './oracle';
-import { decode, eorReason, generateJ2kDicom, jpip, rebuild, regionDiff, stow, type GeneratedObject } from './jpip-helpers';
+import {
+  decode,
+  eorReason,
+  generateJ2kDicom,
+  jpip,
+  rebuild,
+  regionDiff,
+  stow,
+  type GeneratedObject,
+} from './jpip-helpers';
 
 let server: TestServer;
 let codecs: Codecs;
@@ -29,8 +38,18 @@ interface Target {
 }
 const targets: Target[] = [];
 
-const SHARED = ['MR_small_jp2klossless.dcm', 'US1_J2KR.dcm', 'GDCMJ2K_TextGBR.dcm', 'JPEG2000.dcm', 'MAROTECH_CT_JP2Lossy.dcm',
-  'emri_small_jpeg_2k_lossless.dcm', 'HTJ2KLossless_08_RGB.dcm', 'RG3_J2KR.dcm', '966_fixed.dcm', 'liver_j2k.dcm'];
+const SHARED = [
+  'MR_small_jp2klossless.dcm',
+  'US1_J2KR.dcm',
+  'GDCMJ2K_TextGBR.dcm',
+  'JPEG2000.dcm',
+  'MAROTECH_CT_JP2Lossy.dcm',
+  'emri_small_jpeg_2k_lossless.dcm',
+  'HTJ2KLossless_08_RGB.dcm',
+  'RG3_J2KR.dcm',
+  '966_fixed.dcm',
+  'liver_j2k.dcm',
+];
 
 let big: GeneratedObject;
 let rgb: GeneratedObject;
@@ -39,19 +58,62 @@ let offset: GeneratedObject;
 beforeAll(async () => {
   codecs = await loadCodecs();
   server = await startTestServer();
-  big = generateJ2kDicom({ width: 2048, height: 2048, components: 1, bits: 12, opj: ['-p', 'RPCL', '-c', '[128,128]', '-n', '6', '-r', '40,10,1', '-t', '1024,1024'] });
-  rgb = generateJ2kDicom({ width: 300, height: 200, components: 3, bits: 8, opj: ['-p', 'LRCP', '-c', '[64,64]', '-n', '4', '-r', '8,1', '-mct', '0', '-t', '128,96'], frames: 2 });
-  offset = generateJ2kDicom({ width: 257, height: 190, components: 1, bits: 16, opj: ['-p', 'PCRL', '-d', '13,7', '-n', '3', '-r', '5,1', '-c', '[32,32]', '-b', '16,16'] });
+  big = generateJ2kDicom({
+    width: 2048,
+    height: 2048,
+    components: 1,
+    bits: 12,
+    opj: ['-p', 'RPCL', '-c', '[128,128]', '-n', '6', '-r', '40,10,1', '-t', '1024,1024'],
+  });
+  rgb = generateJ2kDicom({
+    width: 300,
+    height: 200,
+    components: 3,
+    bits: 8,
+    opj: ['-p', 'LRCP', '-c', '[64,64]', '-n', '4', '-r', '8,1', '-mct', '0', '-t', '128,96'],
+    frames: 2,
+  });
+  offset = generateJ2kDicom({
+    width: 257,
+    height: 190,
+    components: 1,
+    bits: 16,
+    opj: ['-p', 'PCRL', '-d', '13,7', '-n', '3', '-r', '5,1', '-c', '[32,32]', '-b', '16,16'],
+  });
   const files = SHARED.map((f) => fs.readFileSync(path.join(DICOM_DIR, f)));
   const stored = await stow(server.url, [...files, big.file, rgb.file, offset.file]);
   for (const f of SHARED) {
     const o = readOriginal(path.join(DICOM_DIR, f));
     if (!stored.has(o.sopInstanceUid)) continue; // refused by STOW (e.g. a SOP Class / IOD mismatch)
-    targets.push({ name: f, uid: o.sopInstanceUid, codestreams: o.frames, htj2k: f.startsWith('HTJ2K'), compsIndependent: false });
+    targets.push({
+      name: f,
+      uid: o.sopInstanceUid,
+      codestreams: o.frames,
+      htj2k: f.startsWith('HTJ2K'),
+      compsIndependent: false,
+    });
   }
-  targets.push({ name: 'generated-2048', uid: big.sopInstanceUid, codestreams: big.codestreams, htj2k: false, compsIndependent: true });
-  targets.push({ name: 'generated-rgb', uid: rgb.sopInstanceUid, codestreams: rgb.codestreams, htj2k: false, compsIndependent: true });
-  targets.push({ name: 'generated-offset', uid: offset.sopInstanceUid, codestreams: offset.codestreams, htj2k: false, compsIndependent: true });
+  targets.push({
+    name: 'generated-2048',
+    uid: big.sopInstanceUid,
+    codestreams: big.codestreams,
+    htj2k: false,
+    compsIndependent: true,
+  });
+  targets.push({
+    name: 'generated-rgb',
+    uid: rgb.sopInstanceUid,
+    codestreams: rgb.codestreams,
+    htj2k: false,
+    compsIndependent: true,
+  });
+  targets.push({
+    name: 'generated-offset',
+    uid: offset.sopInstanceUid,
+    codestreams: offset.codestreams,
+    htj2k: false,
+    compsIndependent: true,
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -65,7 +127,12 @@ function target(name: string): Target {
 }
 
 /** Requests `query` for frame `frame`, rebuilds, decodes and compares the served region. */
-async function checkView(t: Target, frame: number, query: string, opts: { layers?: number; comps?: number[] } = {}): Promise<{ bytes: number; diff: number }> {
+async function checkView(
+  t: Target,
+  frame: number,
+  query: string,
+  opts: { layers?: number; comps?: number[] } = {},
+): Promise<{ bytes: number; diff: number }> {
   const r = await jpip(`${server.url}/jpip?target=${t.uid}&stream=${frame}&${query}`);
   expect(r.status).toBe(200);
   expect(r.headers.get('content-type')).toBe('image/jpp-stream');

@@ -22,7 +22,8 @@ export interface OriginalObject {
 
 function trimPad(b: Buffer): Buffer {
   let end = b.length;
-  while (end > 2 && (b[end - 1] === 0x00 || b[end - 1] === 0xff) && !(b[end - 2] === 0xff && b[end - 1] === 0xd9)) end--;
+  while (end > 2 && (b[end - 1] === 0x00 || b[end - 1] === 0xff) && !(b[end - 2] === 0xff && b[end - 1] === 0xd9))
+    end--;
   return b.subarray(0, end);
 }
 
@@ -38,9 +39,17 @@ export function readOriginal(file: string): OriginalObject {
     if (px.encapsulatedPixelData === true) {
       const hasBot = (px.basicOffsetTable?.length ?? 0) > 0;
       for (let i = 0; i < nf; i++) {
-        const f = hasBot || nf === 1 || px.fragments?.length === nf
-          ? (nf === 1 ? dicomParser.readEncapsulatedPixelDataFromFragments(ds, px, 0, px.fragments?.length) : dicomParser.readEncapsulatedImageFrame(ds, px, i, hasBot ? undefined : dicomParser.createJPEGBasicOffsetTable(ds, px)))
-          : dicomParser.readEncapsulatedImageFrame(ds, px, i, dicomParser.createJPEGBasicOffsetTable(ds, px));
+        const f =
+          hasBot || nf === 1 || px.fragments?.length === nf
+            ? nf === 1
+              ? dicomParser.readEncapsulatedPixelDataFromFragments(ds, px, 0, px.fragments?.length)
+              : dicomParser.readEncapsulatedImageFrame(
+                  ds,
+                  px,
+                  i,
+                  hasBot ? undefined : dicomParser.createJPEGBasicOffsetTable(ds, px),
+                )
+            : dicomParser.readEncapsulatedImageFrame(ds, px, i, dicomParser.createJPEGBasicOffsetTable(ds, px));
         frames.push(trimPad(Buffer.from(f)));
       }
     } else {

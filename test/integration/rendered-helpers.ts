@@ -42,7 +42,8 @@ export function native16(info: FileInfo, rows: number, columns: number, signed: 
   const n = rows * columns;
   const base = info.nativeOffset + (frame - 1) * n * 2;
   const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(signed ? info.bytes.readInt16LE(base + i * 2) : info.bytes.readUInt16LE(base + i * 2));
+  for (let i = 0; i < n; i++)
+    out.push(signed ? info.bytes.readInt16LE(base + i * 2) : info.bytes.readUInt16LE(base + i * 2));
   return out;
 }
 

@@ -24,7 +24,11 @@ export function qidoHandler(deps: QidoDeps, level: QidoLevel): RequestHandler {
     if (req.params['study'] !== undefined) scope.studyInstanceUid = uidParam(req.params['study'], 'study UID');
     if (req.params['series'] !== undefined) scope.seriesInstanceUid = uidParam(req.params['series'], 'series UID');
     const mediaType = negotiateMetadata(parseAccept(req.headers.accept));
-    const { query, warnings } = parseQidoParams(new URL(req.originalUrl, 'http://localhost').searchParams, level, scope);
+    const { query, warnings } = parseQidoParams(
+      new URL(req.originalUrl, 'http://localhost').searchParams,
+      level,
+      scope,
+    );
     const result = deps.store.query(query);
     const items = result.items.map((item) => {
       const study = firstString(item, '0020000D') ?? scope.studyInstanceUid;
@@ -33,15 +37,19 @@ export function qidoHandler(deps: QidoDeps, level: QidoLevel): RequestHandler {
       let url: string | undefined;
       if (level === 'study' && study !== undefined) url = deps.urls.study(study);
       else if (level === 'series' && study !== undefined && series !== undefined) url = deps.urls.series(study, series);
-      else if (level === 'instance' && study !== undefined && series !== undefined && sop !== undefined) url = deps.urls.instance(study, series, sop);
+      else if (level === 'instance' && study !== undefined && series !== undefined && sop !== undefined)
+        url = deps.urls.instance(study, series, sop);
       return url === undefined ? item : withAttribute(item, '00081190', attr('UR', url));
     });
     // The store reports total = null when it stopped at the limit without counting the rest.
     const more = result.total === null ? items.length >= query.limit : result.total > query.offset + items.length;
     if (more) {
-      warnings.push('The number of results exceeded the maximum supported by the server. Additional results can be requested.');
+      warnings.push(
+        'The number of results exceeded the maximum supported by the server. Additional results can be requested.',
+      );
     }
-    if (warnings.length > 0) res.setHeader('Warning', warnings.map((w) => `299 fovea "${w.replace(/"/g, "'")}"`).join(', '));
+    if (warnings.length > 0)
+      res.setHeader('Warning', warnings.map((w) => `299 fovea "${w.replace(/"/g, "'")}"`).join(', '));
     sendDicomJson(res, 200, items, mediaType);
   };
 }

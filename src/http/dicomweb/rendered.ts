@@ -11,7 +11,14 @@ import type { Request, RequestHandler, Response } from 'express';
 import { UnsupportedError } from '../../bytes';
 import { BadRequestError, NotAcceptableError } from '../../errors';
 import type { FrameRenderer, RenderScope } from '../../frames';
-import { parseQuality, parseViewport, parseWindow, RENDERED_MEDIA_TYPES, type RenderedMediaType, type RenderOptions } from '../../render';
+import {
+  parseQuality,
+  parseViewport,
+  parseWindow,
+  RENDERED_MEDIA_TYPES,
+  type RenderedMediaType,
+  type RenderOptions,
+} from '../../render';
 import { parseAccept, rangeMatches, type MediaRange } from '../accept';
 import { sendBytes } from '../send';
 import { uidParam } from './urls';
@@ -37,19 +44,31 @@ export function chooseRenderedType(ranges: readonly MediaRange[]): RenderedMedia
     if (hit !== undefined) return hit;
   }
   const asked = ranges.map((r) => `${r.type}/${r.subtype}`).join(', ');
-  throw new NotAcceptableError('RENDER_MEDIA_TYPE_NOT_ACCEPTABLE', `rendered output is ${RENDERED_MEDIA_TYPES.join(', ')}; none is acceptable (${asked})`);
+  throw new NotAcceptableError(
+    'RENDER_MEDIA_TYPE_NOT_ACCEPTABLE',
+    `rendered output is ${RENDERED_MEDIA_TYPES.join(', ')}; none is acceptable (${asked})`,
+  );
 }
 
 function single(params: URLSearchParams, name: string): string | undefined {
   const all = params.getAll(name);
-  if (all.length > 1) throw new BadRequestError('RENDER_REPEATED_PARAMETER', `parameter ${name} must appear at most once`);
+  if (all.length > 1)
+    throw new BadRequestError('RENDER_REPEATED_PARAMETER', `parameter ${name} must appear at most once`);
   return all[0];
 }
 
 /** Query parameters → RenderOptions. // PS3.18 §8.3.5.1 */
-export function renderOptionsFrom(params: URLSearchParams, kind: RenderedKind, mediaType: RenderedMediaType): RenderOptions {
+export function renderOptionsFrom(
+  params: URLSearchParams,
+  kind: RenderedKind,
+  mediaType: RenderedMediaType,
+): RenderOptions {
   for (const name of new Set(params.keys())) {
-    if (!KNOWN[kind].has(name)) throw new BadRequestError('RENDER_UNKNOWN_PARAMETER', `parameter "${name}" is not supported on ${kind} resources`);
+    if (!KNOWN[kind].has(name))
+      throw new BadRequestError(
+        'RENDER_UNKNOWN_PARAMETER',
+        `parameter "${name}" is not supported on ${kind} resources`,
+      );
   }
   const options: RenderOptions = { mediaType };
   const viewport = single(params, 'viewport');
@@ -60,8 +79,10 @@ export function renderOptionsFrom(params: URLSearchParams, kind: RenderedKind, m
   const quality = single(params, 'quality');
   if (quality !== undefined) options.quality = parseQuality(quality);
   const icc = single(params, 'iccprofile');
-  if (icc !== undefined && icc !== 'no') throw new UnsupportedError('RENDER_ICC_NOT_SUPPORTED', 'only iccprofile=no is supported');
-  if (params.has('annotation')) throw new UnsupportedError('RENDER_ANNOTATION_NOT_SUPPORTED', 'burned-in annotations are not supported');
+  if (icc !== undefined && icc !== 'no')
+    throw new UnsupportedError('RENDER_ICC_NOT_SUPPORTED', 'only iccprofile=no is supported');
+  if (params.has('annotation'))
+    throw new UnsupportedError('RENDER_ANNOTATION_NOT_SUPPORTED', 'burned-in annotations are not supported');
   return options;
 }
 

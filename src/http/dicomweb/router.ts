@@ -51,7 +51,11 @@ export function createDicomwebRouter(deps: DicomwebDeps): Router {
   const wado = { store: deps.store, retrieve: deps.retrieve, urls };
   const qido = { store: deps.store, urls };
   const stow = stowHandler({
-    ingestor: deps.ingestor, tmpDir: deps.tmpDir, limits, urls, logger: deps.logger,
+    ingestor: deps.ingestor,
+    tmpDir: deps.tmpDir,
+    limits,
+    urls,
+    logger: deps.logger,
     memoryPartBytes: deps.limits.memoryPartBytes ?? DEFAULT_MEMORY_PART_BYTES,
   });
   const s = '/studies/:study';

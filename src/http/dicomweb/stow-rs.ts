@@ -36,17 +36,28 @@ export interface StowDeps {
 
 /** PS3.18 §10.5.1.1: only multipart/related with type application/dicom is accepted here. */
 function requireDicomMultipart(contentType: string | undefined): string {
-  if (contentType === undefined) throw new UnsupportedMediaTypeError('STOW_NO_CONTENT_TYPE', 'STOW-RS needs Content-Type: multipart/related; type="application/dicom"');
+  if (contentType === undefined)
+    throw new UnsupportedMediaTypeError(
+      'STOW_NO_CONTENT_TYPE',
+      'STOW-RS needs Content-Type: multipart/related; type="application/dicom"',
+    );
   const mt = parseMediaType(contentType);
   if (mt.type !== 'multipart' || mt.subtype !== 'related') {
-    throw new UnsupportedMediaTypeError('STOW_NOT_MULTIPART_RELATED', `STOW-RS needs multipart/related, got ${mt.type}/${mt.subtype}`);
+    throw new UnsupportedMediaTypeError(
+      'STOW_NOT_MULTIPART_RELATED',
+      `STOW-RS needs multipart/related, got ${mt.type}/${mt.subtype}`,
+    );
   }
   const type = mt.params.get('type')?.toLowerCase();
   if (type !== 'application/dicom') {
-    throw new UnsupportedMediaTypeError('STOW_TYPE_UNSUPPORTED', `STOW-RS accepts type="application/dicom" only, got ${type === undefined ? 'no type parameter' : `"${type}"`}`);
+    throw new UnsupportedMediaTypeError(
+      'STOW_TYPE_UNSUPPORTED',
+      `STOW-RS accepts type="application/dicom" only, got ${type === undefined ? 'no type parameter' : `"${type}"`}`,
+    );
   }
   const boundary = mt.params.get('boundary');
-  if (boundary === undefined) throw new BadRequestError('STOW_NO_BOUNDARY', 'the multipart/related Content-Type has no boundary');
+  if (boundary === undefined)
+    throw new BadRequestError('STOW_NO_BOUNDARY', 'the multipart/related Content-Type has no boundary');
   return validateBoundary(boundary);
 }
 
@@ -152,7 +163,9 @@ export function stowHandler(deps: StowDeps): RequestHandler {
       const options = pathStudy === undefined ? {} : { expectedStudyInstanceUid: pathStudy };
       try {
         outcome = partOutcomeOf(
-          spooled.kind === 'memory' ? await deps.ingestor.ingestBytes(spooled.bytes, options) : await deps.ingestor.ingestFile(spooled.path, options),
+          spooled.kind === 'memory'
+            ? await deps.ingestor.ingestBytes(spooled.bytes, options)
+            : await deps.ingestor.ingestFile(spooled.path, options),
         );
       } catch (error) {
         // The ingest contract says bad input never throws, so this is an internal fault: record it, go on.
@@ -164,26 +177,31 @@ export function stowHandler(deps: StowDeps): RequestHandler {
       outcomes[index] = outcome;
     };
     try {
-      await readMultipart(req, boundary, async (part) => {
-        const index = outcomes.length;
-        outcomes.push(PENDING);
-        const ct = part.headers.contentType === null ? null : parseMediaType(part.headers.contentType);
-        if (ct !== null && `${ct.type}/${ct.subtype}` !== 'application/dicom') {
-          // A part we cannot interpret (PS3.18 §10.5.3: failure per instance, not per request).
-          outcomes[index] = failedPart(FailureReason.CannotUnderstand);
-          return;
-        }
-        let spooled: Spooled;
-        try {
-          spooled = await spoolPart(part.body, deps.tmpDir, deps.memoryPartBytes);
-        } catch (err) {
-          outcomes.pop();
-          throw err;
-        }
-        const task = ingestPart(index, spooled).finally(() => inflight.delete(task));
-        inflight.add(task);
-        if (inflight.size >= STOW_CONCURRENCY) await Promise.race(inflight);
-      }, deps.limits);
+      await readMultipart(
+        req,
+        boundary,
+        async (part) => {
+          const index = outcomes.length;
+          outcomes.push(PENDING);
+          const ct = part.headers.contentType === null ? null : parseMediaType(part.headers.contentType);
+          if (ct !== null && `${ct.type}/${ct.subtype}` !== 'application/dicom') {
+            // A part we cannot interpret (PS3.18 §10.5.3: failure per instance, not per request).
+            outcomes[index] = failedPart(FailureReason.CannotUnderstand);
+            return;
+          }
+          let spooled: Spooled;
+          try {
+            spooled = await spoolPart(part.body, deps.tmpDir, deps.memoryPartBytes);
+          } catch (err) {
+            outcomes.pop();
+            throw err;
+          }
+          const task = ingestPart(index, spooled).finally(() => inflight.delete(task));
+          inflight.add(task);
+          if (inflight.size >= STOW_CONCURRENCY) await Promise.race(inflight);
+        },
+        deps.limits,
+      );
     } finally {
       // Instances received completely before a body error are still stored (and reported in logs).
       await Promise.all(inflight);

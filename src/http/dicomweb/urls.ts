@@ -24,7 +24,8 @@ export function dicomwebUrls(publicUrl: string, mountPath: string): DicomwebUrls
 
 /** A UID from a path segment; BadRequestError (400) if it is not a PS3.5 §9.1 UID. */
 export function uidParam(value: unknown, name: string): string {
-  if (typeof value !== 'string' || !isUid(value)) throw new BadRequestError('DICOMWEB_BAD_UID', `${name} is not a valid UID`);
+  if (typeof value !== 'string' || !isUid(value))
+    throw new BadRequestError('DICOMWEB_BAD_UID', `${name} is not a valid UID`);
   return value;
 }
 

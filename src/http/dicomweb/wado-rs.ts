@@ -23,7 +23,11 @@ export interface WadoDeps {
 
 export type WadoLevel = 'study' | 'series' | 'instance';
 
-interface PathScope { study: string; series?: string; sop?: string }
+interface PathScope {
+  study: string;
+  series?: string;
+  sop?: string;
+}
 
 function scopeOf(req: Request): PathScope {
   const scope: PathScope = { study: uidParam(req.params['study'], 'study UID') };
@@ -36,13 +40,25 @@ function scopeOf(req: Request): PathScope {
 function instancesFor(store: InstanceStore, scope: PathScope): InstanceRecord[] {
   if (scope.sop !== undefined) {
     const rec = store.getInstance(scope.sop);
-    if (rec === undefined || rec.studyInstanceUid !== scope.study || (scope.series !== undefined && rec.seriesInstanceUid !== scope.series)) {
+    if (
+      rec === undefined ||
+      rec.studyInstanceUid !== scope.study ||
+      (scope.series !== undefined && rec.seriesInstanceUid !== scope.series)
+    ) {
       throw new NotFoundError('DICOMWEB_INSTANCE_NOT_FOUND', 'no such instance in this study/series');
     }
     return [rec];
   }
-  const list = store.listInstances(scope.series === undefined ? { studyInstanceUid: scope.study } : { studyInstanceUid: scope.study, seriesInstanceUid: scope.series });
-  if (list.length === 0) throw new NotFoundError(scope.series === undefined ? 'DICOMWEB_STUDY_NOT_FOUND' : 'DICOMWEB_SERIES_NOT_FOUND', `no such ${scope.series === undefined ? 'study' : 'series'}`);
+  const list = store.listInstances(
+    scope.series === undefined
+      ? { studyInstanceUid: scope.study }
+      : { studyInstanceUid: scope.study, seriesInstanceUid: scope.series },
+  );
+  if (list.length === 0)
+    throw new NotFoundError(
+      scope.series === undefined ? 'DICOMWEB_STUDY_NOT_FOUND' : 'DICOMWEB_SERIES_NOT_FOUND',
+      `no such ${scope.series === undefined ? 'study' : 'series'}`,
+    );
   return list;
 }
 
@@ -52,7 +68,10 @@ export function instancesHandler(deps: WadoDeps): RequestHandler {
     const records = instancesFor(deps.store, scopeOf(req));
     const ranges = parseAccept(req.headers.accept);
     // Negotiate every instance before answering, so a 406 is a status, not a cut stream.
-    const plan = records.map((rec) => ({ rec, rep: negotiate('instances', ranges, deps.retrieve.transferSyntaxesFor(rec.sopInstanceUid)) }));
+    const plan = records.map((rec) => ({
+      rec,
+      rep: negotiate('instances', ranges, deps.retrieve.transferSyntaxesFor(rec.sopInstanceUid)),
+    }));
     const syntaxes = new Set(plan.map((p) => p.rep.transferSyntaxUid));
     const boundary = randomBoundary();
     async function* parts(): AsyncGenerator<OutgoingPart> {
@@ -67,7 +86,11 @@ export function instancesHandler(deps: WadoDeps): RequestHandler {
       }
     }
     const only = syntaxes.size === 1 ? [...syntaxes][0] : undefined;
-    const contentType = multipartContentType('application/dicom', boundary, only === undefined ? [] : [['transfer-syntax', only]]);
+    const contentType = multipartContentType(
+      'application/dicom',
+      boundary,
+      only === undefined ? [] : [['transfer-syntax', only]],
+    );
     await sendStream(res, 200, { 'Content-Type': contentType }, encodeMultipart(parts(), boundary));
   };
 }
@@ -99,7 +122,10 @@ export function metadataHandler(deps: WadoDeps): RequestHandler {
 /** PS3.18 §10.4.1.1.3 frame list: comma-separated 1-based frame numbers. */
 export function parseFrameList(raw: unknown): number[] {
   if (typeof raw !== 'string' || !/^[1-9]\d{0,8}(,[1-9]\d{0,8})*$/.test(raw)) {
-    throw new BadRequestError('WADO_BAD_FRAME_LIST', 'the frame list must be comma-separated whole numbers starting at 1');
+    throw new BadRequestError(
+      'WADO_BAD_FRAME_LIST',
+      'the frame list must be comma-separated whole numbers starting at 1',
+    );
   }
   return raw.split(',').map(Number);
 }
@@ -112,12 +138,23 @@ export function framesHandler(deps: WadoDeps): RequestHandler {
     const [rec] = instancesFor(deps.store, scope);
     if (rec === undefined) throw new NotFoundError('DICOMWEB_INSTANCE_NOT_FOUND', 'no such instance');
     const beyond = frames.find((f) => f > rec.numberOfFrames);
-    if (beyond !== undefined) throw new NotFoundError('WADO_FRAME_NOT_FOUND', `frame ${beyond} does not exist (the instance has ${rec.numberOfFrames})`);
-    const rep: Representation = negotiate('frames', parseAccept(req.headers.accept), deps.retrieve.transferSyntaxesFor(rec.sopInstanceUid), { singlePartAllowed: frames.length === 1 });
+    if (beyond !== undefined)
+      throw new NotFoundError(
+        'WADO_FRAME_NOT_FOUND',
+        `frame ${beyond} does not exist (the instance has ${rec.numberOfFrames})`,
+      );
+    const rep: Representation = negotiate(
+      'frames',
+      parseAccept(req.headers.accept),
+      deps.retrieve.transferSyntaxesFor(rec.sopInstanceUid),
+      { singlePartAllowed: frames.length === 1 },
+    );
     const instanceUrl = deps.urls.instance(rec.studyInstanceUid, rec.seriesInstanceUid, rec.sopInstanceUid);
     if (!rep.multipart) {
       const f = await deps.retrieve.frame(rec.sopInstanceUid, frames[0] ?? 1, rep.transferSyntaxUid);
-      sendBytes(req, res, `${f.mediaType}; transfer-syntax=${f.transferSyntaxUid}`, f.bytes, { 'Content-Location': `${instanceUrl}/frames/${frames[0] ?? 1}` });
+      sendBytes(req, res, `${f.mediaType}; transfer-syntax=${f.transferSyntaxUid}`, f.bytes, {
+        'Content-Location': `${instanceUrl}/frames/${frames[0] ?? 1}`,
+      });
       return;
     }
     const boundary = randomBoundary();
@@ -125,7 +162,12 @@ export function framesHandler(deps: WadoDeps): RequestHandler {
     async function* parts(): AsyncGenerator<OutgoingPart> {
       for (const n of frames) {
         const f = await deps.retrieve.frame(sop, n, rep.transferSyntaxUid);
-        yield { contentType: `${f.mediaType}; transfer-syntax=${f.transferSyntaxUid}`, contentLocation: `${instanceUrl}/frames/${n}`, contentLength: f.bytes.length, body: f.bytes };
+        yield {
+          contentType: `${f.mediaType}; transfer-syntax=${f.transferSyntaxUid}`,
+          contentLocation: `${instanceUrl}/frames/${n}`,
+          contentLength: f.bytes.length,
+          body: f.bytes,
+        };
       }
     }
     const contentType = multipartContentType(rep.mediaType, boundary, [['transfer-syntax', rep.transferSyntaxUid]]);
@@ -136,8 +178,14 @@ export function framesHandler(deps: WadoDeps): RequestHandler {
 /** Bulk data path: 8-hex tags, with item numbers between sequence tags (PS3.18 §10.4.1.1.4). */
 export function parseTagPath(raw: unknown): string[] {
   const segments = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split('/') : [];
-  const ok = segments.length % 2 === 1 && segments.every((s, i) => typeof s === 'string' && (i % 2 === 0 ? /^[0-9A-Fa-f]{8}$/.test(s) : /^\d{1,6}$/.test(s)));
-  if (!ok) throw new BadRequestError('WADO_BAD_BULKDATA_PATH', 'the bulk data path must be tag[/item/tag...] with 8-hex-digit tags');
+  const ok =
+    segments.length % 2 === 1 &&
+    segments.every((s, i) => typeof s === 'string' && (i % 2 === 0 ? /^[0-9A-Fa-f]{8}$/.test(s) : /^\d{1,6}$/.test(s)));
+  if (!ok)
+    throw new BadRequestError(
+      'WADO_BAD_BULKDATA_PATH',
+      'the bulk data path must be tag[/item/tag...] with 8-hex-digit tags',
+    );
   return segments.map((s: string, i) => (i % 2 === 0 ? s.toUpperCase() : String(Number(s))));
 }
 
@@ -157,7 +205,17 @@ export function bulkdataHandler(deps: WadoDeps): RequestHandler {
       return;
     }
     const boundary = randomBoundary();
-    const part: OutgoingPart = { contentType: bulk.mediaType, contentLocation: location, contentLength: bulk.bytes.length, body: bulk.bytes };
-    await sendStream(res, 200, { 'Content-Type': multipartContentType(bulk.mediaType, boundary) }, encodeMultipart([part], boundary));
+    const part: OutgoingPart = {
+      contentType: bulk.mediaType,
+      contentLocation: location,
+      contentLength: bulk.bytes.length,
+      body: bulk.bytes,
+    };
+    await sendStream(
+      res,
+      200,
+      { 'Content-Type': multipartContentType(bulk.mediaType, boundary) },
+      encodeMultipart([part], boundary),
+    );
   };
 }

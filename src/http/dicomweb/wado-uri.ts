@@ -14,7 +14,15 @@ import type { Request, RequestHandler, Response } from 'express';
 import { UnsupportedError } from '../../bytes';
 import { BadRequestError, NotAcceptableError, NotFoundError } from '../../errors';
 import type { FrameRenderer } from '../../frames';
-import { checkWindow, parseQuality, parseRegion, parseSide, type RenderedMediaType, type RenderOptions, type WadoUriGeometry } from '../../render';
+import {
+  checkWindow,
+  parseQuality,
+  parseRegion,
+  parseSide,
+  type RenderedMediaType,
+  type RenderOptions,
+  type WadoUriGeometry,
+} from '../../render';
 import type { RetrieveService } from '../../retrieve';
 import type { InstanceStore } from '../../store';
 import { useNotImplementedForUnsupported } from '../error-map';
@@ -29,37 +37,80 @@ export interface WadoUriDeps {
   renderer?: FrameRenderer;
 }
 
-const RENDERED_ONLY = ['rows', 'columns', 'region', 'windowCenter', 'windowWidth', 'imageQuality', 'presentationUID', 'presentationSeriesUID', 'annotation'];
-const KNOWN = new Set(['requestType', 'studyUID', 'seriesUID', 'objectUID', 'contentType', 'charset', 'anonymize', 'transferSyntax', 'frameNumber', ...RENDERED_ONLY]);
+const RENDERED_ONLY = [
+  'rows',
+  'columns',
+  'region',
+  'windowCenter',
+  'windowWidth',
+  'imageQuality',
+  'presentationUID',
+  'presentationSeriesUID',
+  'annotation',
+];
+const KNOWN = new Set([
+  'requestType',
+  'studyUID',
+  'seriesUID',
+  'objectUID',
+  'contentType',
+  'charset',
+  'anonymize',
+  'transferSyntax',
+  'frameNumber',
+  ...RENDERED_ONLY,
+]);
 const RENDERABLE: ReadonlyMap<string, RenderedMediaType> = new Map([
   ['image/jpeg', 'image/jpeg'],
   ['image/png', 'image/png'],
   ['image/gif', 'image/gif'],
   ['image/*', 'image/jpeg'],
 ]);
-const RENDERED_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/jp2', 'image/jpx', 'image/*', 'text/html', 'text/plain', 'text/xml', 'application/pdf', 'application/text', 'application/html', 'video/mpeg', 'video/mp4']);
+const RENDERED_TYPES = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/jp2',
+  'image/jpx',
+  'image/*',
+  'text/html',
+  'text/plain',
+  'text/xml',
+  'application/pdf',
+  'application/text',
+  'application/html',
+  'video/mpeg',
+  'video/mp4',
+]);
 
 function one(params: URLSearchParams, name: string): string | undefined {
   const all = params.getAll(name);
-  if (all.length > 1) throw new BadRequestError('WADO_URI_REPEATED_PARAMETER', `parameter ${name} must appear at most once`);
+  if (all.length > 1)
+    throw new BadRequestError('WADO_URI_REPEATED_PARAMETER', `parameter ${name} must appear at most once`);
   return all[0];
 }
 
 function requiredUid(params: URLSearchParams, name: string): string {
   const v = one(params, name);
-  if (v === undefined || !isUid(v)) throw new BadRequestError('WADO_URI_BAD_UID', `${name} is required and must be a valid UID`);
+  if (v === undefined || !isUid(v))
+    throw new BadRequestError('WADO_URI_BAD_UID', `${name} is required and must be a valid UID`);
   return v;
 }
 
 /** The media type to produce from the contentType list (§8.2.5): application/dicom first, else the first renderable type. */
 function chooseContentType(raw: string | undefined, canRender: boolean): 'application/dicom' | RenderedMediaType {
   const notImplemented = (what: string): UnsupportedError =>
-    new UnsupportedError('WADO_URI_RENDERING_NOT_IMPLEMENTED', `${what} is not implemented; use contentType=application/dicom`);
+    new UnsupportedError(
+      'WADO_URI_RENDERING_NOT_IMPLEMENTED',
+      `${what} is not implemented; use contentType=application/dicom`,
+    );
   if (raw === undefined) {
     if (canRender) return 'image/jpeg';
     throw notImplemented('a rendered image (the default without contentType)');
   }
-  const types = splitOutsideQuotes(raw, ',').filter((t) => t.trim() !== '').map((t) => parseMediaType(t));
+  const types = splitOutsideQuotes(raw, ',')
+    .filter((t) => t.trim() !== '')
+    .map((t) => parseMediaType(t));
   const essences = types.map((t) => `${t.type}/${t.subtype}`);
   if (essences.includes('application/dicom') || essences.includes('*/*')) return 'application/dicom';
   if (canRender) {
@@ -69,20 +120,29 @@ function chooseContentType(raw: string | undefined, canRender: boolean): 'applic
     }
   }
   if (essences.some((e) => RENDERED_TYPES.has(e))) throw notImplemented(`rendered content type ${essences.join(', ')}`);
-  throw new NotAcceptableError('WADO_URI_CONTENT_TYPE_UNSUPPORTED', `contentType ${essences.join(', ')} cannot be produced; use application/dicom`);
+  throw new NotAcceptableError(
+    'WADO_URI_CONTENT_TYPE_UNSUPPORTED',
+    `contentType ${essences.join(', ')} cannot be produced; use application/dicom`,
+  );
 }
 
 function decimalParam(raw: string, name: string): number {
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$/.test(raw.trim())) throw new BadRequestError('WADO_URI_BAD_WINDOW', `${name} must be a decimal number`);
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$/.test(raw.trim()))
+    throw new BadRequestError('WADO_URI_BAD_WINDOW', `${name} must be a decimal number`);
   return Number(raw.trim());
 }
 
 /** Rendering parameters of a rendered WADO-URI request. // PS3.18 §8.2 (rows, columns, region, windowCenter/Width, imageQuality) */
 function renderOptions(params: URLSearchParams, mediaType: RenderedMediaType): RenderOptions {
   for (const name of ['presentationUID', 'presentationSeriesUID', 'annotation']) {
-    if (params.has(name)) throw new UnsupportedError('WADO_URI_PARAMETER_NOT_IMPLEMENTED', `${name} is not implemented`);
+    if (params.has(name))
+      throw new UnsupportedError('WADO_URI_PARAMETER_NOT_IMPLEMENTED', `${name} is not implemented`);
   }
-  if (params.has('transferSyntax')) throw new BadRequestError('WADO_URI_PARAMETER_NOT_APPLICABLE', `transferSyntax applies to application/dicom only, not ${mediaType}`);
+  if (params.has('transferSyntax'))
+    throw new BadRequestError(
+      'WADO_URI_PARAMETER_NOT_APPLICABLE',
+      `transferSyntax applies to application/dicom only, not ${mediaType}`,
+    );
   const options: RenderOptions = { mediaType };
   const geometry: WadoUriGeometry = {};
   const rows = one(params, 'rows');
@@ -94,9 +154,14 @@ function renderOptions(params: URLSearchParams, mediaType: RenderedMediaType): R
   options.wadoUri = geometry;
   const center = one(params, 'windowCenter');
   const width = one(params, 'windowWidth');
-  if ((center === undefined) !== (width === undefined)) throw new BadRequestError('WADO_URI_BAD_WINDOW', 'windowCenter and windowWidth go together');
+  if ((center === undefined) !== (width === undefined))
+    throw new BadRequestError('WADO_URI_BAD_WINDOW', 'windowCenter and windowWidth go together');
   if (center !== undefined && width !== undefined) {
-    options.window = checkWindow({ center: decimalParam(center, 'windowCenter'), width: decimalParam(width, 'windowWidth'), function: 'linear' });
+    options.window = checkWindow({
+      center: decimalParam(center, 'windowCenter'),
+      width: decimalParam(width, 'windowWidth'),
+      function: 'linear',
+    });
   }
   const quality = one(params, 'imageQuality');
   if (quality !== undefined) options.quality = parseQuality(quality, 'WADO_URI_BAD_QUALITY');
@@ -108,18 +173,22 @@ export function wadoUriHandler(deps: WadoUriDeps): RequestHandler {
     useNotImplementedForUnsupported(res);
     const params = new URL(req.originalUrl, 'http://localhost').searchParams;
     for (const name of new Set(params.keys())) {
-      if (!KNOWN.has(name)) throw new BadRequestError('WADO_URI_UNKNOWN_PARAMETER', `unknown WADO-URI parameter "${name}"`);
+      if (!KNOWN.has(name))
+        throw new BadRequestError('WADO_URI_UNKNOWN_PARAMETER', `unknown WADO-URI parameter "${name}"`);
     }
-    if (one(params, 'requestType') !== 'WADO') throw new BadRequestError('WADO_URI_BAD_REQUEST_TYPE', 'requestType=WADO is required');
+    if (one(params, 'requestType') !== 'WADO')
+      throw new BadRequestError('WADO_URI_BAD_REQUEST_TYPE', 'requestType=WADO is required');
     const study = requiredUid(params, 'studyUID');
     const series = requiredUid(params, 'seriesUID');
     const sop = requiredUid(params, 'objectUID');
     const requestedTs = one(params, 'transferSyntax');
     const frameNumber = one(params, 'frameNumber');
-    if (frameNumber !== undefined && !/^[1-9]\d{0,8}$/.test(frameNumber)) throw new BadRequestError('WADO_URI_BAD_FRAME_NUMBER', 'frameNumber must be a whole number starting at 1');
+    if (frameNumber !== undefined && !/^[1-9]\d{0,8}$/.test(frameNumber))
+      throw new BadRequestError('WADO_URI_BAD_FRAME_NUMBER', 'frameNumber must be a whole number starting at 1');
     const contentType = chooseContentType(one(params, 'contentType'), deps.renderer !== undefined);
     if (contentType !== 'application/dicom' && deps.renderer !== undefined) {
-      if (params.has('anonymize')) throw new UnsupportedError('WADO_URI_ANONYMIZE_NOT_IMPLEMENTED', 'anonymize=yes is not implemented');
+      if (params.has('anonymize'))
+        throw new UnsupportedError('WADO_URI_ANONYMIZE_NOT_IMPLEMENTED', 'anonymize=yes is not implemented');
       const options = renderOptions(params, contentType);
       const rec = deps.store.getInstance(sop);
       if (rec === undefined || rec.studyInstanceUid !== study || rec.seriesInstanceUid !== series) {
@@ -130,13 +199,18 @@ export function wadoUriHandler(deps: WadoUriDeps): RequestHandler {
       return;
     }
     const misplaced = RENDERED_ONLY.find((p) => params.has(p));
-    if (misplaced !== undefined) throw new BadRequestError('WADO_URI_PARAMETER_NOT_APPLICABLE', `${misplaced} applies to rendered content types only, not ${contentType}`);
+    if (misplaced !== undefined)
+      throw new BadRequestError(
+        'WADO_URI_PARAMETER_NOT_APPLICABLE',
+        `${misplaced} applies to rendered content types only, not ${contentType}`,
+      );
     const anonymize = one(params, 'anonymize');
     if (anonymize !== undefined) {
       if (anonymize !== 'yes') throw new BadRequestError('WADO_URI_BAD_ANONYMIZE', 'anonymize must be "yes"');
       throw new UnsupportedError('WADO_URI_ANONYMIZE_NOT_IMPLEMENTED', 'anonymize=yes is not implemented');
     }
-    if (requestedTs !== undefined && !isUid(requestedTs)) throw new BadRequestError('WADO_URI_BAD_TRANSFER_SYNTAX', 'transferSyntax must be a UID');
+    if (requestedTs !== undefined && !isUid(requestedTs))
+      throw new BadRequestError('WADO_URI_BAD_TRANSFER_SYNTAX', 'transferSyntax must be a UID');
     const rec = deps.store.getInstance(sop);
     if (rec === undefined || rec.studyInstanceUid !== study || rec.seriesInstanceUid !== series) {
       throw new NotFoundError('WADO_URI_OBJECT_NOT_FOUND', 'no such object in this study/series');
@@ -144,7 +218,10 @@ export function wadoUriHandler(deps: WadoUriDeps): RequestHandler {
     const available = deps.retrieve.transferSyntaxesFor(sop);
     const ts = [requestedTs ?? EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN].find((u) => available.includes(u));
     if (ts === undefined) {
-      throw new NotAcceptableError('WADO_URI_NO_TRANSFER_SYNTAX', `the object cannot be produced in ${requestedTs ?? 'Explicit VR Little Endian'} nor in Explicit VR Little Endian`);
+      throw new NotAcceptableError(
+        'WADO_URI_NO_TRANSFER_SYNTAX',
+        `the object cannot be produced in ${requestedTs ?? 'Explicit VR Little Endian'} nor in Explicit VR Little Endian`,
+      );
     }
     const os = await deps.retrieve.instance(sop, ts);
     const headers: Record<string, string> = { 'Content-Type': 'application/dicom' };

@@ -49,7 +49,9 @@ export function findCodestream(bytes: Uint8Array): CodestreamLocation {
       return { offset: r.position, length: Math.min(bodyLength, r.remaining) };
     }
     if (TBox === 0x6674626c /* ftbl */) {
-      throw new UnsupportedError('J2K_FRAGMENTED_CODESTREAM', 'fragment table (ftbl) codestreams are not supported', { offset: start });
+      throw new UnsupportedError('J2K_FRAGMENTED_CODESTREAM', 'fragment table (ftbl) codestreams are not supported', {
+        offset: start,
+      });
     }
     r.skip(bodyLength, 'box body');
   }

@@ -21,7 +21,10 @@ export function parseCap(seg: ByteReader): Cap {
   const Pcap = seg.u32('Pcap');
   const n = popcount(Pcap);
   if (seg.remaining !== 2 * n) {
-    throw new MalformedError('J2K_CAP_LENGTH', `CAP: ${n} Ccap words announced, ${seg.remaining} bytes left`, { offset: seg.offset, context: 'CAP' });
+    throw new MalformedError('J2K_CAP_LENGTH', `CAP: ${n} Ccap words announced, ${seg.remaining} bytes left`, {
+      offset: seg.offset,
+      context: 'CAP',
+    });
   }
   const Ccap: number[] = [];
   for (let i = 0; i < n; i++) Ccap.push(seg.u16('Ccap'));

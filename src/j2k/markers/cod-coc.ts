@@ -48,9 +48,13 @@ function parseSpcod(seg: ByteReader, userPrecincts: boolean, name: string): Codi
   const code = `J2K_${name}_VALUE`;
   if (levels > 32) throw new MalformedError(code, `${name}: NL ${levels} > 32`, { offset: at, context: name });
   if (xcb > 10 || ycb > 10 || xcb + ycb > 12) {
-    throw new MalformedError(code, `${name}: code-block size 2^${xcb} x 2^${ycb} too large`, { offset: at + 1, context: name });
+    throw new MalformedError(code, `${name}: code-block size 2^${xcb} x 2^${ycb} too large`, {
+      offset: at + 1,
+      context: name,
+    });
   }
-  if (transform > 1) throw new MalformedError(code, `${name}: transform ${transform}`, { offset: at + 4, context: name });
+  if (transform > 1)
+    throw new MalformedError(code, `${name}: transform ${transform}`, { offset: at + 4, context: name });
   const PPx: number[] = [];
   const PPy: number[] = [];
   for (let r = 0; r <= levels; r++) {
@@ -59,7 +63,10 @@ function parseSpcod(seg: ByteReader, userPrecincts: boolean, name: string): Codi
       const x = b & 0x0f;
       const y = b >> 4;
       if (r > 0 && (x === 0 || y === 0)) {
-        throw new MalformedError(code, `${name}: precinct exponent 0 at resolution ${r}`, { offset: seg.offset - 1, context: name });
+        throw new MalformedError(code, `${name}: precinct exponent 0 at resolution ${r}`, {
+          offset: seg.offset - 1,
+          context: name,
+        });
       }
       PPx.push(x);
       PPy.push(y);
@@ -73,7 +80,10 @@ function parseSpcod(seg: ByteReader, userPrecincts: boolean, name: string): Codi
 
 function checkConsumed(seg: ByteReader, name: string): void {
   if (seg.remaining !== 0) {
-    throw new MalformedError(`J2K_${name}_LENGTH`, `${name}: ${seg.remaining} unexpected trailing bytes`, { offset: seg.offset, context: name });
+    throw new MalformedError(`J2K_${name}_LENGTH`, `${name}: ${seg.remaining} unexpected trailing bytes`, {
+      offset: seg.offset,
+      context: name,
+    });
   }
 }
 
@@ -84,9 +94,13 @@ export function parseCod(seg: ByteReader): Cod {
   const layers = seg.u16('layers');
   const mct = seg.u8('MCT');
   if (progression > 4) {
-    throw new MalformedError('J2K_COD_VALUE', `COD: progression order ${progression}`, { offset: seg.offset - 4, context: 'COD' });
+    throw new MalformedError('J2K_COD_VALUE', `COD: progression order ${progression}`, {
+      offset: seg.offset - 4,
+      context: 'COD',
+    });
   }
-  if (layers === 0) throw new MalformedError('J2K_COD_VALUE', 'COD: zero layers', { offset: seg.offset - 3, context: 'COD' });
+  if (layers === 0)
+    throw new MalformedError('J2K_COD_VALUE', 'COD: zero layers', { offset: seg.offset - 3, context: 'COD' });
   const style = parseSpcod(seg, (Scod & 1) !== 0, 'COD');
   checkConsumed(seg, 'COD');
   return { Scod, progression, layers, mct, ...style };
@@ -96,7 +110,11 @@ export function parseCod(seg: ByteReader): Cod {
 export function parseCoc(seg: ByteReader, Csiz: number): Coc {
   const at = seg.offset;
   const Ccoc = Csiz < 257 ? seg.u8('Ccoc') : seg.u16('Ccoc');
-  if (Ccoc >= Csiz) throw new MalformedError('J2K_COC_COMPONENT', `COC: component ${Ccoc} >= Csiz ${Csiz}`, { offset: at, context: 'COC' });
+  if (Ccoc >= Csiz)
+    throw new MalformedError('J2K_COC_COMPONENT', `COC: component ${Ccoc} >= Csiz ${Csiz}`, {
+      offset: at,
+      context: 'COC',
+    });
   const Scoc = seg.u8('Scoc');
   const style = parseSpcod(seg, (Scoc & 1) !== 0, 'COC');
   checkConsumed(seg, 'COC');

@@ -24,9 +24,28 @@ export const SOD = 0xff93;
 export const EOC = 0xffd9;
 
 const NAMES: ReadonlyMap<number, string> = new Map([
-  [SOC, 'SOC'], [CAP, 'CAP'], [SIZ, 'SIZ'], [COD, 'COD'], [COC, 'COC'], [TLM, 'TLM'], [PLM, 'PLM'],
-  [PLT, 'PLT'], [CPF, 'CPF'], [QCD, 'QCD'], [QCC, 'QCC'], [RGN, 'RGN'], [POC, 'POC'], [PPM, 'PPM'],
-  [PPT, 'PPT'], [CRG, 'CRG'], [COM, 'COM'], [SOT, 'SOT'], [SOP, 'SOP'], [EPH, 'EPH'], [SOD, 'SOD'], [EOC, 'EOC'],
+  [SOC, 'SOC'],
+  [CAP, 'CAP'],
+  [SIZ, 'SIZ'],
+  [COD, 'COD'],
+  [COC, 'COC'],
+  [TLM, 'TLM'],
+  [PLM, 'PLM'],
+  [PLT, 'PLT'],
+  [CPF, 'CPF'],
+  [QCD, 'QCD'],
+  [QCC, 'QCC'],
+  [RGN, 'RGN'],
+  [POC, 'POC'],
+  [PPM, 'PPM'],
+  [PPT, 'PPT'],
+  [CRG, 'CRG'],
+  [COM, 'COM'],
+  [SOT, 'SOT'],
+  [SOP, 'SOP'],
+  [EPH, 'EPH'],
+  [SOD, 'SOD'],
+  [EOC, 'EOC'],
 ]);
 
 export function markerName(code: number): string {

@@ -11,7 +11,10 @@ export interface Crg {
 // ISO/IEC 15444-1 A.9.1 Table A.39
 export function parseCrg(seg: ByteReader, Csiz: number): Crg {
   if (seg.remaining !== 4 * Csiz) {
-    throw new MalformedError('J2K_CRG_LENGTH', `CRG: ${seg.remaining} bytes for ${Csiz} components`, { offset: seg.offset, context: 'CRG' });
+    throw new MalformedError('J2K_CRG_LENGTH', `CRG: ${seg.remaining} bytes for ${Csiz} components`, {
+      offset: seg.offset,
+      context: 'CRG',
+    });
   }
   const Xcrg: number[] = [];
   const Ycrg: number[] = [];

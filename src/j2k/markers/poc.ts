@@ -17,7 +17,10 @@ export interface PocEntry {
 export function parsePoc(seg: ByteReader, Csiz: number): PocEntry[] {
   const entrySize = Csiz < 257 ? 7 : 9;
   if (seg.remaining === 0 || seg.remaining % entrySize !== 0) {
-    throw new MalformedError('J2K_POC_LENGTH', `POC: length ${seg.remaining} not a multiple of ${entrySize}`, { offset: seg.offset, context: 'POC' });
+    throw new MalformedError('J2K_POC_LENGTH', `POC: length ${seg.remaining} not a multiple of ${entrySize}`, {
+      offset: seg.offset,
+      context: 'POC',
+    });
   }
   const out: PocEntry[] = [];
   while (seg.remaining > 0) {

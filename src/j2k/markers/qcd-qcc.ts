@@ -26,11 +26,17 @@ function parseQuant(seg: ByteReader, name: string): Quantization {
     while (seg.remaining > 0) steps.push(seg.u8('SPqcd'));
   } else if (style === 1 || style === 2) {
     if (seg.remaining % 2 !== 0 || seg.remaining === 0) {
-      throw new MalformedError(`J2K_${name}_LENGTH`, `${name}: step sizes of odd length`, { offset: seg.offset, context: name });
+      throw new MalformedError(`J2K_${name}_LENGTH`, `${name}: step sizes of odd length`, {
+        offset: seg.offset,
+        context: name,
+      });
     }
     while (seg.remaining > 0) steps.push(seg.u16('SPqcd'));
   } else {
-    throw new MalformedError(`J2K_${name}_VALUE`, `${name}: quantization style ${style}`, { offset: at, context: name });
+    throw new MalformedError(`J2K_${name}_VALUE`, `${name}: quantization style ${style}`, {
+      offset: at,
+      context: name,
+    });
   }
   return { Sq, style, guardBits: Sq >> 5, steps };
 }
@@ -44,6 +50,7 @@ export function parseQcd(seg: ByteReader): Quantization {
 export function parseQcc(seg: ByteReader, Csiz: number): Qcc {
   const at = seg.offset;
   const Cqcc = Csiz < 257 ? seg.u8('Cqcc') : seg.u16('Cqcc');
-  if (Cqcc >= Csiz) throw new MalformedError('J2K_QCC_COMPONENT', `QCC: component ${Cqcc} >= Csiz`, { offset: at, context: 'QCC' });
+  if (Cqcc >= Csiz)
+    throw new MalformedError('J2K_QCC_COMPONENT', `QCC: component ${Cqcc} >= Csiz`, { offset: at, context: 'QCC' });
   return { Cqcc, ...parseQuant(seg, 'QCC') };
 }

@@ -15,7 +15,9 @@ export function parseRgn(seg: ByteReader, Csiz: number): Rgn {
   const Crgn = Csiz < 257 ? seg.u8('Crgn') : seg.u16('Crgn');
   const Srgn = seg.u8('Srgn');
   const SPrgn = seg.u8('SPrgn');
-  if (Crgn >= Csiz) throw new MalformedError('J2K_RGN_COMPONENT', `RGN: component ${Crgn} >= Csiz`, { offset: at, context: 'RGN' });
-  if (seg.remaining !== 0) throw new MalformedError('J2K_RGN_LENGTH', 'RGN: trailing bytes', { offset: seg.offset, context: 'RGN' });
+  if (Crgn >= Csiz)
+    throw new MalformedError('J2K_RGN_COMPONENT', `RGN: component ${Crgn} >= Csiz`, { offset: at, context: 'RGN' });
+  if (seg.remaining !== 0)
+    throw new MalformedError('J2K_RGN_LENGTH', 'RGN: trailing bytes', { offset: seg.offset, context: 'RGN' });
   return { Crgn, Srgn, SPrgn };
 }

@@ -53,7 +53,10 @@ export function parseSiz(seg: ByteReader, limits: J2kLimits): Siz {
   if (XTOsiz + XTsiz <= XOsiz || YTOsiz + YTsiz <= YOsiz) bad('first tile does not cover the image origin');
   if (Csiz === 0) throw new MalformedError('J2K_SIZ_CSIZ', 'SIZ: Csiz = 0', { offset: at, context: 'SIZ' });
   if (Csiz > limits.maxComponents) {
-    throw new LimitExceededError('J2K_LIMIT_COMPONENTS', `SIZ: Csiz ${Csiz} over cap ${limits.maxComponents}`, { offset: at, context: 'SIZ' });
+    throw new LimitExceededError('J2K_LIMIT_COMPONENTS', `SIZ: Csiz ${Csiz} over cap ${limits.maxComponents}`, {
+      offset: at,
+      context: 'SIZ',
+    });
   }
   if (seg.remaining !== 3 * Csiz) {
     throw new MalformedError('J2K_SIZ_LENGTH', `SIZ: Lsiz does not match Csiz ${Csiz}`, { offset: at, context: 'SIZ' });
@@ -61,7 +64,10 @@ export function parseSiz(seg: ByteReader, limits: J2kLimits): Siz {
   const tilesX = Math.ceil((Xsiz - XTOsiz) / XTsiz);
   const tilesY = Math.ceil((Ysiz - YTOsiz) / YTsiz);
   if (tilesX * tilesY > limits.maxTiles) {
-    throw new LimitExceededError('J2K_LIMIT_TILES', `SIZ: ${tilesX}x${tilesY} tiles over cap ${limits.maxTiles}`, { offset: at, context: 'SIZ' });
+    throw new LimitExceededError('J2K_LIMIT_TILES', `SIZ: ${tilesX}x${tilesY} tiles over cap ${limits.maxTiles}`, {
+      offset: at,
+      context: 'SIZ',
+    });
   }
   const components: SizComponent[] = [];
   for (let i = 0; i < Csiz; i++) {
@@ -69,11 +75,17 @@ export function parseSiz(seg: ByteReader, limits: J2kLimits): Siz {
     const XRsiz = seg.u8('XRsiz');
     const YRsiz = seg.u8('YRsiz');
     if (XRsiz === 0 || YRsiz === 0) {
-      throw new MalformedError('J2K_SIZ_SUBSAMPLING', `SIZ: component ${i} has zero subsampling`, { offset: seg.offset - 2, context: 'SIZ' });
+      throw new MalformedError('J2K_SIZ_SUBSAMPLING', `SIZ: component ${i} has zero subsampling`, {
+        offset: seg.offset - 2,
+        context: 'SIZ',
+      });
     }
     const precision = (Ssiz & 0x7f) + 1;
     if (precision > 38) {
-      throw new MalformedError('J2K_SIZ_DEPTH', `SIZ: component ${i} depth ${precision} > 38`, { offset: seg.offset - 3, context: 'SIZ' });
+      throw new MalformedError('J2K_SIZ_DEPTH', `SIZ: component ${i} depth ${precision} > 38`, {
+        offset: seg.offset - 3,
+        context: 'SIZ',
+      });
     }
     components.push({ Ssiz, XRsiz, YRsiz, precision, signed: (Ssiz & 0x80) !== 0 });
   }

@@ -14,12 +14,18 @@ export interface Sot {
 // ISO/IEC 15444-1 A.4.2 Table A.5
 export function parseSot(seg: ByteReader, numTiles: number): Sot {
   const at = seg.offset;
-  if (seg.remaining !== 8) throw new MalformedError('J2K_SOT_LENGTH', `SOT: Lsot ${seg.remaining + 2} != 10`, { offset: at - 2, context: 'SOT' });
+  if (seg.remaining !== 8)
+    throw new MalformedError('J2K_SOT_LENGTH', `SOT: Lsot ${seg.remaining + 2} != 10`, {
+      offset: at - 2,
+      context: 'SOT',
+    });
   const Isot = seg.u16('Isot');
   const Psot = seg.u32('Psot');
   const TPsot = seg.u8('TPsot');
   const TNsot = seg.u8('TNsot');
-  if (Isot >= numTiles) throw new MalformedError('J2K_SOT_TILE', `SOT: tile ${Isot} >= ${numTiles} tiles`, { offset: at, context: 'SOT' });
-  if (Psot !== 0 && Psot < 14) throw new MalformedError('J2K_SOT_PSOT', `SOT: Psot ${Psot} < 14`, { offset: at + 2, context: 'SOT' });
+  if (Isot >= numTiles)
+    throw new MalformedError('J2K_SOT_TILE', `SOT: tile ${Isot} >= ${numTiles} tiles`, { offset: at, context: 'SOT' });
+  if (Psot !== 0 && Psot < 14)
+    throw new MalformedError('J2K_SOT_PSOT', `SOT: Psot ${Psot} < 14`, { offset: at + 2, context: 'SOT' });
   return { Isot, Psot, TPsot, TNsot };
 }

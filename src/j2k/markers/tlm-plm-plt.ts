@@ -21,11 +21,17 @@ export function parseTlm(seg: ByteReader): Tlm {
   const st = (Stlm >> 4) & 3;
   const sp = (Stlm >> 6) & 1;
   if (st === 3 || (Stlm & 0x8f) !== 0) {
-    throw new MalformedError('J2K_TLM_VALUE', `TLM: Stlm 0x${Stlm.toString(16)}`, { offset: seg.offset - 1, context: 'TLM' });
+    throw new MalformedError('J2K_TLM_VALUE', `TLM: Stlm 0x${Stlm.toString(16)}`, {
+      offset: seg.offset - 1,
+      context: 'TLM',
+    });
   }
   const size = st + (sp ? 4 : 2);
   if (seg.remaining % size !== 0) {
-    throw new MalformedError('J2K_TLM_LENGTH', `TLM: ${seg.remaining} bytes not a multiple of ${size}`, { offset: seg.offset, context: 'TLM' });
+    throw new MalformedError('J2K_TLM_LENGTH', `TLM: ${seg.remaining} bytes not a multiple of ${size}`, {
+      offset: seg.offset,
+      context: 'TLM',
+    });
   }
   const entries: TlmEntry[] = [];
   while (seg.remaining > 0) {
@@ -44,7 +50,10 @@ export function readPacketLength(seg: ByteReader, name: string): number {
     v = v * 128 + (b & 0x7f);
     if ((b & 0x80) === 0) return v;
   }
-  throw new MalformedError(`J2K_${name}_VALUE`, `${name}: packet length longer than 5 bytes`, { offset: seg.offset, context: name });
+  throw new MalformedError(`J2K_${name}_VALUE`, `${name}: packet length longer than 5 bytes`, {
+    offset: seg.offset,
+    context: name,
+  });
 }
 
 export interface Plt {

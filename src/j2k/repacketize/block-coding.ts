@@ -89,6 +89,8 @@ export function writePassCount(bw: BitWriter, n: number): void {
     bw.bits(0b111111111, 9);
     bw.bits(n - 37, 7);
   } else {
-    throw new MalformedError('J2K_REPACK_PASSES', `${n} coding passes in one contribution (max 164)`, { context: 'packet header' });
+    throw new MalformedError('J2K_REPACK_PASSES', `${n} coding passes in one contribution (max 164)`, {
+      context: 'packet header',
+    });
   }
 }

@@ -70,7 +70,14 @@ function bandStore(band: Rect, xcbE: number, ycbE: number, cblkStyle: number, la
   const nh = empty ? 0 : Math.ceil(band.y1 / pow2(ycbE)) - by0;
   const n = nw * nh;
   return {
-    bx0, by0, nw, nh, xcbE, ycbE, cblkStyle, layers,
+    bx0,
+    by0,
+    nw,
+    nh,
+    xcbE,
+    ycbE,
+    cblkStyle,
+    layers,
     zbp: new Int32Array(n).fill(-1),
     first: new Int32Array(n).fill(-1),
     contrib: new Array<Contribution | undefined>(n * layers),
@@ -89,7 +96,11 @@ export function buildStores(L: TileLayout, maxEntries: number): TileStores {
         const s = bandStore(band, xcbE, ycbE, comp.style.cblkStyle, L.layers);
         entries += s.nw * s.nh * L.layers;
         if (entries > maxEntries) {
-          throw new LimitExceededError('J2K_LIMIT_CODEBLOCKS', `tile ${L.t}: more than ${maxEntries} code-block contributions`, { context: 'code-blocks' });
+          throw new LimitExceededError(
+            'J2K_LIMIT_CODEBLOCKS',
+            `tile ${L.t}: more than ${maxEntries} code-block contributions`,
+            { context: 'code-blocks' },
+          );
         }
         return s;
       });
@@ -99,10 +110,12 @@ export function buildStores(L: TileLayout, maxEntries: number): TileStores {
 
 /** Resets the running Lblock / pass counts before the stores are walked again (by the writer). */
 export function resetRunningState(stores: TileStores): void {
-  for (const comp of stores) for (const res of comp) for (const s of res) {
-    s.lblock.fill(3);
-    s.passes.fill(0);
-  }
+  for (const comp of stores)
+    for (const res of comp)
+      for (const s of res) {
+        s.lblock.fill(3);
+        s.passes.fill(0);
+      }
 }
 
 /**

@@ -24,7 +24,11 @@ function effective(PP: number, cb: number, r: number): number {
 export function withPrecincts<T extends CodingStyle>(style: T, precincts: readonly PrecinctSize[], where: string): T {
   const NL = style.levels;
   if (precincts.length !== 1 && precincts.length < NL + 1) {
-    throw new UnsupportedError('J2K_REPACK_PRECINCT_COUNT', `${where}: ${precincts.length} precinct sizes for ${NL + 1} resolution levels`, { context: where });
+    throw new UnsupportedError(
+      'J2K_REPACK_PRECINCT_COUNT',
+      `${where}: ${precincts.length} precinct sizes for ${NL + 1} resolution levels`,
+      { context: where },
+    );
   }
   const PPx: number[] = [];
   const PPy: number[] = [];
@@ -33,7 +37,11 @@ export function withPrecincts<T extends CodingStyle>(style: T, precincts: readon
     const min = r === 0 ? 0 : 1;
     for (const v of [p.PPx, p.PPy]) {
       if (!Number.isInteger(v) || v < min || v > 15) {
-        throw new UnsupportedError('J2K_REPACK_BAD_PRECINCT', `${where}: precinct exponent ${v} at resolution ${r} outside ${min}..15`, { context: where });
+        throw new UnsupportedError(
+          'J2K_REPACK_BAD_PRECINCT',
+          `${where}: precinct exponent ${v} at resolution ${r} outside ${min}..15`,
+          { context: where },
+        );
       }
     }
     const oldX = effective(style.PPx[r] ?? 15, style.xcb, r);
@@ -75,5 +83,14 @@ export function cocSegment(coc: Coc, Csiz: number): Uint8Array {
 
 // ISO/IEC 15444-1 A.4.2 Table A.5 (one tile-part per tile: TPsot 0, TNsot 1)
 export function sotSegment(Isot: number, Psot: number): Uint8Array {
-  return segment(0xff90, [Isot >> 8, Isot & 0xff, (Psot >>> 24) & 0xff, (Psot >>> 16) & 0xff, (Psot >>> 8) & 0xff, Psot & 0xff, 0, 1]);
+  return segment(0xff90, [
+    Isot >> 8,
+    Isot & 0xff,
+    (Psot >>> 24) & 0xff,
+    (Psot >>> 16) & 0xff,
+    (Psot >>> 8) & 0xff,
+    Psot & 0xff,
+    0,
+    1,
+  ]);
 }

@@ -43,18 +43,24 @@ function codingSegments(h: CodingHeader, Csiz: number): Uint8Array[] {
   return out;
 }
 
-
 // ISO/IEC 15444-1 A.6.1 (COD precincts), B.6 (precinct partition), B.10 (packet headers), B.12
 export function repartitionPrecincts(codestream: Uint8Array, options: RepartitionOptions): Uint8Array {
   const limits = resolveLimits(options.limits);
   const parseOptions = options.onWarning === undefined ? { limits } : { limits, onWarning: options.onWarning };
   const parsed = parseCodestream(codestream, parseOptions);
   const { main } = parsed;
-  if (main.ppm.length > 0) throw new UnsupportedError('J2K_REPACK_PPM', 'packed packet headers (PPM) are not supported', { offset: main.markers.find((m) => m.marker === M.PPM)?.offset ?? 0 });
+  if (main.ppm.length > 0)
+    throw new UnsupportedError('J2K_REPACK_PPM', 'packed packet headers (PPM) are not supported', {
+      offset: main.markers.find((m) => m.marker === M.PPM)?.offset ?? 0,
+    });
   for (const tp of parsed.tileParts) {
-    if (tp.header.ppt.length > 0) throw new UnsupportedError('J2K_REPACK_PPT', 'packed packet headers (PPT) are not supported', { offset: tp.sotOffset });
+    if (tp.header.ppt.length > 0)
+      throw new UnsupportedError('J2K_REPACK_PPT', 'packed packet headers (PPT) are not supported', {
+        offset: tp.sotOffset,
+      });
   }
-  if (parsed.tileParts.length === 0) throw new TruncatedError('J2K_REPACK_NO_TILE_PARTS', 'codestream has no tile-parts', { offset: main.end });
+  if (parsed.tileParts.length === 0)
+    throw new TruncatedError('J2K_REPACK_NO_TILE_PARTS', 'codestream has no tile-parts', { offset: main.end });
   const Csiz = main.siz.Csiz;
   const newMain: MainHeader = restyleHeader(main, options.precincts, 'main');
 
@@ -78,7 +84,12 @@ export function repartitionPrecincts(codestream: Uint8Array, options: Repartitio
     const oldL = tileLayout(main, headers, t, precinctsLeft);
     if (parts.length === 0) {
       // A missing tile stays missing (decoders leave its area empty), as in buildPacketIndex.
-      if (oldL.numPrecincts > 0) options.onWarning?.({ code: 'J2K_TILE_MISSING', message: `tile ${t} has no tile-parts`, offset: codestream.length });
+      if (oldL.numPrecincts > 0)
+        options.onWarning?.({
+          code: 'J2K_TILE_MISSING',
+          message: `tile ${t} has no tile-parts`,
+          offset: codestream.length,
+        });
       continue;
     }
     const newHeaders = headers.map((h, i) => restyleHeader(h, options.precincts, `tile ${t} part ${i}`));
@@ -89,20 +100,33 @@ export function repartitionPrecincts(codestream: Uint8Array, options: Repartitio
     resetRunningState(stores);
 
     // One tile-part: the tile's COD/COC (last one wins, A.6), then every other header segment.
-    const merged: CodingHeader = { cod: null, coc: new Map(), qcd: null, qcc: new Map(), rgn: [], poc: [], com: [], markers: [] };
+    const merged: CodingHeader = {
+      cod: null,
+      coc: new Map(),
+      qcd: null,
+      qcc: new Map(),
+      rgn: [],
+      poc: [],
+      com: [],
+      markers: [],
+    };
     for (const h of newHeaders) {
       if (h.cod !== null) merged.cod = h.cod;
       for (const [c, s] of h.coc) merged.coc.set(c, s);
     }
     const header: Uint8Array[] = codingSegments(merged, Csiz);
     for (const p of parts) {
-      for (const m of p.markers) if (!DROPPED.has(m.marker)) header.push(codestream.subarray(m.offset, m.offset + m.length));
+      for (const m of p.markers)
+        if (!DROPPED.has(m.marker)) header.push(codestream.subarray(m.offset, m.offset + m.length));
     }
     header.push(Uint8Array.of(0xff, 0x93));
     const packets: Uint8Array[] = [];
     const packetBytes = writeTilePackets(codestream, newL, stores, limits.maxPackets, packets);
     const Psot = 12 + header.reduce((a, h) => a + h.length, 0) + packetBytes;
-    if (Psot > 0xffffffff) throw new UnsupportedError('J2K_REPACK_PSOT', `tile ${t} would need ${Psot} bytes (over 2^32 - 1)`, { offset: parts[0]?.sotOffset ?? 0 });
+    if (Psot > 0xffffffff)
+      throw new UnsupportedError('J2K_REPACK_PSOT', `tile ${t} would need ${Psot} bytes (over 2^32 - 1)`, {
+        offset: parts[0]?.sotOffset ?? 0,
+      });
     chunks.push(sotSegment(t, Psot), ...header, ...packets);
   }
   chunks.push(Uint8Array.of(0xff, 0xd9));

@@ -26,7 +26,9 @@ function sopSegment(n: number): Uint8Array {
 
 function writeHeader(bands: WriteBand[], layer: number, cs: Uint8Array, body: Uint8Array[]): Uint8Array {
   const bw = new BitWriter();
-  const nonEmpty = bands.some((band) => band.blocks.some((b) => band.store.contrib[b * band.store.layers + layer] !== undefined));
+  const nonEmpty = bands.some((band) =>
+    band.blocks.some((b) => band.store.contrib[b * band.store.layers + layer] !== undefined),
+  );
   if (!nonEmpty) {
     bw.bit(0);
     return bw.finish();
@@ -59,7 +61,13 @@ function writeHeader(bands: WriteBand[], layer: number, cs: Uint8Array, body: Ui
 }
 
 /** Appends the tile's packets to `out` and returns their total length in bytes. */
-export function writeTilePackets(cs: Uint8Array, L: TileLayout, stores: TileStores, maxPackets: number, out: Uint8Array[]): number {
+export function writeTilePackets(
+  cs: Uint8Array,
+  L: TileLayout,
+  stores: TileStores,
+  maxPackets: number,
+  out: Uint8Array[],
+): number {
   const seq = packetSequence(L, maxPackets);
   const ids = precinctIds(L, seq.precinctBase);
   const states = new Array<WriteBand[] | undefined>(L.numPrecincts);

@@ -46,7 +46,11 @@ export function normaliseTileHeaderBin(bin: Uint8Array, onWarning?: (message: st
 export function cachedMainHeader(cache: ClientCache, csn: number): { bytes: Uint8Array; main: MainHeader } {
   const bin = cache.get(csn, 6, 0);
   if (bin === undefined || !bin.complete) {
-    throw new TruncatedError('JPIP_CLIENT_NO_MAIN_HEADER', `the main header of codestream ${csn} has not been received completely`, { context: `csn ${csn}` });
+    throw new TruncatedError(
+      'JPIP_CLIENT_NO_MAIN_HEADER',
+      `the main header of codestream ${csn} has not been received completely`,
+      { context: `csn ${csn}` },
+    );
   }
   return { bytes: bin.prefix, main: parseMainHeaderAt(bin.prefix, 0, { allowEnd: true }) };
 }
@@ -59,7 +63,10 @@ export function cachedTileHeaders(cache: ClientCache, csn: number, warnings: str
       warnings.push(`tile-header bin ${b.binId} is incomplete (${b.prefix.length} bytes): main-header coding used`);
       continue;
     }
-    out.set(b.binId, normaliseTileHeaderBin(b.prefix, (m) => warnings.push(`tile ${b.binId}: ${m}`)));
+    out.set(
+      b.binId,
+      normaliseTileHeaderBin(b.prefix, (m) => warnings.push(`tile ${b.binId}: ${m}`)),
+    );
   }
   return out;
 }
@@ -70,11 +77,15 @@ function completeTileParts(bin: Uint8Array, complete: boolean, t: number): Uint8
   let end = 0;
   while (r.remaining >= 12) {
     const start = r.position;
-    if (r.u16('SOT') !== SOT) throw new MalformedError('JPIP_CLIENT_BAD_TILE_BIN', `tile bin ${t}: no SOT at byte ${start}`, { offset: start });
+    if (r.u16('SOT') !== SOT)
+      throw new MalformedError('JPIP_CLIENT_BAD_TILE_BIN', `tile bin ${t}: no SOT at byte ${start}`, { offset: start });
     const Lsot = r.u16('Lsot');
     const Isot = r.u16('Isot');
     const Psot = r.u32('Psot');
-    if (Lsot !== 10 || Isot !== t) throw new MalformedError('JPIP_CLIENT_BAD_TILE_BIN', `tile bin ${t}: bad SOT (Lsot ${Lsot}, Isot ${Isot})`, { offset: start });
+    if (Lsot !== 10 || Isot !== t)
+      throw new MalformedError('JPIP_CLIENT_BAD_TILE_BIN', `tile bin ${t}: bad SOT (Lsot ${Lsot}, Isot ${Isot})`, {
+        offset: start,
+      });
     if (Psot === 0) {
       if (complete) end = bin.length; // last tile-part runs to the end of the data (A.4.2)
       break;
@@ -86,7 +97,6 @@ function completeTileParts(bin: Uint8Array, complete: boolean, t: number): Uint8
   return bin.subarray(0, end);
 }
 
-
 /** Rebuilds a decodable codestream for codestream `csn` from what the cache holds. */
 export function rebuildFromCache(cache: ClientCache, csn: number, options: RebuildOptions = {}): RebuiltCodestream {
   const warnings: string[] = [];
@@ -97,7 +107,8 @@ export function rebuildFromCache(cache: ClientCache, csn: number, options: Rebui
     const parts: Uint8Array[] = [bytes];
     for (const tb of tiles) {
       const usable = completeTileParts(tb.prefix, tb.complete, tb.binId);
-      if (usable.length < tb.received) warnings.push(`tile ${tb.binId}: ${tb.received - usable.length} bytes of incomplete tile-parts left out`);
+      if (usable.length < tb.received)
+        warnings.push(`tile ${tb.binId}: ${tb.received - usable.length} bytes of incomplete tile-parts left out`);
       parts.push(usable);
     }
     parts.push(Uint8Array.of(EOC >> 8, EOC & 0xff));

@@ -31,7 +31,10 @@ function coding(style: CodingStyle, layers: number): TileComponentCoding {
 }
 
 /** Image geometry from the main header and (normalised) tile-header bins. // 15444-1 A.5.1, A.6 */
-export function clientGeometry(main: MainHeader, tileHeaders: ReadonlyMap<number, Uint8Array> = new Map()): ImageGeometry {
+export function clientGeometry(
+  main: MainHeader,
+  tileHeaders: ReadonlyMap<number, Uint8Array> = new Map(),
+): ImageGeometry {
   const { siz } = main;
   const perComponent = (cod: MainHeader['cod'], coc: MainHeader['coc']): TileComponentCoding[] =>
     siz.components.map((_, c) => coding(coc.get(c) ?? cod, cod.layers));
@@ -40,11 +43,22 @@ export function clientGeometry(main: MainHeader, tileHeaders: ReadonlyMap<number
     const th = parseTilePartHeader(new ByteReader(bin), siz.Csiz, { allowEnd: true });
     if (th.cod === null && th.coc.size === 0) continue;
     const cod = th.cod ?? main.cod;
-    tileCoding.set(t, siz.components.map((_, c) => coding(th.coc.get(c) ?? (th.cod !== null ? cod : (main.coc.get(c) ?? cod)), cod.layers)));
+    tileCoding.set(
+      t,
+      siz.components.map((_, c) =>
+        coding(th.coc.get(c) ?? (th.cod !== null ? cod : (main.coc.get(c) ?? cod)), cod.layers),
+      ),
+    );
   }
   return {
-    Xsiz: siz.Xsiz, Ysiz: siz.Ysiz, XOsiz: siz.XOsiz, YOsiz: siz.YOsiz,
-    XTsiz: siz.XTsiz, YTsiz: siz.YTsiz, XTOsiz: siz.XTOsiz, YTOsiz: siz.YTOsiz,
+    Xsiz: siz.Xsiz,
+    Ysiz: siz.Ysiz,
+    XOsiz: siz.XOsiz,
+    YOsiz: siz.YOsiz,
+    XTsiz: siz.XTsiz,
+    YTsiz: siz.YTsiz,
+    XTOsiz: siz.XTOsiz,
+    YTOsiz: siz.YTOsiz,
     components: siz.components.map((c) => ({ XRsiz: c.XRsiz, YRsiz: c.YRsiz })),
     coding: perComponent(main.cod, main.coc),
     ...(tileCoding.size > 0 ? { tileCoding } : {}),
@@ -59,8 +73,15 @@ function clipRegion(frame: FrameSize, offset: XY, size: XY): { offset: XY; size:
 
 /** Resolution and region to decode for `view`, given what the server reported. */
 export function planDecode(g: ImageGeometry, view: JpipView, served: ServedHeaders | null = null): DecodePlan {
-  const fsiz = view.fsiz === undefined ? undefined : { fx: view.fsiz.fx, fy: view.fsiz.fy, round: view.fsiz.round ?? 'round-down' };
-  const local = resolveViewWindow(g, { ...(fsiz ? { fsiz } : {}), ...(view.roff ? { roff: view.roff } : {}), ...(view.rsiz ? { rsiz: view.rsiz } : {}) });
+  const fsiz =
+    view.fsiz === undefined
+      ? undefined
+      : { fx: view.fsiz.fx, fy: view.fsiz.fy, round: view.fsiz.round ?? 'round-down' };
+  const local = resolveViewWindow(g, {
+    ...(fsiz ? { fsiz } : {}),
+    ...(view.roff ? { roff: view.roff } : {}),
+    ...(view.rsiz ? { rsiz: view.rsiz } : {}),
+  });
   let r = local.r;
   let frame = local.frame;
   let offset = local.offset;
@@ -72,7 +93,12 @@ export function planDecode(g: ImageGeometry, view: JpipView, served: ServedHeade
       const f = frameSizeAt(g, k);
       if (f.fx === sf.x && f.fy === sf.y) found = k;
     }
-    if (found < 0) throw new MalformedError('JPIP_CLIENT_BAD_FSIZ', `JPIP-fsiz ${sf.x},${sf.y} is no frame size of this codestream`, { context: 'JPIP-fsiz' });
+    if (found < 0)
+      throw new MalformedError(
+        'JPIP_CLIENT_BAD_FSIZ',
+        `JPIP-fsiz ${sf.x},${sf.y} is no frame size of this codestream`,
+        { context: 'JPIP-fsiz' },
+      );
     const want = fsiz ?? { fx: frame.fx, fy: frame.fy };
     r = found;
     frame = frameSizeAt(g, found);

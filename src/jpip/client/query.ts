@@ -33,7 +33,8 @@ export interface JpipSessionFields {
 }
 
 function uint(name: string, v: number): string {
-  if (!Number.isSafeInteger(v) || v < 0) throw new MalformedError('JPIP_CLIENT_BAD_VIEW', `${name} must be a whole number ≥ 0, got ${v}`, { context: name });
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new MalformedError('JPIP_CLIENT_BAD_VIEW', `${name} must be a whole number ≥ 0, got ${v}`, { context: name });
   return String(v);
 }
 
@@ -41,7 +42,8 @@ function range(name: string, r: UintRange): string {
   const from = uint(name, r.from);
   if (r.to === null) return `${from}-`;
   if (uint(name, r.to) === from) return from;
-  if (r.to < r.from) throw new MalformedError('JPIP_CLIENT_BAD_VIEW', `${name} range ${r.from}-${r.to} is reversed`, { context: name });
+  if (r.to < r.from)
+    throw new MalformedError('JPIP_CLIENT_BAD_VIEW', `${name} range ${r.from}-${r.to} is reversed`, { context: name });
   return `${from}-${r.to}`;
 }
 
@@ -49,7 +51,9 @@ function range(name: string, r: UintRange): string {
 const TOKEN = /^[\x21-\x7e]+$/;
 function token(name: string, v: string): string {
   if (!TOKEN.test(v) || /[&=#%?]/.test(v) || v.length > 255) {
-    throw new MalformedError('JPIP_CLIENT_BAD_TOKEN', `${name} '${v.slice(0, 40)}' cannot be sent in a query`, { context: name });
+    throw new MalformedError('JPIP_CLIENT_BAD_TOKEN', `${name} '${v.slice(0, 40)}' cannot be sent in a query`, {
+      context: name,
+    });
   }
   return v;
 }
@@ -59,17 +63,23 @@ export function buildQueryFields(view: JpipView, session: JpipSessionFields = {}
   const out: string[] = [];
   if (session.tid !== undefined) out.push(`tid=${token('tid', session.tid)}`);
   if (session.cid !== undefined) out.push(`cid=${token('cid', session.cid)}`);
-  if (session.cnew !== undefined && session.cnew.length > 0) out.push(`cnew=${session.cnew.map((t) => token('cnew', t)).join(',')}`);
+  if (session.cnew !== undefined && session.cnew.length > 0)
+    out.push(`cnew=${session.cnew.map((t) => token('cnew', t)).join(',')}`);
   if (view.stream !== undefined && view.stream.length > 0) {
-    out.push(`stream=${view.stream.map((s) => range('stream', s) + (s.step > 1 ? `:${uint('stream', s.step)}` : '')).join(',')}`);
+    out.push(
+      `stream=${view.stream.map((s) => range('stream', s) + (s.step > 1 ? `:${uint('stream', s.step)}` : '')).join(',')}`,
+    );
   }
   if (view.fsiz !== undefined) {
     const f = view.fsiz;
-    out.push(`fsiz=${uint('fsiz', f.fx)},${uint('fsiz', f.fy)}${f.round !== undefined && f.round !== 'round-down' ? `,${f.round}` : ''}`);
+    out.push(
+      `fsiz=${uint('fsiz', f.fx)},${uint('fsiz', f.fy)}${f.round !== undefined && f.round !== 'round-down' ? `,${f.round}` : ''}`,
+    );
   }
   if (view.roff !== undefined) out.push(`roff=${uint('roff', view.roff.x)},${uint('roff', view.roff.y)}`);
   if (view.rsiz !== undefined) out.push(`rsiz=${uint('rsiz', view.rsiz.x)},${uint('rsiz', view.rsiz.y)}`);
-  if (view.comps !== undefined && view.comps.length > 0) out.push(`comps=${view.comps.map((c) => range('comps', c)).join(',')}`);
+  if (view.comps !== undefined && view.comps.length > 0)
+    out.push(`comps=${view.comps.map((c) => range('comps', c)).join(',')}`);
   if (view.layers !== undefined) out.push(`layers=${uint('layers', view.layers)}`);
   out.push(`type=${view.type ?? 'jpp-stream'}`);
   if (view.len !== undefined) out.push(`len=${uint('len', view.len)}`);

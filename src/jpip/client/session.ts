@@ -8,7 +8,13 @@ import { MalformedError, TruncatedError } from '../../bytes';
 import { ClientCache, type ClientCacheOptions } from '../client-cache';
 import { JpipStreamReader, type JpipStreamReaderOptions } from '../message-reader';
 import type { EorReasonCode } from '../messages';
-import { cachedMainHeader, cachedTileHeaders, rebuildFromCache, type RebuildOptions, type RebuiltCodestream } from './codestream';
+import {
+  cachedMainHeader,
+  cachedTileHeaders,
+  rebuildFromCache,
+  type RebuildOptions,
+  type RebuiltCodestream,
+} from './codestream';
 import { clientGeometry, planDecode, type DecodePlan } from './decode-plan';
 import { buildQuery, joinQuery, type JpipSessionFields, type JpipView } from './query';
 import { parseServedHeaders, type HeaderLookup, type ServedChannel, type ServedHeaders } from './served-headers';
@@ -23,8 +29,14 @@ export interface JpipClientOptions {
 }
 
 export const EOR_NAMES: Readonly<Record<EorReasonCode, string>> = {
-  1: 'image done', 2: 'window done', 3: 'window change', 4: 'byte limit', 5: 'quality limit',
-  6: 'session limit', 7: 'response limit', 255: 'non-specified',
+  1: 'image done',
+  2: 'window done',
+  3: 'window change',
+  4: 'byte limit',
+  5: 'quality limit',
+  6: 'session limit',
+  7: 'response limit',
+  255: 'non-specified',
 };
 
 export interface ResponseSummary {
@@ -54,7 +66,10 @@ export class JpipClientSession {
   private pending: Pending | null = null;
   private last: ResponseSummary | null = null;
 
-  constructor(readonly baseUrl: string, options: JpipClientOptions = {}) {
+  constructor(
+    readonly baseUrl: string,
+    options: JpipClientOptions = {},
+  ) {
     this.cacheOptions = options.cache;
     this.cacheValue = new ClientCache(options.cache);
     this.reader = new JpipStreamReader(options.reader);
@@ -84,7 +99,13 @@ export class JpipClientSession {
     if (this.channelValue !== null) return { cid: this.channelValue.cid };
     const out: JpipSessionFields = {};
     if (this.stateful) out.cnew = ['http'];
-    if (!this.stateful && this.sendModel && this.tidValue !== null && this.tidValue !== '0' && this.cache.totalBytes > 0) {
+    if (
+      !this.stateful &&
+      this.sendModel &&
+      this.tidValue !== null &&
+      this.tidValue !== '0' &&
+      this.cache.totalBytes > 0
+    ) {
       out.tid = this.tidValue;
       out.model = this.cache.modelString();
     }
@@ -103,7 +124,8 @@ export class JpipClientSession {
    */
   url(view: JpipView): string {
     const ch = this.channelValue;
-    if (ch === null || (ch.path === null && ch.host === null && ch.port === null)) return joinQuery(this.baseUrl, this.query(view));
+    if (ch === null || (ch.path === null && ch.host === null && ch.port === null))
+      return joinQuery(this.baseUrl, this.query(view));
     const base = new URL(this.baseUrl);
     if (ch.host !== null) base.hostname = ch.host;
     if (ch.port !== null) base.port = String(ch.port);
@@ -121,11 +143,17 @@ export class JpipClientSession {
    */
   beginResponse(status: number, headers: HeaderLookup): ServedHeaders {
     if (status < 200 || status > 299) {
-      throw new MalformedError('JPIP_CLIENT_HTTP_STATUS', `server answered HTTP ${status}${reasonOf(headers)}`, { context: 'status' });
+      throw new MalformedError('JPIP_CLIENT_HTTP_STATUS', `server answered HTTP ${status}${reasonOf(headers)}`, {
+        context: 'status',
+      });
     }
     const served = parseServedHeaders(headers);
     if (served.contentType !== null && served.streamType === null) {
-      throw new MalformedError('JPIP_CLIENT_CONTENT_TYPE', `unexpected Content-Type '${served.contentType}' (want image/jpp-stream or image/jpt-stream)`, { context: 'Content-Type' });
+      throw new MalformedError(
+        'JPIP_CLIENT_CONTENT_TYPE',
+        `unexpected Content-Type '${served.contentType}' (want image/jpp-stream or image/jpt-stream)`,
+        { context: 'Content-Type' },
+      );
     }
     if (served.tid !== null && served.tid !== '0') {
       if (this.tidValue !== null && this.tidValue !== served.tid) this.resetCache();
@@ -133,7 +161,11 @@ export class JpipClientSession {
     }
     if (served.channel !== null) {
       if (served.channel.transport !== null && served.channel.transport !== 'http') {
-        throw new MalformedError('JPIP_CLIENT_BAD_TRANSPORT', `server granted transport '${served.channel.transport}', only http was offered`, { context: 'JPIP-cnew' });
+        throw new MalformedError(
+          'JPIP_CLIENT_BAD_TRANSPORT',
+          `server granted transport '${served.channel.transport}', only http was offered`,
+          { context: 'JPIP-cnew' },
+        );
       }
       this.channelValue = served.channel;
     }
@@ -151,7 +183,8 @@ export class JpipClientSession {
         p.eor = e.reason;
         continue;
       }
-      if (p.eor !== null) throw new MalformedError('JPIP_CLIENT_AFTER_EOR', 'message after the EOR of a response', { context: 'EOR' });
+      if (p.eor !== null)
+        throw new MalformedError('JPIP_CLIENT_AFTER_EOR', 'message after the EOR of a response', { context: 'EOR' });
       this.cache.add(e.message);
       p.messages++;
     }
@@ -187,7 +220,8 @@ export class JpipClientSession {
   }
 
   private pendingOrThrow(): Pending {
-    if (this.pending === null) throw new TruncatedError('JPIP_CLIENT_NO_RESPONSE', 'no response started (call beginResponse first)');
+    if (this.pending === null)
+      throw new TruncatedError('JPIP_CLIENT_NO_RESPONSE', 'no response started (call beginResponse first)');
     return this.pending;
   }
 }

@@ -22,7 +22,11 @@ interface Span {
 }
 
 /** Reads the file segments of a batch: per reader, sorted merged spans. */
-async function readBatch(batch: readonly PlannedMessage[], readers: ReadonlyMap<number, CodestreamReader>, gap: number): Promise<Map<number, Span[]>> {
+async function readBatch(
+  batch: readonly PlannedMessage[],
+  readers: ReadonlyMap<number, CodestreamReader>,
+  gap: number,
+): Promise<Map<number, Span[]>> {
   const byCsn = new Map<number, Span[]>();
   for (const m of batch) {
     for (const s of m.segments) {
@@ -47,7 +51,10 @@ async function readBatch(batch: readonly PlannedMessage[], readers: ReadonlyMap<
       merged.map(async (s) => {
         const data = await reader.read(s.offset, s.end - s.offset);
         if (data.length !== s.end - s.offset) {
-          throw new MalformedError('JPIP_SHORT_READ', `read ${data.length} of ${s.end - s.offset} bytes at ${s.offset}`);
+          throw new MalformedError(
+            'JPIP_SHORT_READ',
+            `read ${data.length} of ${s.end - s.offset} bytes at ${s.offset}`,
+          );
         }
         s.data = data;
       }),
@@ -65,7 +72,8 @@ function find(spans: readonly Span[], offset: number, length: number): Uint8Arra
     const s = spans[mid] as Span;
     if (offset < s.offset) hi = mid - 1;
     else if (offset >= s.end) lo = mid + 1;
-    else if (s.data !== undefined && offset + length <= s.end) return s.data.subarray(offset - s.offset, offset - s.offset + length);
+    else if (s.data !== undefined && offset + length <= s.end)
+      return s.data.subarray(offset - s.offset, offset - s.offset + length);
     else break;
   }
   throw new MalformedError('JPIP_SPAN_MISSING', `bytes ${offset}+${length} were not read`);
@@ -83,9 +91,12 @@ function messageData(m: PlannedMessage, spans: readonly Span[]): Uint8Array {
   return out;
 }
 
-
 /** Yields the response body: the planned messages in order, then EOR. // 15444-9 A.2, D.3 */
-export async function* emitResponse(plan: ResponsePlan, readers: ReadonlyMap<number, CodestreamReader>, options: EmitOptions = {}): AsyncGenerator<Uint8Array> {
+export async function* emitResponse(
+  plan: ResponsePlan,
+  readers: ReadonlyMap<number, CodestreamReader>,
+  options: EmitOptions = {},
+): AsyncGenerator<Uint8Array> {
   const batchBytes = options.batchBytes ?? 1024 * 1024;
   const gap = options.mergeGap ?? 256;
   const writer = new JpipStreamWriter();
@@ -103,7 +114,17 @@ export async function* emitResponse(plan: ResponsePlan, readers: ReadonlyMap<num
     const out: Uint8Array[] = [];
     for (const m of batch) {
       const data = messageData(m, spans.get(m.csn) ?? []);
-      out.push(writer.message({ classId: m.classId, csn: m.csn, binId: m.binId, offset: m.offset, last: m.last, data, ...(m.aux === undefined ? {} : { aux: m.aux }) }));
+      out.push(
+        writer.message({
+          classId: m.classId,
+          csn: m.csn,
+          binId: m.binId,
+          offset: m.offset,
+          last: m.last,
+          data,
+          ...(m.aux === undefined ? {} : { aux: m.aux }),
+        }),
+      );
     }
     yield concatBytes(out);
   }

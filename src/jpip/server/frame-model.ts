@@ -6,7 +6,14 @@
 // (re-inserted from PPM/PPT when packed) then body; SOP segments are not part of the index ranges.
 
 import { ByteReader, MalformedError, concatBytes } from '../../bytes';
-import { parseMainHeaderAt, parseTilePartHeader, type CodingHeader, type MainHeader, type PacketIndex, type PrecinctEntry } from '../../j2k';
+import {
+  parseMainHeaderAt,
+  parseTilePartHeader,
+  type CodingHeader,
+  type MainHeader,
+  type PacketIndex,
+  type PrecinctEntry,
+} from '../../j2k';
 import type { ImageGeometry } from '../geometry';
 import { imageGeometry } from './geometry-adapter';
 
@@ -49,7 +56,8 @@ function mismatch(message: string): MalformedError {
 /** Reads and parses the headers a frame needs; tile headers only where they carry COD/COC. */
 export async function prepareFrame(index: PacketIndex, reader: CodestreamReader): Promise<FrameModel> {
   const { offset, length } = index.mainHeader;
-  if (offset !== 0 || length < 2 || length > index.codestreamLength) throw mismatch('main header range outside the codestream');
+  if (offset !== 0 || length < 2 || length > index.codestreamLength)
+    throw mismatch('main header range outside the codestream');
   const headerBytes = await reader.read(0, length);
   if (headerBytes.length !== length) throw mismatch('short read of the main header');
   const main = parseMainHeaderAt(headerBytes, 0, { allowEnd: true });
@@ -72,10 +80,10 @@ export async function prepareFrame(index: PacketIndex, reader: CodestreamReader)
   let htj2k = main.cap?.htj2k ?? false;
   if ((main.cod.cblkStyle & 0x40) !== 0) htj2k = true;
   for (const coc of main.coc.values()) if ((coc.cblkStyle & 0x40) !== 0) htj2k = true;
-  const approxBytes = 1024 + mainHeaderBin.length + index.precincts.length * 96 + index.packetCount * 48 + index.tiles.length * 128;
+  const approxBytes =
+    1024 + mainHeaderBin.length + index.precincts.length * 96 + index.packetCount * 48 + index.tiles.length * 128;
   return { index, main, geometry, htj2k, mainHeaderBin, approxBytes };
 }
-
 
 /** Appends a file range, merging it with the previous one when adjacent. */
 function pushRange(segments: BinSegment[], offset: number, length: number): void {

@@ -33,7 +33,10 @@ function tileCodings(main: MainHeader, headers: readonly CodingHeader[]): TileCo
  * ImageGeometry of a codestream. `tileHeaders` needs only the tiles whose headers carry COD or
  * COC segments (other tiles use the main-header coding).
  */
-export function imageGeometry(main: MainHeader, tileHeaders: ReadonlyMap<number, readonly CodingHeader[]> = new Map()): ImageGeometry {
+export function imageGeometry(
+  main: MainHeader,
+  tileHeaders: ReadonlyMap<number, readonly CodingHeader[]> = new Map(),
+): ImageGeometry {
   const { siz } = main;
   const tileCoding = new Map<number, readonly TileComponentCoding[]>();
   for (const [t, headers] of tileHeaders) {

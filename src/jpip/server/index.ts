@@ -3,8 +3,15 @@
 // emission through a byte-range reader, return-type negotiation and raw (JP2/JPH) wrapping.
 export { imageGeometry } from './geometry-adapter';
 export {
-  prepareFrame, precinctLayout, sliceSegments, tileHeaderLayout, tileLayout,
-  type BinLayout, type BinSegment, type CodestreamReader, type FrameModel,
+  prepareFrame,
+  precinctLayout,
+  sliceSegments,
+  tileHeaderLayout,
+  tileLayout,
+  type BinLayout,
+  type BinSegment,
+  type CodestreamReader,
+  type FrameModel,
 } from './frame-model';
 export { modelContext } from './model-context';
 export { planResponse, type PlanOptions, type PlannedMessage, type ResponsePlan, type ServedFrame } from './plan';

@@ -13,7 +13,11 @@ function inRange(sel: RangeSelector, v: number): boolean {
   return sel === '*' || (v >= sel.from && (sel.to === null || v <= sel.to));
 }
 
-export function modelContext(frames: ReadonlyMap<number, FrameModel>, streams: readonly number[], frameCount: number): ModelContext {
+export function modelContext(
+  frames: ReadonlyMap<number, FrameModel>,
+  streams: readonly number[],
+  frameCount: number,
+): ModelContext {
   return {
     defaultStreams: streams,
     maxStream: frameCount,
@@ -39,7 +43,13 @@ export function modelContext(frames: ReadonlyMap<number, FrameModel>, streams: r
       const f = frames.get(csn);
       if (f === undefined) return undefined;
       return f.index.precincts
-        .filter((p) => inRange(bin.tiles, p.tile) && inRange(bin.components, p.component) && inRange(bin.resolutions, p.resolution) && inRange(bin.positions, p.precinct))
+        .filter(
+          (p) =>
+            inRange(bin.tiles, p.tile) &&
+            inRange(bin.components, p.component) &&
+            inRange(bin.resolutions, p.resolution) &&
+            inRange(bin.positions, p.precinct),
+        )
         .map((p) => p.binId);
     },
     allBins(csn: number, classId: BinClassId): readonly number[] | undefined {

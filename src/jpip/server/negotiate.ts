@@ -18,7 +18,11 @@ export function chooseReturnType(request: JpipRequest): ReturnChoice {
     if (t.kind === 'jpt-stream' && !t.extended) return { kind: 'jpt-stream' };
     if (t.kind === 'raw') return { kind: 'raw' };
   }
-  throw new UnsupportedMediaTypeError('JPIP_NO_RETURN_TYPE', `none of the requested types (${request.fields.get('type') ?? ''}) can be produced; offered: jpp-stream, jpp-stream;ptype=ext, jpt-stream, raw`, { context: 'type' });
+  throw new UnsupportedMediaTypeError(
+    'JPIP_NO_RETURN_TYPE',
+    `none of the requested types (${request.fields.get('type') ?? ''}) can be produced; offered: jpp-stream, jpp-stream;ptype=ext, jpt-stream, raw`,
+    { context: 'type' },
+  );
 }
 
 /** Preferences Fovea always satisfies (it sends the whole window, progressively, exactly). */
@@ -39,5 +43,6 @@ export function assertImplemented(request: JpipRequest): void {
   if (request.need !== undefined) refuse('need', 'use a view-window');
   if (request.tpneed !== undefined) refuse('tpneed', 'use a view-window');
   if (request.handled !== undefined) refuse('handled', 'not implemented');
-  if (request.xpathBox !== undefined || request.xpathBin !== undefined || request.xpathQuery !== undefined) refuse('xpath', 'no XML boxes');
+  if (request.xpathBox !== undefined || request.xpathBin !== undefined || request.xpathQuery !== undefined)
+    refuse('xpath', 'no XML boxes');
 }

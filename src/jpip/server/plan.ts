@@ -9,13 +9,28 @@
 
 import { findPrecinct } from '../../j2k';
 import type { CacheModel } from '../cache-model';
-import { BinClass, EorReason, messageHeaderLength, type BinClassId, type EorReasonCode, type HeaderState } from '../messages';
+import {
+  BinClass,
+  EorReason,
+  messageHeaderLength,
+  type BinClassId,
+  type EorReasonCode,
+  type HeaderState,
+} from '../messages';
 import { relevantPrecincts, tilesOf, type PrecinctRef } from '../precincts';
 import type { JpipRequest } from '../request';
 import { resolveComponents, type NewChannel } from '../response-headers';
 import { resolveViewWindow, type ViewWindow } from '../view-window';
 import { vbasLength } from '../vbas';
-import { precinctLayout, sliceSegments, tileHeaderLayout, tileLayout, type BinLayout, type BinSegment, type FrameModel } from './frame-model';
+import {
+  precinctLayout,
+  sliceSegments,
+  tileHeaderLayout,
+  tileLayout,
+  type BinLayout,
+  type BinSegment,
+  type FrameModel,
+} from './frame-model';
 
 export interface ServedFrame {
   /** Codestream id = DICOM frame number (PS3.5 §8.4.1). */
@@ -67,15 +82,34 @@ class Budget {
   suggested: number | undefined;
   private prev: HeaderState | null = null;
 
-  constructor(private readonly limit: number, private readonly align: boolean, private readonly cache: CacheModel) {}
+  constructor(
+    private readonly limit: number,
+    private readonly align: boolean,
+    private readonly cache: CacheModel,
+  ) {}
 
-  private headerLength(classId: BinClassId, csn: number, binId: number, offset: number, n: number, aux: number | undefined): number {
+  private headerLength(
+    classId: BinClassId,
+    csn: number,
+    binId: number,
+    offset: number,
+    n: number,
+    aux: number | undefined,
+  ): number {
     const m = { classId, csn, binId, offset, last: false, data: EMPTY, ...(aux === undefined ? {} : { aux }) };
     return messageHeaderLength(m, this.prev) - 1 + vbasLength(n);
   }
 
   /** Offers bytes [start, end) of a bin; returns false once the budget is exhausted. */
-  offer(classId: BinClassId, csn: number, binId: number, layout: BinLayout, start: number, end: number, aux?: (to: number) => number): boolean {
+  offer(
+    classId: BinClassId,
+    csn: number,
+    binId: number,
+    layout: BinLayout,
+    start: number,
+    end: number,
+    aux?: (to: number) => number,
+  ): boolean {
     if (this.cut) return false;
     const held = this.cache.get(csn, classId, binId);
     if (held.complete) return true;
@@ -101,7 +135,16 @@ class Budget {
     }
     const last = ends && from + n === end;
     const a = auxAt(from + n);
-    this.messages.push({ classId, csn, binId, offset: from, length: n, last, segments: sliceSegments(layout.segments, from, n), ...(a === undefined ? {} : { aux: a }) });
+    this.messages.push({
+      classId,
+      csn,
+      binId,
+      offset: from,
+      length: n,
+      last,
+      segments: sliceSegments(layout.segments, from, n),
+      ...(a === undefined ? {} : { aux: a }),
+    });
     this.cache.record(csn, classId, binId, from, n, last);
     this.prev = { classId, csn };
     this.bytes += hl + n;
@@ -116,7 +159,12 @@ function completeLayers(ends: readonly number[], to: number): number {
 }
 
 /** Plans one response; records what it sends in `cache`. // 15444-9 A.3, C.4-C.6, D.3 */
-export function planResponse(request: JpipRequest, frames: readonly ServedFrame[], cache: CacheModel, options: PlanOptions): ResponsePlan {
+export function planResponse(
+  request: JpipRequest,
+  frames: readonly ServedFrame[],
+  cache: CacheModel,
+  options: PlanOptions,
+): ResponsePlan {
   const first = frames[0];
   if (first === undefined) throw new RangeError('planResponse needs at least one frame');
   const budget = new Budget(request.len ?? Infinity, request.align === true, cache);
@@ -130,7 +178,10 @@ export function planResponse(request: JpipRequest, frames: readonly ServedFrame[
   if (!metaOnly) {
     frames.forEach((f, i) => {
       const view = views[i] as ViewWindow;
-      const precincts = relevantPrecincts(f.model.geometry, view, { components: comps.components, ...(options.maxPrecincts === undefined ? {} : { maxPrecincts: options.maxPrecincts }) });
+      const precincts = relevantPrecincts(f.model.geometry, view, {
+        components: comps.components,
+        ...(options.maxPrecincts === undefined ? {} : { maxPrecincts: options.maxPrecincts }),
+      });
       planFrame(budget, f, precincts, wanted, options);
     });
   }
@@ -145,13 +196,24 @@ export function planResponse(request: JpipRequest, frames: readonly ServedFrame[
     components: comps.components,
     componentsChanged: comps.changed,
   };
-  if (budget.messages.length === 0 && budget.suggested !== undefined && request.len !== 0) plan.suggestedLen = budget.suggested;
+  if (budget.messages.length === 0 && budget.suggested !== undefined && request.len !== 0)
+    plan.suggestedLen = budget.suggested;
   return plan;
 }
 
-function planFrame(budget: Budget, f: ServedFrame, precincts: readonly PrecinctRef[], layers: number, options: PlanOptions): void {
+function planFrame(
+  budget: Budget,
+  f: ServedFrame,
+  precincts: readonly PrecinctRef[],
+  layers: number,
+  options: PlanOptions,
+): void {
   const { model, csn } = f;
-  const main = { segments: [{ kind: 'bytes' as const, bytes: model.mainHeaderBin }], length: model.mainHeaderBin.length, layerEnds: [] };
+  const main = {
+    segments: [{ kind: 'bytes' as const, bytes: model.mainHeaderBin }],
+    length: model.mainHeaderBin.length,
+    layerEnds: [],
+  };
   if (!budget.offer(BinClass.mainHeader, csn, 0, main, 0, main.length)) return;
   const tiles = tilesOf(precincts);
   if (options.returnType === 'jpt-stream') {
@@ -181,7 +243,18 @@ function planFrame(budget: Budget, f: ServedFrame, precincts: readonly PrecinctR
       const end = ends[l];
       if (end === undefined) continue;
       const start = l === 0 ? 0 : (ends[l - 1] ?? 0);
-      if (!budget.offer(classId, csn, binId, layout, start, end, options.extended ? (to) => completeLayers(ends, to) : undefined)) return;
+      if (
+        !budget.offer(
+          classId,
+          csn,
+          binId,
+          layout,
+          start,
+          end,
+          options.extended ? (to) => completeLayers(ends, to) : undefined,
+        )
+      )
+        return;
     }
   }
 }

@@ -20,7 +20,6 @@ function ascii(s: string): number[] {
   return [...s].map((c) => c.charCodeAt(0));
 }
 
-
 export interface RawWrapper {
   mediaType: 'image/jp2' | 'image/jph';
   /** Bytes before the codestream (up to and including the jp2c box header). */

@@ -9,7 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StrictCalculator, type StrictView } from '../../../bench/jpip-strict';
 import { loadCodecs, type Codecs, type DecodedImage } from '../../../src/codec';
-import { buildPacketIndex, mainHeaderBin, precinctBin, rebuildCodestream, tileHeaderBin, type PacketIndex } from '../../../src/j2k';
+import {
+  buildPacketIndex,
+  mainHeaderBin,
+  precinctBin,
+  rebuildCodestream,
+  tileHeaderBin,
+  type PacketIndex,
+} from '../../../src/j2k';
 
 const SIZE = 256;
 
@@ -24,7 +31,20 @@ function encode(opj: string[], transform: '5-3' | '9-7'): Uint8Array {
     }
     fs.writeFileSync(path.join(dir, 'in.rawl'), raw);
     const extra = transform === '9-7' ? ['-I', '-r', '8,2'] : [];
-    execFileSync('opj_compress', ['-i', path.join(dir, 'in.rawl'), '-o', path.join(dir, 'out.j2k'), '-F', `${SIZE},${SIZE},1,12,u`, ...opj, ...extra], { stdio: 'pipe' });
+    execFileSync(
+      'opj_compress',
+      [
+        '-i',
+        path.join(dir, 'in.rawl'),
+        '-o',
+        path.join(dir, 'out.j2k'),
+        '-F',
+        `${SIZE},${SIZE},1,12,u`,
+        ...opj,
+        ...extra,
+      ],
+      { stdio: 'pipe' },
+    );
     return new Uint8Array(fs.readFileSync(path.join(dir, 'out.j2k')));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -33,7 +53,8 @@ function encode(opj: string[], transform: '5-3' | '9-7'): Uint8Array {
 
 function regionEqual(a: DecodedImage, b: DecodedImage, x0: number, y0: number, x1: number, y1: number): number {
   let diff = 0;
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (a.data[y * a.width + x] !== b.data[y * b.width + x]) diff++;
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) if (a.data[y * a.width + x] !== b.data[y * b.width + x]) diff++;
   return diff;
 }
 
@@ -47,7 +68,10 @@ function check(codecs: Codecs, cs: Uint8Array, index: PacketIndex, calc: StrictC
     precincts.set(id, bin.bytes.subarray(0, end));
   }
   const rebuilt = rebuildCodestream({
-    mainHeader: mainHeaderBin(cs, index), tileHeaders: new Map([[0, tileHeaderBin(cs, index, 0)]]), precincts, discardLevels: s.discard,
+    mainHeader: mainHeaderBin(cs, index),
+    tileHeaders: new Map([[0, tileHeaderBin(cs, index, 0)]]),
+    precincts,
+    discardLevels: s.discard,
     ...(view.layers === undefined ? {} : { maxLayers: view.layers }),
   });
   const layers = view.layers === undefined ? {} : { layers: view.layers };

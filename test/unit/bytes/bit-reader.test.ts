@@ -43,19 +43,23 @@ describe('BitReader (ISO/IEC 15444-1 B.10.1 bit stuffing)', () => {
 
   it('property: any bytes and read pattern give values or typed errors only', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 32 }), fc.array(fc.integer({ min: 0, max: 32 }), { maxLength: 20 }), (data, reads) => {
-        const br = new BitReader(data);
-        try {
-          for (const n of reads) {
-            const v = br.bits(n);
-            expect(v).toBeGreaterThanOrEqual(0);
-            expect(v).toBeLessThan(2 ** n);
-            if (n % 5 === 0) br.align();
+      fc.property(
+        fc.uint8Array({ maxLength: 32 }),
+        fc.array(fc.integer({ min: 0, max: 32 }), { maxLength: 20 }),
+        (data, reads) => {
+          const br = new BitReader(data);
+          try {
+            for (const n of reads) {
+              const v = br.bits(n);
+              expect(v).toBeGreaterThanOrEqual(0);
+              expect(v).toBeLessThan(2 ** n);
+              if (n % 5 === 0) br.align();
+            }
+          } catch (e) {
+            expect(e).toBeInstanceOf(ParseError);
           }
-        } catch (e) {
-          expect(e).toBeInstanceOf(ParseError);
-        }
-      }),
+        },
+      ),
     );
   });
 

@@ -26,7 +26,11 @@ interface Result {
 function run(file: string, args: string[], timeout = 120_000): Promise<Result> {
   return new Promise((resolve) => {
     execFile(file, args, { timeout, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout: String(stdout), stderr: String(stderr) });
+      resolve({
+        code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1,
+        stdout: String(stdout),
+        stderr: String(stderr),
+      });
     });
   });
 }
@@ -51,8 +55,17 @@ interface Row {
 function expectedRows(idx: PacketIndex): Row[] {
   return idx.precincts.flatMap((p) =>
     p.packets.map((k, layer) => ({
-      tile: p.tile, component: p.component, resolution: p.resolution, precinct: p.precinct, layer, offset: k.headerOffset,
-      headerLength: k.headerLength, bodyOffset: k.bodyOffset, bodyLength: k.bodyLength, length: k.headerLength + k.bodyLength, dataBinId: p.binId,
+      tile: p.tile,
+      component: p.component,
+      resolution: p.resolution,
+      precinct: p.precinct,
+      layer,
+      offset: k.headerOffset,
+      headerLength: k.headerLength,
+      bodyOffset: k.bodyOffset,
+      bodyLength: k.bodyLength,
+      length: k.headerLength + k.bodyLength,
+      dataBinId: p.binId,
     })),
   );
 }
@@ -66,7 +79,17 @@ let work: string;
 beforeAll(async () => {
   fs.rmSync(OUT, { recursive: true, force: true });
   // tsc emits even when another module being edited has a type error; the CLI entry must exist.
-  const tsc = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', OUT], 240_000);
+  const tsc = await run(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      path.join(REPO_ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      OUT,
+    ],
+    240_000,
+  );
   if (!fs.existsSync(MAIN)) throw new Error(`build failed (${tsc.code}): ${tsc.stdout}${tsc.stderr}`);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-index-cli-'));
 }, 300_000);
@@ -87,7 +110,9 @@ describe('fovea index', () => {
     expect(r.stdout).toContain(`precincts      ${idx.precincts.length} data-bins`);
     expect(r.stdout).toContain(`packets        ${idx.packetCount}\n`);
     const enc = encodePacketIndex(idx).length;
-    expect(r.stdout).toContain(`index          ${enc} bytes encoded (${((100 * enc) / cs.length).toFixed(2)} % of the codestream)`);
+    expect(r.stdout).toContain(
+      `index          ${enc} bytes encoded (${((100 * enc) / cs.length).toFixed(2)} % of the codestream)`,
+    );
   });
 
   it('finds the codestream inside a JP2 file and says so', async () => {
@@ -103,8 +128,20 @@ describe('fovea index', () => {
     const idx = buildPacketIndex(codestreamOf(new Uint8Array(fs.readFileSync(file))));
     const r = await fovea(file, '--json');
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { numTiles: number; numComponents: number; layers: number; packetCount: number; mainHeader: unknown; packets: Row[] };
-    expect([doc.numTiles, doc.numComponents, doc.layers, doc.packetCount]).toEqual([idx.numTiles, idx.numComponents, idx.layers, idx.packetCount]);
+    const doc = JSON.parse(r.stdout) as {
+      numTiles: number;
+      numComponents: number;
+      layers: number;
+      packetCount: number;
+      mainHeader: unknown;
+      packets: Row[];
+    };
+    expect([doc.numTiles, doc.numComponents, doc.layers, doc.packetCount]).toEqual([
+      idx.numTiles,
+      idx.numComponents,
+      idx.layers,
+      idx.packetCount,
+    ]);
     expect(doc.mainHeader).toEqual(idx.mainHeader);
     expect(doc.packets).toHaveLength(idx.packetCount);
     expect(doc.packets).toEqual(expectedRows(idx));
@@ -114,7 +151,12 @@ describe('fovea index', () => {
     const file = path.join(DATA, 'dicom', 'emri_small_jpeg_2k_lossless.dcm');
     const parsed = parseDicom(bufferSource(new Uint8Array(fs.readFileSync(file))));
     if (parsed.pixelData?.kind !== 'encapsulated') throw new Error('expected encapsulated pixel data');
-    const locs = frameLocations(parsed.pixelData, pixelDescription(parsed.dataset).numberOfFrames, parsed.source, readExtendedOffsetTable(parsed.dataset));
+    const locs = frameLocations(
+      parsed.pixelData,
+      pixelDescription(parsed.dataset).numberOfFrames,
+      parsed.source,
+      readExtendedOffsetTable(parsed.dataset),
+    );
     const loc3 = locs[2];
     if (loc3 === undefined) throw new Error('expected 10 frames');
     const idx = buildPacketIndex(codestreamOf(readFrame(parsed.source, loc3)));

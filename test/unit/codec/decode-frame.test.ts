@@ -34,7 +34,13 @@ describe('native', () => {
   it('passes 16-bit signed samples through (CT_small)', () => {
     const f = sharedFile('CT_small.dcm');
     const img = codecs.decodeFrame('native', f.frame(0), f.desc);
-    expect(img).toMatchObject({ columns: 128, rows: 128, bitsAllocated: 16, pixelRepresentation: 1, photometricInterpretation: 'MONOCHROME2' });
+    expect(img).toMatchObject({
+      columns: 128,
+      rows: 128,
+      bitsAllocated: 16,
+      pixelRepresentation: 1,
+      photometricInterpretation: 'MONOCHROME2',
+    });
     expect(same(img.data, f.frame(0))).toBe(true);
   });
 
@@ -59,16 +65,31 @@ describe('native', () => {
   });
 
   it('keeps 1-bit frames packed', () => {
-    const desc: PixelDescription = { rows: 3, columns: 5, samplesPerPixel: 1, bitsAllocated: 1, bitsStored: 1, pixelRepresentation: 0, photometricInterpretation: 'MONOCHROME2', planarConfiguration: 0 };
+    const desc: PixelDescription = {
+      rows: 3,
+      columns: 5,
+      samplesPerPixel: 1,
+      bitsAllocated: 1,
+      bitsStored: 1,
+      pixelRepresentation: 0,
+      photometricInterpretation: 'MONOCHROME2',
+      planarConfiguration: 0,
+    };
     const img = codecs.decodeFrame('native', Uint8Array.of(0xff, 0x01, 0x80), desc);
     expect(Array.from(img.data)).toEqual([0xff, 0x01]);
   });
 
   it('rejects short frames and bad descriptions with typed errors', () => {
     const f = sharedFile('CT_small.dcm');
-    expect(() => codecs.decodeFrame('native', f.frame(0).subarray(0, 100), f.desc)).toThrow(expect.objectContaining({ code: 'CODEC_NATIVE_SHORT_FRAME' }));
-    expect(() => codecs.decodeFrame('native', f.frame(0), { ...f.desc, rows: 0 })).toThrow(expect.objectContaining({ code: 'CODEC_BAD_PIXEL_DESCRIPTION' }));
-    expect(() => codecs.decodeFrame('native', f.frame(0), { ...f.desc, bitsAllocated: 32, bitsStored: 32 })).toThrow(expect.objectContaining({ code: 'CODEC_UNSUPPORTED_BITS_ALLOCATED' }));
+    expect(() => codecs.decodeFrame('native', f.frame(0).subarray(0, 100), f.desc)).toThrow(
+      expect.objectContaining({ code: 'CODEC_NATIVE_SHORT_FRAME' }),
+    );
+    expect(() => codecs.decodeFrame('native', f.frame(0), { ...f.desc, rows: 0 })).toThrow(
+      expect.objectContaining({ code: 'CODEC_BAD_PIXEL_DESCRIPTION' }),
+    );
+    expect(() => codecs.decodeFrame('native', f.frame(0), { ...f.desc, bitsAllocated: 32, bitsStored: 32 })).toThrow(
+      expect.objectContaining({ code: 'CODEC_UNSUPPORTED_BITS_ALLOCATED' }),
+    );
   });
 });
 
@@ -84,12 +105,18 @@ describe('RLE (PS3.5 Annex G)', () => {
     const frame = f.frame(0);
     const wrongCount = frame.slice();
     wrongCount[0] = 3;
-    expect(() => codecs.decodeFrame('rle', wrongCount, f.desc)).toThrow(expect.objectContaining({ code: 'CODEC_RLE_SEGMENT_COUNT' }));
+    expect(() => codecs.decodeFrame('rle', wrongCount, f.desc)).toThrow(
+      expect.objectContaining({ code: 'CODEC_RLE_SEGMENT_COUNT' }),
+    );
     const badOffset = frame.slice();
     badOffset.set([0xff, 0xff, 0xff, 0x7f], 8);
-    expect(() => codecs.decodeFrame('rle', badOffset, f.desc)).toThrow(expect.objectContaining({ code: 'CODEC_RLE_SEGMENT_OFFSET' }));
+    expect(() => codecs.decodeFrame('rle', badOffset, f.desc)).toThrow(
+      expect.objectContaining({ code: 'CODEC_RLE_SEGMENT_OFFSET' }),
+    );
     for (let k = 0; k < 16; k++) {
-      expect(() => codecs.decodeFrame('rle', frame.subarray(0, Math.floor((frame.length * k) / 16)), f.desc)).toThrow(FoveaError);
+      expect(() => codecs.decodeFrame('rle', frame.subarray(0, Math.floor((frame.length * k) / 16)), f.desc)).toThrow(
+        FoveaError,
+      );
     }
   });
 });
@@ -113,7 +140,11 @@ describe('JPEG', () => {
   });
 
   it('decodes baseline greyscale close to the source (lossy)', () => {
-    const img = codecs.decodeFrame('jpeg-baseline', fixtureFile('dx_image_jpeg_baseline.dcm').frame(0), fixtureFile('dx_image_jpeg_baseline.dcm').desc);
+    const img = codecs.decodeFrame(
+      'jpeg-baseline',
+      fixtureFile('dx_image_jpeg_baseline.dcm').frame(0),
+      fixtureFile('dx_image_jpeg_baseline.dcm').desc,
+    );
     const ref = sharedFile('dx_image.dcm').frame(0);
     let err = 0;
     for (let i = 0; i < ref.length; i++) err += Math.abs((img.data[i] ?? 0) - (ref[i] ?? 0));
@@ -123,18 +154,26 @@ describe('JPEG', () => {
 
   it('refuses 12-bit extended DCT with UnsupportedError', () => {
     const f = fixtureFile('emri_small_jpeg_ext12.dcm');
-    expect(() => codecs.decodeFrame('jpeg-extended', f.frame(0), f.desc)).toThrow(expect.objectContaining({ code: 'CODEC_JPEG_12BIT' }));
+    expect(() => codecs.decodeFrame('jpeg-extended', f.frame(0), f.desc)).toThrow(
+      expect.objectContaining({ code: 'CODEC_JPEG_12BIT' }),
+    );
   });
 
   it('turns corrupt and truncated JPEG into typed errors, never a crash or hang', () => {
-    for (const [name, family] of [['ct_small_jpeg_ll_sv1.dcm', 'jpeg-lossless'], ['dx_image_jpeg_baseline.dcm', 'jpeg-baseline']] as const) {
+    for (const [name, family] of [
+      ['ct_small_jpeg_ll_sv1.dcm', 'jpeg-lossless'],
+      ['dx_image_jpeg_baseline.dcm', 'jpeg-baseline'],
+    ] as const) {
       const f = fixtureFile(name);
       const frame = f.frame(0);
-      for (let k = 0; k < 16; k++) expectTyped(() => codecs.decodeFrame(family, frame.subarray(0, Math.floor((frame.length * k) / 16)), f.desc));
+      for (let k = 0; k < 16; k++)
+        expectTyped(() => codecs.decodeFrame(family, frame.subarray(0, Math.floor((frame.length * k) / 16)), f.desc));
       const flipped = frame.slice();
       for (let i = 200; i < flipped.length; i += 97) flipped[i] = (flipped[i] ?? 0) ^ 0x5a;
       expectTyped(() => codecs.decodeFrame(family, flipped, f.desc));
-      expect(() => codecs.decodeFrame(family, Uint8Array.of(1, 2, 3), f.desc)).toThrow(expect.objectContaining({ code: 'CODEC_JPEG_NO_SOI' }));
+      expect(() => codecs.decodeFrame(family, Uint8Array.of(1, 2, 3), f.desc)).toThrow(
+        expect.objectContaining({ code: 'CODEC_JPEG_NO_SOI' }),
+      );
     }
   });
 });
@@ -162,7 +201,9 @@ describe('JPEG-LS (CharLS)', () => {
     const frame = f.frame(0);
     const started = Date.now();
     for (let k = 0; k < 16; k++) {
-      expect(() => codecs.decodeFrame('jpeg-ls', frame.subarray(0, Math.floor((frame.length * k) / 16)), f.desc)).toThrow(FoveaError);
+      expect(() =>
+        codecs.decodeFrame('jpeg-ls', frame.subarray(0, Math.floor((frame.length * k) / 16)), f.desc),
+      ).toThrow(FoveaError);
     }
     for (let seed = 0; seed < 4; seed++) {
       const flipped = frame.slice();
@@ -191,6 +232,8 @@ describe('JPEG 2000 / HTJ2K frames', () => {
 
   it('a frame whose size contradicts the dataset is a typed error', () => {
     const f = sharedFile('MR2_J2KR.dcm');
-    expect(() => codecs.decodeFrame('j2k', f.frame(0), { ...f.desc, rows: 512 })).toThrow(expect.objectContaining({ code: 'CODEC_SIZE_MISMATCH' }));
+    expect(() => codecs.decodeFrame('j2k', f.frame(0), { ...f.desc, rows: 512 })).toThrow(
+      expect.objectContaining({ code: 'CODEC_SIZE_MISMATCH' }),
+    );
   });
 });

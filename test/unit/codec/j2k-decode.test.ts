@@ -68,13 +68,22 @@ describe('decodeJ2k (OpenJPEG)', () => {
   });
 
   it('rejects bad options', () => {
-    expect(() => codecs.decodeJ2k(read('a1_mono.j2c'), { reduce: -1 })).toThrow(expect.objectContaining({ code: 'CODEC_BAD_OPTION' }));
-    expect(() => codecs.decodeJ2k(read('a1_mono.j2c'), { layers: 0 })).toThrow(expect.objectContaining({ code: 'CODEC_BAD_OPTION' }));
+    expect(() => codecs.decodeJ2k(read('a1_mono.j2c'), { reduce: -1 })).toThrow(
+      expect.objectContaining({ code: 'CODEC_BAD_OPTION' }),
+    );
+    expect(() => codecs.decodeJ2k(read('a1_mono.j2c'), { layers: 0 })).toThrow(
+      expect.objectContaining({ code: 'CODEC_BAD_OPTION' }),
+    );
   });
 
   it('turns garbage and truncated headers into typed errors, and keeps working afterwards', () => {
     const cs = read('a1_mono.j2c');
-    for (const bad of [new Uint8Array(0), Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), cs.subarray(0, 40), cs.subarray(0, 100)]) {
+    for (const bad of [
+      new Uint8Array(0),
+      Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+      cs.subarray(0, 40),
+      cs.subarray(0, 100),
+    ]) {
       let thrown: unknown;
       try {
         codecs.decodeJ2k(bad);

@@ -74,7 +74,15 @@ describe('encodeJ2kLossless', () => {
     const image = imageFrom('MR2_UNCR.dcm');
     const cs = roundTrip(image);
     const h = headerOf(cs);
-    expect(h).toMatchObject({ width: 1024, height: 1024, components: 1, ssiz: 11, progression: 2, layers: 4, levels: 2 });
+    expect(h).toMatchObject({
+      width: 1024,
+      height: 1024,
+      components: 1,
+      ssiz: 11,
+      progression: 2,
+      layers: 4,
+      levels: 2,
+    });
     expect(h).toMatchObject({ xcb: 6, ycb: 6, transform: 1, mct: 0, eoc: 0xffd9 });
     // Wrapper limitation: precincts cannot be set, so Scod bit 0 is clear (maximal precincts).
     expect(h.scod).toBe(0);
@@ -99,24 +107,57 @@ describe('encodeJ2kLossless', () => {
   it('keeps stray bits above Bits Stored by coding 16 bits', () => {
     const data = new Uint8Array(64 * 64 * 2);
     for (let i = 0; i < data.length; i += 2) [data[i], data[i + 1]] = [i & 0xff, i % 7 === 0 ? 0xf0 : 0x03];
-    const image: PixelImage = { columns: 64, rows: 64, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 0, photometricInterpretation: 'MONOCHROME2', data };
+    const image: PixelImage = {
+      columns: 64,
+      rows: 64,
+      samplesPerPixel: 1,
+      bitsAllocated: 16,
+      bitsStored: 12,
+      pixelRepresentation: 0,
+      photometricInterpretation: 'MONOCHROME2',
+      data,
+    };
     const cs = roundTrip(image);
     expect(headerOf(cs).ssiz).toBe(15);
   });
 
   it('codes signed 8-bit at 9 bits and signed 12-bit at 12 bits, both exact', () => {
     const s8 = new Uint8Array(50 * 40).map((_, i) => (i * 37) & 0xff);
-    const cs8 = roundTrip({ columns: 50, rows: 40, samplesPerPixel: 1, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 1, photometricInterpretation: 'MONOCHROME2', data: s8 });
+    const cs8 = roundTrip({
+      columns: 50,
+      rows: 40,
+      samplesPerPixel: 1,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      pixelRepresentation: 1,
+      photometricInterpretation: 'MONOCHROME2',
+      data: s8,
+    });
     expect(headerOf(cs8).ssiz).toBe(0x80 | 8);
     const w = new Int16Array(70 * 30).map((_, i) => ((i * 53) % 4096) - 2048);
-    const cs12 = roundTrip({ columns: 70, rows: 30, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 1, photometricInterpretation: 'MONOCHROME2', data: new Uint8Array(w.buffer) });
+    const cs12 = roundTrip({
+      columns: 70,
+      rows: 30,
+      samplesPerPixel: 1,
+      bitsAllocated: 16,
+      bitsStored: 12,
+      pixelRepresentation: 1,
+      photometricInterpretation: 'MONOCHROME2',
+      data: new Uint8Array(w.buffer),
+    });
     expect(headerOf(cs12).ssiz).toBe(0x80 | 11);
   });
 
   it('handles tiny, thin and constant images', () => {
     const mk = (c: number, r: number, fill: (i: number) => number): PixelImage => ({
-      columns: c, rows: r, samplesPerPixel: 1, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0,
-      photometricInterpretation: 'MONOCHROME2', data: new Uint8Array(c * r).map((_, i) => fill(i)),
+      columns: c,
+      rows: r,
+      samplesPerPixel: 1,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      pixelRepresentation: 0,
+      photometricInterpretation: 'MONOCHROME2',
+      data: new Uint8Array(c * r).map((_, i) => fill(i)),
     });
     expect(headerOf(roundTrip(mk(1, 1, () => 7))).levels).toBe(0);
     expect(headerOf(roundTrip(mk(3000, 2, (i) => i & 0xff))).levels).toBe(1);
@@ -133,8 +174,19 @@ describe('encodeJ2kLossless', () => {
   });
 
   it('refuses what the wrapper cannot code, with typed errors', () => {
-    const rgb16: PixelImage = { columns: 8, rows: 8, samplesPerPixel: 3, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0, photometricInterpretation: 'RGB', data: new Uint8Array(384) };
-    expect(() => codecs.encodeJ2kLossless(rgb16)).toThrow(expect.objectContaining({ code: 'CODEC_ENCODE_16BIT_COLOUR' }));
+    const rgb16: PixelImage = {
+      columns: 8,
+      rows: 8,
+      samplesPerPixel: 3,
+      bitsAllocated: 16,
+      bitsStored: 16,
+      pixelRepresentation: 0,
+      photometricInterpretation: 'RGB',
+      data: new Uint8Array(384),
+    };
+    expect(() => codecs.encodeJ2kLossless(rgb16)).toThrow(
+      expect.objectContaining({ code: 'CODEC_ENCODE_16BIT_COLOUR' }),
+    );
     const short: PixelImage = { ...rgb16, samplesPerPixel: 1, data: new Uint8Array(10) };
     expect(() => codecs.encodeJ2kLossless(short)).toThrow(expect.objectContaining({ code: 'CODEC_SIZE_MISMATCH' }));
     expect(() => codecs.encodeJ2kLossless({ ...short, data: new Uint8Array(128) }, { layers: 0 })).toThrow(FoveaError);

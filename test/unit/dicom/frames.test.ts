@@ -3,15 +3,37 @@
 // (Basic/Extended Offset Tables, fragment walk, padding, 1-bit packing across frames).
 import { bufferSource, MalformedError } from '../../../src/bytes';
 import {
-  frameLocations, parseDicom, pixelDescription, readExtendedOffsetTable, readFrame, type PixelDataLayout,
+  frameLocations,
+  parseDicom,
+  pixelDescription,
+  readExtendedOffsetTable,
+  readFrame,
+  type PixelDataLayout,
 } from '../../../src/dicom';
 import { source } from './helpers';
 
 const J2K_FILES = [
-  '693_J2KR.dcm', '966_fixed.dcm', 'HTJ2KLossless_08_RGB.dcm', 'HTJ2K_08_RGB.dcm', 'J2K_pixelrep_mismatch.dcm', 'JPEG2000.dcm',
-  'JPEG2KLossless_1s_1f_u_16_16.dcm', 'MR2_J2KI.dcm', 'MR2_J2KR.dcm', 'MR_small_jp2klossless.dcm', 'NM_Kakadu44_SOTmarkerincons.dcm',
-  'OsirixFake16BitsStoredFakeSpacing.dcm', 'RG1_J2KI.dcm', 'RG3_J2KI.dcm', 'RG3_J2KR.dcm', 'TOSHIBA_J2K_OpenJPEGv2Regression.dcm',
-  'US1_J2KI.dcm', 'US1_J2KR.dcm', 'emri_small_jpeg_2k_lossless.dcm', 'explicit_VR-UN.dcm', 'liver_j2k.dcm',
+  '693_J2KR.dcm',
+  '966_fixed.dcm',
+  'HTJ2KLossless_08_RGB.dcm',
+  'HTJ2K_08_RGB.dcm',
+  'J2K_pixelrep_mismatch.dcm',
+  'JPEG2000.dcm',
+  'JPEG2KLossless_1s_1f_u_16_16.dcm',
+  'MR2_J2KI.dcm',
+  'MR2_J2KR.dcm',
+  'MR_small_jp2klossless.dcm',
+  'NM_Kakadu44_SOTmarkerincons.dcm',
+  'OsirixFake16BitsStoredFakeSpacing.dcm',
+  'RG1_J2KI.dcm',
+  'RG3_J2KI.dcm',
+  'RG3_J2KR.dcm',
+  'TOSHIBA_J2K_OpenJPEGv2Regression.dcm',
+  'US1_J2KI.dcm',
+  'US1_J2KR.dcm',
+  'emri_small_jpeg_2k_lossless.dcm',
+  'explicit_VR-UN.dcm',
+  'liver_j2k.dcm',
 ];
 const JP2_FILES = ['ELSCINT1_JP2vsJ2K.dcm', 'GDCMJ2K_TextGBR.dcm', 'MAROTECH_CT_JP2Lossy.dcm'];
 
@@ -20,7 +42,9 @@ function frames(file: string): Uint8Array[] {
   const p = parseDicom(src);
   if (p.pixelData === null) throw new Error('no pixel data');
   const desc = pixelDescription(p.dataset);
-  return frameLocations(p.pixelData, desc, p.source, readExtendedOffsetTable(p.dataset)).map((l) => readFrame(p.source, l));
+  return frameLocations(p.pixelData, desc, p.source, readExtendedOffsetTable(p.dataset)).map((l) =>
+    readFrame(p.source, l),
+  );
 }
 
 describe('encapsulated frames', () => {
@@ -37,7 +61,7 @@ describe('encapsulated frames', () => {
     expect(frames('liver_j2k.dcm')).toHaveLength(3);
   });
 
-  it('joins MR2_J2KR\'s 9 fragments into one frame', () => {
+  it("joins MR2_J2KR's 9 fragments into one frame", () => {
     const p = parseDicom(source('MR2_J2KR.dcm'));
     const [loc] = frameLocations(p.pixelData as PixelDataLayout, 1, p.source);
     expect(loc?.ranges).toHaveLength(9);
@@ -56,7 +80,10 @@ describe('encapsulated frames', () => {
 });
 
 // Synthetic layouts over a buffer holding fragments back to back with 8-byte item headers.
-function synthetic(fragments: number[][]): { layout: PixelDataLayout & { kind: 'encapsulated' }; src: ReturnType<typeof bufferSource> } {
+function synthetic(fragments: number[][]): {
+  layout: PixelDataLayout & { kind: 'encapsulated' };
+  src: ReturnType<typeof bufferSource>;
+} {
   const parts: number[] = [];
   const frags: { offset: number; length: number }[] = [];
   for (const f of fragments) {
@@ -64,19 +91,33 @@ function synthetic(fragments: number[][]): { layout: PixelDataLayout & { kind: '
     frags.push({ offset: parts.length, length: f.length });
     parts.push(...f);
   }
-  return { layout: { kind: 'encapsulated', basicOffsetTable: [], fragments: frags }, src: bufferSource(new Uint8Array(parts)) };
+  return {
+    layout: { kind: 'encapsulated', basicOffsetTable: [], fragments: frags },
+    src: bufferSource(new Uint8Array(parts)),
+  };
 }
 const SOC = [0xff, 0x4f, 0xff, 0x51];
 
 describe('frame location strategies', () => {
   it('walks fragments: a frame starts at FF4F FF51 and may span fragments; trailing 00 after FFD9 is trimmed', () => {
-    const { layout, src } = synthetic([[...SOC, 1, 2], [3, 4, 0xff, 0xd9, 0x00], [...SOC, 9, 0xff, 0xd9]]);
+    const { layout, src } = synthetic([
+      [...SOC, 1, 2],
+      [3, 4, 0xff, 0xd9, 0x00],
+      [...SOC, 9, 0xff, 0xd9],
+    ]);
     const locs = frameLocations(layout, 2, src);
-    expect(locs.map((l) => [...readFrame(src, l)])).toEqual([[...SOC, 1, 2, 3, 4, 0xff, 0xd9], [...SOC, 9, 0xff, 0xd9]]);
+    expect(locs.map((l) => [...readFrame(src, l)])).toEqual([
+      [...SOC, 1, 2, 3, 4, 0xff, 0xd9],
+      [...SOC, 9, 0xff, 0xd9],
+    ]);
   });
 
   it('uses the Basic Offset Table and the Extended Offset Table', () => {
-    const { layout, src } = synthetic([[...SOC, 1, 1], [2, 2], [...SOC, 3, 3]]);
+    const { layout, src } = synthetic([
+      [...SOC, 1, 1],
+      [2, 2],
+      [...SOC, 3, 3],
+    ]);
     const bot = { ...layout, basicOffsetTable: [0, 24] };
     expect(frameLocations(bot, 2, src).map((l) => l.ranges.length)).toEqual([2, 1]);
     const eot = { offsets: [0, 24], lengths: [8, 6] };
@@ -84,24 +125,47 @@ describe('frame location strategies', () => {
   });
 
   it('rejects offset tables that do not point at fragments', () => {
-    const { layout, src } = synthetic([[...SOC, 1, 1], [...SOC, 3, 3]]);
-    const e = (() => { try { frameLocations({ ...layout, basicOffsetTable: [0, 5] }, 2, src); } catch (x) { return x; } return undefined; })();
+    const { layout, src } = synthetic([
+      [...SOC, 1, 1],
+      [...SOC, 3, 3],
+    ]);
+    const e = (() => {
+      try {
+        frameLocations({ ...layout, basicOffsetTable: [0, 5] }, 2, src);
+      } catch (x) {
+        return x;
+      }
+      return undefined;
+    })();
     expect(e).toBeInstanceOf(MalformedError);
     expect((e as MalformedError).code).toBe('DICOM_BAD_OFFSET_TABLE');
   });
 
   it('falls back with a warning when the BOT has the wrong number of entries', () => {
-    const { layout, src } = synthetic([[...SOC, 1, 1], [...SOC, 3, 3]]);
+    const { layout, src } = synthetic([
+      [...SOC, 1, 1],
+      [...SOC, 3, 3],
+    ]);
     const warnings: string[] = [];
-    const locs = frameLocations({ ...layout, basicOffsetTable: [0] }, 2, src, undefined, { onWarning: (w) => warnings.push(w) });
+    const locs = frameLocations({ ...layout, basicOffsetTable: [0] }, 2, src, undefined, {
+      onWarning: (w) => warnings.push(w),
+    });
     expect(locs).toHaveLength(2);
     expect(warnings).toHaveLength(1);
   });
 
   it('reports frame count mismatches with a code', () => {
-    const { layout, src } = synthetic([[...SOC, 1, 1], [5, 5], [6, 6]]);
-    expect(() => frameLocations(layout, 2, src)).toThrow(expect.objectContaining({ code: 'DICOM_FRAME_COUNT_MISMATCH' }));
-    expect(() => frameLocations(layout, 4, src)).toThrow(expect.objectContaining({ code: 'DICOM_FRAME_COUNT_MISMATCH' }));
+    const { layout, src } = synthetic([
+      [...SOC, 1, 1],
+      [5, 5],
+      [6, 6],
+    ]);
+    expect(() => frameLocations(layout, 2, src)).toThrow(
+      expect.objectContaining({ code: 'DICOM_FRAME_COUNT_MISMATCH' }),
+    );
+    expect(() => frameLocations(layout, 4, src)).toThrow(
+      expect.objectContaining({ code: 'DICOM_FRAME_COUNT_MISMATCH' }),
+    );
   });
 });
 
@@ -114,19 +178,32 @@ describe('native frames', () => {
   it('unpacks 1-bit frames that do not start on a byte boundary', () => {
     // 3 frames of 3x3 1-bit pixels = 27 bits; frame k has pixel (k) set only.
     const bits = new Array(27).fill(0);
-    bits[0] = 1; bits[9 + 1] = 1; bits[18 + 2] = 1;
+    bits[0] = 1;
+    bits[9 + 1] = 1;
+    bits[18 + 2] = 1;
     const bytes = new Uint8Array(4);
-    bits.forEach((b, i) => { if (b) bytes[i >> 3] = (bytes[i >> 3] as number) | (1 << (i & 7)); });
+    bits.forEach((b, i) => {
+      if (b) bytes[i >> 3] = (bytes[i >> 3] as number) | (1 << (i & 7));
+    });
     const src = bufferSource(bytes);
     const layout: PixelDataLayout = { kind: 'native', offset: 0, length: 4, vr: 'OB', bigEndian: false };
     const g = { numberOfFrames: 3, rows: 3, columns: 3, samplesPerPixel: 1, bitsAllocated: 1 };
     const out = frameLocations(layout, g, src).map((l) => [...readFrame(src, l)]);
-    expect(out).toEqual([[0b1, 0], [0b10, 0], [0b100, 0]]);
+    expect(out).toEqual([
+      [0b1, 0],
+      [0b10, 0],
+      [0b100, 0],
+    ]);
   });
 
   it('rejects Pixel Data shorter than its frames', () => {
     const layout: PixelDataLayout = { kind: 'native', offset: 0, length: 10, vr: 'OB', bigEndian: false };
-    expect(() => frameLocations(layout, { numberOfFrames: 2, rows: 2, columns: 3, samplesPerPixel: 1, bitsAllocated: 8 }, bufferSource(new Uint8Array(10))))
-      .toThrow(expect.objectContaining({ code: 'DICOM_PIXEL_DATA_TOO_SHORT' }));
+    expect(() =>
+      frameLocations(
+        layout,
+        { numberOfFrames: 2, rows: 2, columns: 3, samplesPerPixel: 1, bitsAllocated: 8 },
+        bufferSource(new Uint8Array(10)),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'DICOM_PIXEL_DATA_TOO_SHORT' }));
   });
 });

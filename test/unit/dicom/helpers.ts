@@ -32,10 +32,21 @@ export function canonical(ds: DicomDataset, src: RandomAccessSource, ignoreVr = 
     if (v.kind === 'sequence') return [el.tag, vr, v.items.map((i) => canonical(i, src, ignoreVr))];
     if (v.kind === 'encapsulated') {
       // The writer always emits encapsulated Pixel Data as OB (PS3.5 A.4), whatever the input said.
-      return [el.tag, ignoreVr ? '' : 'OB', v.basicOffsetTable.join(','), v.fragments.map((f) => Buffer.from(padEven(src.read(f.offset, f.length), 0)).toString('hex'))];
+      return [
+        el.tag,
+        ignoreVr ? '' : 'OB',
+        v.basicOffsetTable.join(','),
+        v.fragments.map((f) => Buffer.from(padEven(src.read(f.offset, f.length), 0)).toString('hex')),
+      ];
     }
     const bytes = v.kind === 'inline' ? v.bytes : src.read(v.offset, v.length);
-    return [el.tag, vr, Buffer.from(padEven(bytes, el.vr === 'UI' || !/^(AE|AS|CS|DA|DS|DT|IS|LO|LT|PN|SH|ST|TM|UC|UR|UT)$/.test(el.vr) ? 0 : 0x20)).toString('hex')];
+    return [
+      el.tag,
+      vr,
+      Buffer.from(
+        padEven(bytes, el.vr === 'UI' || !/^(AE|AS|CS|DA|DS|DT|IS|LO|LT|PN|SH|ST|TM|UC|UR|UT)$/.test(el.vr) ? 0 : 0x20),
+      ).toString('hex'),
+    ];
   });
 }
 

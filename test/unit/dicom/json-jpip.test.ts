@@ -2,14 +2,29 @@
 // DICOM JSON (PS3.18 F.2) on CT_small.dcm with values checked against dcmdump, plus the JPIP
 // Referenced builder, pixelDescription, the transfer syntax table and the dictionary.
 import {
-  DicomDataset, jpipReferencedDataset, keywordForTag, parseDicom, pixelDescription, tagForKeyword, Tags, toDicomJson, transferSyntax, vrForTag,
+  DicomDataset,
+  jpipReferencedDataset,
+  keywordForTag,
+  parseDicom,
+  pixelDescription,
+  tagForKeyword,
+  Tags,
+  toDicomJson,
+  transferSyntax,
+  vrForTag,
 } from '../../../src/dicom';
 import { source } from './helpers';
 
 describe('toDicomJson on CT_small.dcm', () => {
   const p = parseDicom(source('CT_small.dcm'));
   const uris: number[][] = [];
-  const json = toDicomJson(p.dataset, { source: p.source, bulkDataUri: (path) => { uris.push([...path]); return path[0] === Tags.PixelData ? 'bulk/7FE00010' : undefined; } });
+  const json = toDicomJson(p.dataset, {
+    source: p.source,
+    bulkDataUri: (path) => {
+      uris.push([...path]);
+      return path[0] === Tags.PixelData ? 'bulk/7FE00010' : undefined;
+    },
+  });
 
   it('encodes strings, PN, IS/DS, numbers and empty values as PS3.18 F.2 says', () => {
     expect(json['00080018']).toEqual({ vr: 'UI', Value: ['1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322'] });
@@ -51,7 +66,10 @@ describe('toDicomJson on CT_small.dcm', () => {
     ds.setBytes(0x00091010, 'OB', new Uint8Array([1, 2, 3]));
     ds.setString(0x00200013, 'IS', 'x1');
     const j = toDicomJson(ds);
-    expect(j['00100010']?.Value).toEqual([{ Alphabetic: 'Yamada^Tarou', Ideographic: '山田^太郎', Phonetic: 'やまだ^たろう' }, null]);
+    expect(j['00100010']?.Value).toEqual([
+      { Alphabetic: 'Yamada^Tarou', Ideographic: '山田^太郎', Phonetic: 'やまだ^たろう' },
+      null,
+    ]);
     expect(j['00209165']?.Value).toEqual(['00200032']);
     expect(j['00091010']?.InlineBinary).toBe(Buffer.from([1, 2, 3, 0]).toString('base64'));
     expect(j['00200013']?.Value).toEqual(['x1']);
@@ -62,7 +80,11 @@ describe('jpipReferencedDataset', () => {
   const url = 'https://gw.example/jpip?target=1.2.3';
   it('drops Pixel Data, adds the provider URL and keeps monochrome photometrics', () => {
     const p = parseDicom(source('emri_small_jpeg_2k_lossless.dcm'));
-    const out = jpipReferencedDataset(p.dataset, { url, transferSyntaxUid: '1.2.840.10008.1.2.4.94', codestreamColourTransform: 'none' });
+    const out = jpipReferencedDataset(p.dataset, {
+      url,
+      transferSyntaxUid: '1.2.840.10008.1.2.4.94',
+      codestreamColourTransform: 'none',
+    });
     expect(out.has(Tags.PixelData)).toBe(false);
     expect(out.get(Tags.PixelDataProviderURL)?.vr).toBe('UR');
     expect(out.string(Tags.PixelDataProviderURL)).toBe(url);
@@ -74,19 +96,42 @@ describe('jpipReferencedDataset', () => {
   it('maps RGB to YBR_RCT / YBR_ICT and refuses what has no equivalent', () => {
     const p = parseDicom(source('HTJ2KLossless_08_RGB.dcm'));
     const o = { url, transferSyntaxUid: '1.2.840.10008.1.2.4.204' };
-    expect(jpipReferencedDataset(p.dataset, { ...o, codestreamColourTransform: 'rct' }).string(Tags.PhotometricInterpretation)).toBe('YBR_RCT');
-    expect(jpipReferencedDataset(p.dataset, { ...o, codestreamColourTransform: 'ict' }).string(Tags.PhotometricInterpretation)).toBe('YBR_ICT');
-    expect(() => jpipReferencedDataset(p.dataset, { ...o, codestreamColourTransform: 'none' })).toThrow(expect.objectContaining({ code: 'DICOM_JPIP_PHOTOMETRIC' }));
-    expect(() => jpipReferencedDataset(p.dataset, { ...o, transferSyntaxUid: '1.2.840.10008.1.2.1', codestreamColourTransform: 'rct' }))
-      .toThrow(expect.objectContaining({ code: 'DICOM_NOT_JPIP_SYNTAX' }));
+    expect(
+      jpipReferencedDataset(p.dataset, { ...o, codestreamColourTransform: 'rct' }).string(
+        Tags.PhotometricInterpretation,
+      ),
+    ).toBe('YBR_RCT');
+    expect(
+      jpipReferencedDataset(p.dataset, { ...o, codestreamColourTransform: 'ict' }).string(
+        Tags.PhotometricInterpretation,
+      ),
+    ).toBe('YBR_ICT');
+    expect(() => jpipReferencedDataset(p.dataset, { ...o, codestreamColourTransform: 'none' })).toThrow(
+      expect.objectContaining({ code: 'DICOM_JPIP_PHOTOMETRIC' }),
+    );
+    expect(() =>
+      jpipReferencedDataset(p.dataset, {
+        ...o,
+        transferSyntaxUid: '1.2.840.10008.1.2.1',
+        codestreamColourTransform: 'rct',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'DICOM_NOT_JPIP_SYNTAX' }));
   });
 });
 
 describe('pixelDescription', () => {
   it('reads the Image Pixel Module', () => {
     expect(pixelDescription(parseDicom(source('US1_J2KR.dcm')).dataset)).toEqual({
-      rows: 480, columns: 640, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8, highBit: 7, pixelRepresentation: 0,
-      photometricInterpretation: 'YBR_RCT', planarConfiguration: 0, numberOfFrames: 1,
+      rows: 480,
+      columns: 640,
+      samplesPerPixel: 3,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      highBit: 7,
+      pixelRepresentation: 0,
+      photometricInterpretation: 'YBR_RCT',
+      planarConfiguration: 0,
+      numberOfFrames: 1,
     });
   });
   it('rejects inconsistent descriptions with DICOM_BAD_PIXEL_DESCRIPTION', () => {
@@ -100,12 +145,20 @@ describe('pixelDescription', () => {
 
 describe('transfer syntaxes and dictionary', () => {
   it('classifies the syntaxes a PACS sends', () => {
-    expect(transferSyntax('1.2.840.10008.1.2')).toMatchObject({ explicitVr: false, littleEndian: true, encapsulated: false });
+    expect(transferSyntax('1.2.840.10008.1.2')).toMatchObject({
+      explicitVr: false,
+      littleEndian: true,
+      encapsulated: false,
+    });
     expect(transferSyntax('1.2.840.10008.1.2.2')).toMatchObject({ explicitVr: true, littleEndian: false });
     expect(transferSyntax('1.2.840.10008.1.2.1.99')).toMatchObject({ deflated: true });
     expect(transferSyntax('1.2.840.10008.1.2.4.90')).toMatchObject({ family: 'j2k', lossy: false, encapsulated: true });
     expect(transferSyntax('1.2.840.10008.1.2.4.203')).toMatchObject({ family: 'htj2k', lossy: true });
-    expect(transferSyntax('1.2.840.10008.1.2.4.95')).toMatchObject({ family: 'jpip', deflated: true, encapsulated: false });
+    expect(transferSyntax('1.2.840.10008.1.2.4.95')).toMatchObject({
+      family: 'jpip',
+      deflated: true,
+      encapsulated: false,
+    });
     expect(transferSyntax('1.2.840.10008.1.2.4.205')).toMatchObject({ family: 'jpip-htj2k', deflated: true });
     expect(transferSyntax('1.2.840.10008.1.2.5')?.family).toBe('rle');
     expect(transferSyntax('1.2.840.10008.1.2.4.102')?.family).toBe('video');

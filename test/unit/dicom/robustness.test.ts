@@ -5,12 +5,26 @@
 import fc from 'fast-check';
 import { bufferSource, LimitExceededError, MalformedError, TruncatedError } from '../../../src/bytes';
 import {
-  DicomDataset, encodeDataset, encodePart10, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, inflateDeflatedDataset, deflateDataset,
-  parseDicom, Tags,
+  DicomDataset,
+  encodeDataset,
+  encodePart10,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  IMPLICIT_VR_LITTLE_ENDIAN,
+  inflateDeflatedDataset,
+  deflateDataset,
+  parseDicom,
+  Tags,
 } from '../../../src/dicom';
 import { load, typedFailure } from './helpers';
 
-const SWEEP = ['CT_small.dcm', 'emri_small_jpeg_2k_lossless.dcm', 'liver_j2k.dcm', 'explicit_VR-UN.dcm', 'examples_ybr_color.dcm', 'JPEG2000.dcm'];
+const SWEEP = [
+  'CT_small.dcm',
+  'emri_small_jpeg_2k_lossless.dcm',
+  'liver_j2k.dcm',
+  'explicit_VR-UN.dcm',
+  'examples_ybr_color.dcm',
+  'JPEG2000.dcm',
+];
 
 describe('truncation sweep', () => {
   it.each(SWEEP)('%s cut at 32 points gives TruncatedError only', (file) => {
@@ -54,7 +68,8 @@ describe('corruption', () => {
   it('an element length past the end is DICOM_TRUNCATED; past its item is DICOM_BAD_LENGTH', () => {
     const b = explicitLe((ds) => ds.setString(0x00100010, 'PN', 'A^B')).slice();
     const at = find(b, [0x10, 0x00, 0x10, 0x00, 0x50, 0x4e]);
-    b[at + 6] = 0xff; b[at + 7] = 0x7f;
+    b[at + 6] = 0xff;
+    b[at + 7] = 0x7f;
     expect(typedFailure(() => parseDicom(bufferSource(b)))?.code).toBe('DICOM_TRUNCATED');
 
     const item = new DicomDataset();
@@ -66,17 +81,29 @@ describe('corruption', () => {
     const inner = encodeDataset(item, EXPLICIT_VR_LITTLE_ENDIAN).slice();
     inner[6] = 0x20;
     const seq = Buffer.concat([
-      Buffer.from([0x10, 0x00, 0x02, 0x10, 0x53, 0x51, 0, 0]), u32(8 + inner.length),
-      Buffer.from([0xfe, 0xff, 0x00, 0xe0]), u32(inner.length), Buffer.from(inner),
-      Buffer.from([0x10, 0x00, 0x30, 0x00, 0x44, 0x41, 0x08, 0x00]), Buffer.from('20200101'),
+      Buffer.from([0x10, 0x00, 0x02, 0x10, 0x53, 0x51, 0, 0]),
+      u32(8 + inner.length),
+      Buffer.from([0xfe, 0xff, 0x00, 0xe0]),
+      u32(inner.length),
+      Buffer.from(inner),
+      Buffer.from([0x10, 0x00, 0x30, 0x00, 0x44, 0x41, 0x08, 0x00]),
+      Buffer.from('20200101'),
     ]);
     const e = typedFailure(() => parseDicom(bufferSource(seq), { transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }));
     expect(e?.code).toBe('DICOM_BAD_LENGTH');
   });
 
   it('a bad Basic Offset Table length is DICOM_BAD_BOT', () => {
-    const b = Buffer.concat([Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0]), u32(0xffffffff), Buffer.from([0xfe, 0xff, 0x00, 0xe0]), u32(3), Buffer.alloc(3)]);
-    expect(typedFailure(() => parseDicom(bufferSource(b), { transferSyntaxUid: '1.2.840.10008.1.2.4.90' }))?.code).toBe('DICOM_BAD_BOT');
+    const b = Buffer.concat([
+      Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0]),
+      u32(0xffffffff),
+      Buffer.from([0xfe, 0xff, 0x00, 0xe0]),
+      u32(3),
+      Buffer.alloc(3),
+    ]);
+    expect(typedFailure(() => parseDicom(bufferSource(b), { transferSyntaxUid: '1.2.840.10008.1.2.4.90' }))?.code).toBe(
+      'DICOM_BAD_BOT',
+    );
   });
 });
 
@@ -99,8 +126,12 @@ describe('limits', () => {
   };
   it('maxDepth', () => {
     const bytes = encodeDataset(nested(5), EXPLICIT_VR_LITTLE_ENDIAN);
-    expect(() => parseDicom(bufferSource(bytes), { maxDepth: 5, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN })).not.toThrow();
-    const e = typedFailure(() => parseDicom(bufferSource(bytes), { maxDepth: 4, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }));
+    expect(() =>
+      parseDicom(bufferSource(bytes), { maxDepth: 5, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }),
+    ).not.toThrow();
+    const e = typedFailure(() =>
+      parseDicom(bufferSource(bytes), { maxDepth: 4, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }),
+    );
     expect(e).toBeInstanceOf(LimitExceededError);
     expect(e?.code).toBe('DICOM_TOO_DEEP');
   });
@@ -108,12 +139,19 @@ describe('limits', () => {
     const ds = new DicomDataset();
     ds.setSequence(0x00400275, [new DicomDataset(), new DicomDataset(), new DicomDataset()]);
     const bytes = encodeDataset(ds, EXPLICIT_VR_LITTLE_ENDIAN);
-    expect(typedFailure(() => parseDicom(bufferSource(bytes), { maxItems: 2, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }))?.code).toBe('DICOM_TOO_MANY_ITEMS');
+    expect(
+      typedFailure(() => parseDicom(bufferSource(bytes), { maxItems: 2, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }))
+        ?.code,
+    ).toBe('DICOM_TOO_MANY_ITEMS');
     const j2k = load('emri_small_jpeg_2k_lossless.dcm');
-    expect(typedFailure(() => parseDicom(bufferSource(j2k), { maxFragments: 9 }))?.code).toBe('DICOM_TOO_MANY_FRAGMENTS');
+    expect(typedFailure(() => parseDicom(bufferSource(j2k), { maxFragments: 9 }))?.code).toBe(
+      'DICOM_TOO_MANY_FRAGMENTS',
+    );
     expect(() => parseDicom(bufferSource(j2k), { maxFragments: 10 })).not.toThrow();
     const big = explicitLe((d) => d.setString(0x00081030, 'LO', 'x'.repeat(64)));
-    expect(typedFailure(() => parseDicom(bufferSource(big), { maxElementLength: 63 }))?.code).toBe('DICOM_ELEMENT_TOO_LONG');
+    expect(typedFailure(() => parseDicom(bufferSource(big), { maxElementLength: 63 }))?.code).toBe(
+      'DICOM_ELEMENT_TOO_LONG',
+    );
   });
   it('inflation is bounded', () => {
     const d = deflateDataset(new Uint8Array(100000));
@@ -137,7 +175,9 @@ describe('bare data sets and reuse', () => {
     }
   });
   it('a failed parse leaves no state behind', () => {
-    expect(typedFailure(() => parseDicom(bufferSource(load('CT_small.dcm').subarray(0, 500))))).toBeInstanceOf(TruncatedError);
+    expect(typedFailure(() => parseDicom(bufferSource(load('CT_small.dcm').subarray(0, 500))))).toBeInstanceOf(
+      TruncatedError,
+    );
     expect(parseDicom(bufferSource(load('CT_small.dcm'))).dataset.number(Tags.Rows)).toBe(128);
   });
 });
@@ -163,11 +203,17 @@ describe('fuzz', () => {
   it('mutations of the header region (first 2 KB) throw only typed errors', () => {
     const base = seeds[0] as Uint8Array;
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 128, max: 2048 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
-        const b = base.slice();
-        for (const [pos, val] of edits) b[pos] = val;
-        typedFailure(() => parseDicom(bufferSource(b)));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 128, max: 2048 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (edits) => {
+          const b = base.slice();
+          for (const [pos, val] of edits) b[pos] = val;
+          typedFailure(() => parseDicom(bufferSource(b)));
+        },
+      ),
       { numRuns: 1500, seed: 7 },
     );
   });
@@ -180,7 +226,11 @@ describe('streaming', () => {
     ds.setString(Tags.SOPInstanceUID, 'UI', '1.2.3.4.5');
     ds.setNumber(Tags.Rows, 'US', 1000);
     const pixelLength = 500 * 1024 * 1024;
-    const head = Buffer.concat([encodePart10(ds, EXPLICIT_VR_LITTLE_ENDIAN), Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57, 0, 0]), u32(pixelLength)]);
+    const head = Buffer.concat([
+      encodePart10(ds, EXPLICIT_VR_LITTLE_ENDIAN),
+      Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57, 0, 0]),
+      u32(pixelLength),
+    ]);
     let bytesRead = 0;
     const src = {
       size: head.length + pixelLength,
@@ -192,7 +242,13 @@ describe('streaming', () => {
       },
     };
     const p = parseDicom(src);
-    expect(p.pixelData).toEqual({ kind: 'native', offset: head.length, length: pixelLength, vr: 'OW', bigEndian: false });
+    expect(p.pixelData).toEqual({
+      kind: 'native',
+      offset: head.length,
+      length: pixelLength,
+      vr: 'OW',
+      bigEndian: false,
+    });
     expect(bytesRead).toBeLessThanOrEqual(64 * 1024 + 132);
   });
 });

@@ -8,13 +8,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { bufferSource } from '../../../src/bytes';
 import {
-  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, DicomDataset, encapsulatedPixelDataPrefix, encodeDataset, encodePart10, EXPLICIT_VR_BIG_ENDIAN,
-  EXPLICIT_VR_LITTLE_ENDIAN, fragmentItemHeader, frameLocations, IMPLEMENTATION_CLASS_UID, IMPLICIT_VR_LITTLE_ENDIAN, parseDicom,
-  pixelDescription, readFrame, SEQUENCE_DELIMITER, Tags,
+  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
+  DicomDataset,
+  encapsulatedPixelDataPrefix,
+  encodeDataset,
+  encodePart10,
+  EXPLICIT_VR_BIG_ENDIAN,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  fragmentItemHeader,
+  frameLocations,
+  IMPLEMENTATION_CLASS_UID,
+  IMPLICIT_VR_LITTLE_ENDIAN,
+  parseDicom,
+  pixelDescription,
+  readFrame,
+  SEQUENCE_DELIMITER,
+  Tags,
 } from '../../../src/dicom';
 import { canonical, DICOM_DIR, dcmdumpPath, source } from './helpers';
 
-const FILES = readdirSync(DICOM_DIR).filter((f) => f.endsWith('.dcm')).sort();
+const FILES = readdirSync(DICOM_DIR)
+  .filter((f) => f.endsWith('.dcm'))
+  .sort();
 const DCMDUMP = dcmdumpPath();
 
 describe('encodePart10 round trip', () => {
@@ -28,7 +43,14 @@ describe('encodePart10 round trip', () => {
     expect(q.fileMeta?.uid(Tags.MediaStorageSOPInstanceUID)).toBe(p.dataset.uid(Tags.SOPInstanceUID));
   });
 
-  const NATIVE = ['CT_small.dcm', 'MR_small.dcm', 'SC_rgb_2frame.dcm', 'emri_small.dcm', 'eCT_Supplemental.dcm', 'sm_image.dcm'];
+  const NATIVE = [
+    'CT_small.dcm',
+    'MR_small.dcm',
+    'SC_rgb_2frame.dcm',
+    'emri_small.dcm',
+    'eCT_Supplemental.dcm',
+    'sm_image.dcm',
+  ];
   it.each(NATIVE)('%s converts to Implicit LE, Explicit BE and Deflated and back', (file) => {
     const p = parseDicom(source(file));
     const reference = canonical(p.dataset, p.source, true);
@@ -43,7 +65,9 @@ describe('encodePart10 round trip', () => {
 
   it('needs the source for bulk values and says so with a code', () => {
     const p = parseDicom(source('CT_small.dcm'));
-    expect(() => encodeDataset(p.dataset, EXPLICIT_VR_LITTLE_ENDIAN)).toThrow(expect.objectContaining({ code: 'DICOM_BULK_UNRESOLVED' }));
+    expect(() => encodeDataset(p.dataset, EXPLICIT_VR_LITTLE_ENDIAN)).toThrow(
+      expect.objectContaining({ code: 'DICOM_BULK_UNRESOLVED' }),
+    );
   });
 
   it('pads odd values: UI with 0x00, text and UR with space', () => {
@@ -69,7 +93,10 @@ describe('encodePart10 round trip', () => {
     const frames = frameLocations(p.pixelData!, desc, p.source).map((l) => readFrame(p.source, l));
     const ds = p.dataset.clone();
     ds.delete(Tags.PixelData);
-    const parts: Uint8Array[] = [encodePart10(ds, p.transferSyntaxUid), encapsulatedPixelDataPrefix(frames.map((f) => f.length))];
+    const parts: Uint8Array[] = [
+      encodePart10(ds, p.transferSyntaxUid),
+      encapsulatedPixelDataPrefix(frames.map((f) => f.length)),
+    ];
     for (const f of frames) {
       parts.push(fragmentItemHeader(f.length), f);
       if (f.length % 2 === 1) parts.push(new Uint8Array(1));
@@ -82,20 +109,35 @@ describe('encodePart10 round trip', () => {
   });
 });
 
-(DCMDUMP === undefined ? describe.skip : describe)('dcmdump accepts written files (skipped: dcmdump not installed)', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'fovea-dicom-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const cases: [string, string][] = [
-    ['CT_small.dcm', EXPLICIT_VR_LITTLE_ENDIAN], ['CT_small.dcm', IMPLICIT_VR_LITTLE_ENDIAN], ['MR_small.dcm', EXPLICIT_VR_BIG_ENDIAN],
-    ['emri_small.dcm', DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN], ['liver_j2k.dcm', '1.2.840.10008.1.2.4.90'],
-    ['explicit_VR-UN.dcm', '1.2.840.10008.1.2.4.90'], ['examples_ybr_color.dcm', '1.2.840.10008.1.2.4.50'],
-  ];
-  it.each(cases)('%s as %s', (file, ts) => {
-    const p = parseDicom(source(file));
-    const target = path.join(dir, `${file}.${ts}.dcm`);
-    writeFileSync(target, encodePart10(p.dataset, ts, { source: p.source }));
-    const dump = execFileSync(DCMDUMP as string, ['-q', '-E', '+P', '0008,0018', '+P', '0002,0010', target], { encoding: 'utf8' });
-    expect(dump).toContain(p.dataset.uid(Tags.SOPInstanceUID));
-    expect(dump).toContain(ts === IMPLICIT_VR_LITTLE_ENDIAN ? 'LittleEndianImplicit' : ts === EXPLICIT_VR_BIG_ENDIAN ? 'BigEndianExplicit' : '');
-  });
-});
+(DCMDUMP === undefined ? describe.skip : describe)(
+  'dcmdump accepts written files (skipped: dcmdump not installed)',
+  () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fovea-dicom-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const cases: [string, string][] = [
+      ['CT_small.dcm', EXPLICIT_VR_LITTLE_ENDIAN],
+      ['CT_small.dcm', IMPLICIT_VR_LITTLE_ENDIAN],
+      ['MR_small.dcm', EXPLICIT_VR_BIG_ENDIAN],
+      ['emri_small.dcm', DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN],
+      ['liver_j2k.dcm', '1.2.840.10008.1.2.4.90'],
+      ['explicit_VR-UN.dcm', '1.2.840.10008.1.2.4.90'],
+      ['examples_ybr_color.dcm', '1.2.840.10008.1.2.4.50'],
+    ];
+    it.each(cases)('%s as %s', (file, ts) => {
+      const p = parseDicom(source(file));
+      const target = path.join(dir, `${file}.${ts}.dcm`);
+      writeFileSync(target, encodePart10(p.dataset, ts, { source: p.source }));
+      const dump = execFileSync(DCMDUMP as string, ['-q', '-E', '+P', '0008,0018', '+P', '0002,0010', target], {
+        encoding: 'utf8',
+      });
+      expect(dump).toContain(p.dataset.uid(Tags.SOPInstanceUID));
+      expect(dump).toContain(
+        ts === IMPLICIT_VR_LITTLE_ENDIAN
+          ? 'LittleEndianImplicit'
+          : ts === EXPLICIT_VR_BIG_ENDIAN
+            ? 'BigEndianExplicit'
+            : '',
+      );
+    });
+  },
+);

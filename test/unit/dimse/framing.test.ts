@@ -25,11 +25,17 @@ describe('PduGuard', () => {
   });
 
   test('unknown PDU type and over-long PDUs are typed errors', () => {
-    expect(() => new PduGuard(1000).feed(Buffer.from('GET / HTTP/1.1'))).toThrow(expect.objectContaining({ code: 'DIMSE_UNKNOWN_PDU' }));
-    expect(() => new PduGuard(1000).feed(pdu(4, 1001).subarray(0, 6))).toThrow(expect.objectContaining({ code: 'DIMSE_PDU_TOO_LONG' }));
+    expect(() => new PduGuard(1000).feed(Buffer.from('GET / HTTP/1.1'))).toThrow(
+      expect.objectContaining({ code: 'DIMSE_UNKNOWN_PDU' }),
+    );
+    expect(() => new PduGuard(1000).feed(pdu(4, 1001).subarray(0, 6))).toThrow(
+      expect.objectContaining({ code: 'DIMSE_PDU_TOO_LONG' }),
+    );
     const g = new PduGuard(1000);
     g.feed(pdu(4, 10));
-    expect(() => g.feed(new Uint8Array([0x09, 0, 0, 0, 0, 0]))).toThrow(expect.objectContaining({ code: 'DIMSE_UNKNOWN_PDU' }));
+    expect(() => g.feed(new Uint8Array([0x09, 0, 0, 0, 0, 0]))).toThrow(
+      expect.objectContaining({ code: 'DIMSE_UNKNOWN_PDU' }),
+    );
   });
 
   test('A-ABORT PDU layout', () => {
@@ -38,7 +44,10 @@ describe('PduGuard', () => {
 });
 
 describe('part10DatasetOffset', () => {
-  const meta = encodeFileMetaInformation(new DicomDataset(), '1.2.840.10008.1.2.1', { mediaStorageSopClassUid: '1.2.3', mediaStorageSopInstanceUid: '4.5.6' });
+  const meta = encodeFileMetaInformation(new DicomDataset(), '1.2.840.10008.1.2.1', {
+    mediaStorageSopClassUid: '1.2.3',
+    mediaStorageSopInstanceUid: '4.5.6',
+  });
 
   test('finds the first byte after group 0002', () => {
     const file = new Uint8Array([...meta, 0x08, 0x00, 0x16, 0x00]);
@@ -46,7 +55,9 @@ describe('part10DatasetOffset', () => {
   });
 
   test('truncated, non-Part-10 and lying group lengths are typed errors', () => {
-    expect(() => part10DatasetOffset(meta.subarray(0, 100))).toThrow(expect.objectContaining({ code: expect.stringMatching(/TRUNC|BYTES/) }));
+    expect(() => part10DatasetOffset(meta.subarray(0, 100))).toThrow(
+      expect.objectContaining({ code: expect.stringMatching(/TRUNC|BYTES/) }),
+    );
     const noMagic = meta.slice();
     noMagic[128] = 0x58;
     expect(() => part10DatasetOffset(noMagic)).toThrow(expect.objectContaining({ code: 'DIMSE_NO_PART10_PREFIX' }));
@@ -54,7 +65,9 @@ describe('part10DatasetOffset', () => {
     new DataView(lying.buffer).setUint32(140, 0xffffff, true);
     expect(() => part10DatasetOffset(lying)).toThrow(expect.objectContaining({ code: 'DIMSE_META_LENGTH' }));
     for (let n = 0; n < meta.length; n += 13) {
-      expect(() => part10DatasetOffset(meta.subarray(0, n))).toThrow(expect.objectContaining({ code: expect.any(String) }));
+      expect(() => part10DatasetOffset(meta.subarray(0, n))).toThrow(
+        expect.objectContaining({ code: expect.any(String) }),
+      );
     }
   });
 });
@@ -68,10 +81,16 @@ describe('negotiation choices', () => {
     expect(isStorageSopClass('1.3.6.1.4.1.9590.100.1.1.1')).toBe(false);
   });
 
-  test('storage keeps the sender\'s compressed syntax; other services get uncompressed; unknown syntaxes are refused', () => {
-    expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.2', ['1.2.840.10008.1.2', '1.2.840.10008.1.2.4.201'])).toBe('1.2.840.10008.1.2.4.201');
-    expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.2', ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'])).toBe('1.2.840.10008.1.2.1');
+  test("storage keeps the sender's compressed syntax; other services get uncompressed; unknown syntaxes are refused", () => {
+    expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.2', ['1.2.840.10008.1.2', '1.2.840.10008.1.2.4.201'])).toBe(
+      '1.2.840.10008.1.2.4.201',
+    );
+    expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.2', ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'])).toBe(
+      '1.2.840.10008.1.2.1',
+    );
     expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.2', ['1.2.840.10008.1.2.4.110'])).toBeNull();
-    expect(chooseTransferSyntax('1.2.840.10008.1.1', ['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2'])).toBe('1.2.840.10008.1.2');
+    expect(chooseTransferSyntax('1.2.840.10008.1.1', ['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2'])).toBe(
+      '1.2.840.10008.1.2',
+    );
   });
 });

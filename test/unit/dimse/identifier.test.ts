@@ -5,7 +5,14 @@ import { identifierToQuery, matchToIdentifier, naturalizeJson } from '../../../s
 describe('identifierToQuery', () => {
   test('keys with values are matching keys, empty keys are return keys; all are include fields', () => {
     const m = identifierToQuery(
-      { QueryRetrieveLevel: 'STUDY', PatientName: [{ Alphabetic: 'DOE^J*' }], StudyDate: '20200101-20201231 ', StudyInstanceUID: '', ModalitiesInStudy: ['CT', 'MR'], NumberOfStudyRelatedInstances: null },
+      {
+        QueryRetrieveLevel: 'STUDY',
+        PatientName: [{ Alphabetic: 'DOE^J*' }],
+        StudyDate: '20200101-20201231 ',
+        StudyInstanceUID: '',
+        ModalitiesInStudy: ['CT', 'MR'],
+        NumberOfStudyRelatedInstances: null,
+      },
       { limit: 100 },
     );
     expect(m.level).toBe('STUDY');
@@ -22,30 +29,64 @@ describe('identifierToQuery', () => {
   });
 
   test('a single higher-level unique key scopes SERIES and IMAGE queries; a UID list stays a match', () => {
-    const series = identifierToQuery({ QueryRetrieveLevel: 'SERIES', StudyInstanceUID: '1.2.3', SeriesInstanceUID: '' }, { limit: 10 });
+    const series = identifierToQuery(
+      { QueryRetrieveLevel: 'SERIES', StudyInstanceUID: '1.2.3', SeriesInstanceUID: '' },
+      { limit: 10 },
+    );
     expect(series.query).toMatchObject({ level: 'series', studyInstanceUid: '1.2.3', matches: [] });
-    const image = identifierToQuery({ QueryRetrieveLevel: 'IMAGE', StudyInstanceUID: '1.2.3', SeriesInstanceUID: '1.2.3.4', SOPInstanceUID: ['1.5', '1.6'] }, { limit: 10 });
-    expect(image.query).toMatchObject({ level: 'instance', studyInstanceUid: '1.2.3', seriesInstanceUid: '1.2.3.4', matches: [{ tag: '00080018', value: '1.5,1.6' }] });
+    const image = identifierToQuery(
+      {
+        QueryRetrieveLevel: 'IMAGE',
+        StudyInstanceUID: '1.2.3',
+        SeriesInstanceUID: '1.2.3.4',
+        SOPInstanceUID: ['1.5', '1.6'],
+      },
+      { limit: 10 },
+    );
+    expect(image.query).toMatchObject({
+      level: 'instance',
+      studyInstanceUid: '1.2.3',
+      seriesInstanceUid: '1.2.3.4',
+      matches: [{ tag: '00080018', value: '1.5,1.6' }],
+    });
     const study = identifierToQuery({ QueryRetrieveLevel: 'STUDY', StudyInstanceUID: ['1.2', '1.3'] }, { limit: 10 });
     expect(study.query.studyInstanceUid).toBeUndefined();
     expect(study.query.matches).toEqual([{ tag: '0020000D', value: '1.2,1.3' }]);
   });
 
   test('universal match "*" is a return key; sequences and unknown keywords are ignored for matching', () => {
-    const m = identifierToQuery({ QueryRetrieveLevel: 'STUDY', PatientID: '*', ProcedureCodeSequence: [{ CodeValue: 'X' }], NotAKeyword: 'x', SpecificCharacterSet: 'ISO_IR 100' }, { limit: 1 });
+    const m = identifierToQuery(
+      {
+        QueryRetrieveLevel: 'STUDY',
+        PatientID: '*',
+        ProcedureCodeSequence: [{ CodeValue: 'X' }],
+        NotAKeyword: 'x',
+        SpecificCharacterSet: 'ISO_IR 100',
+      },
+      { limit: 1 },
+    );
     expect(m.query.matches).toEqual([]);
     expect(m.requestedTags).toEqual(['00100020', '00081032']);
     expect(m.ignored).toEqual(['ProcedureCodeSequence', 'NotAKeyword']);
   });
 
   test('level is required; PATIENT level is not supported (typed errors)', () => {
-    expect(() => identifierToQuery({ PatientID: 'x' }, { limit: 1 })).toThrow(expect.objectContaining({ code: 'DIMSE_BAD_LEVEL' }));
-    expect(() => identifierToQuery({ QueryRetrieveLevel: 'PATIENT' }, { limit: 1 })).toThrow(expect.objectContaining({ code: 'DIMSE_LEVEL_UNSUPPORTED' }));
-    expect(() => identifierToQuery({ QueryRetrieveLevel: 7 }, { limit: 1 })).toThrow(expect.objectContaining({ code: 'DIMSE_BAD_LEVEL' }));
+    expect(() => identifierToQuery({ PatientID: 'x' }, { limit: 1 })).toThrow(
+      expect.objectContaining({ code: 'DIMSE_BAD_LEVEL' }),
+    );
+    expect(() => identifierToQuery({ QueryRetrieveLevel: 'PATIENT' }, { limit: 1 })).toThrow(
+      expect.objectContaining({ code: 'DIMSE_LEVEL_UNSUPPORTED' }),
+    );
+    expect(() => identifierToQuery({ QueryRetrieveLevel: 7 }, { limit: 1 })).toThrow(
+      expect.objectContaining({ code: 'DIMSE_BAD_LEVEL' }),
+    );
   });
 
   test('a __proto__ key from the identifier does not reach the query', () => {
-    const identifier = JSON.parse('{"QueryRetrieveLevel":"STUDY","__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const identifier = JSON.parse('{"QueryRetrieveLevel":"STUDY","__proto__":{"polluted":true}}') as Record<
+      string,
+      unknown
+    >;
     const m = identifierToQuery(identifier, { limit: 1 });
     expect(m.query.matches).toEqual([]);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();

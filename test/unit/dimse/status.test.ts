@@ -7,9 +7,23 @@ import { subOperationResult } from '../../../src/dimse/status';
 import type { IngestOutcome } from '../../../src/ingest';
 
 function failed(failureReason: number, code = 'X_CODE'): IngestOutcome {
-  return { status: 'failed', sopInstanceUid: null, sopClassUid: null, failureReason, error: new FoveaError(code, 'm'), warnings: [] };
+  return {
+    status: 'failed',
+    sopInstanceUid: null,
+    sopClassUid: null,
+    failureReason,
+    error: new FoveaError(code, 'm'),
+    warnings: [],
+  };
 }
-const ok = (status: 'stored' | 'unchanged' | 'replaced'): IngestOutcome => ({ status, studyInstanceUid: '1', seriesInstanceUid: '2', sopInstanceUid: '3', sopClassUid: '4', warnings: [] });
+const ok = (status: 'stored' | 'unchanged' | 'replaced'): IngestOutcome => ({
+  status,
+  studyInstanceUid: '1',
+  seriesInstanceUid: '2',
+  sopInstanceUid: '3',
+  sopClassUid: '4',
+  warnings: [],
+});
 
 describe('storeStatusFor', () => {
   test.each(['stored', 'unchanged', 'replaced'] as const)('%s → Success', (s) => {
@@ -35,7 +49,9 @@ describe('storeStatusFor', () => {
 
 describe('queryFailureStatusFor', () => {
   test('bad identifiers → 0xA900, resource errors → 0xA701, anything else → 0xC000', () => {
-    expect(queryFailureStatusFor(new BadRequestError('QIDO_BAD_DATE', 'x')).status).toBe(DimseStatus.DataSetDoesNotMatchSopClass);
+    expect(queryFailureStatusFor(new BadRequestError('QIDO_BAD_DATE', 'x')).status).toBe(
+      DimseStatus.DataSetDoesNotMatchSopClass,
+    );
     expect(queryFailureStatusFor(new MalformedError('M', 'x')).status).toBe(0xa900);
     expect(queryFailureStatusFor(new UnavailableError('BUSY', 'x')).status).toBe(0xa701);
     expect(queryFailureStatusFor(new Error('boom'))).toEqual({ status: 0xc000, comment: 'DIMSE_INTERNAL' });

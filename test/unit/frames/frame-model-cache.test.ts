@@ -29,7 +29,9 @@ test('concurrent and repeated loads of a frame prepare it once', async () => {
   expect(cache.cachedBytes).toBe(a.model.approxBytes);
   const main = await a.reader.read(0, 2);
   expect([...main]).toEqual([0xff, 0x4f]); // SOC
-  await expect(a.reader.read(a.model.index.codestreamLength - 1, 2)).rejects.toMatchObject({ code: 'JPIP_READ_OUT_OF_RANGE' });
+  await expect(a.reader.read(a.model.index.codestreamLength - 1, 2)).rejects.toMatchObject({
+    code: 'JPIP_READ_OUT_OF_RANGE',
+  });
 });
 
 test('the byte bound holds: least recently used models are evicted, and prepared again when asked for', async () => {
@@ -51,7 +53,12 @@ test('the byte bound holds: least recently used models are evicted, and prepared
 test('one cache shared by the JPIP service and the renderer: one preparation per frame', async () => {
   const cache = new FrameModelCache(s.store.blobs);
   const uid = uidOf(s, SINGLE_FRAME);
-  const jpip = new JpipService({ store: s.store.instances, blobs: s.store.blobs, sessions: s.store.jpipSessions, frames: cache });
+  const jpip = new JpipService({
+    store: s.store.instances,
+    blobs: s.store.blobs,
+    sessions: s.store.jpipSessions,
+    frames: cache,
+  });
   const renderer = new FrameRenderer(s.store.instances, { blobs: s.store.blobs, codecs: s.codecs, frames: cache });
   const r = await jpip.respond({ request: parseJpipQuery('fsiz=64,64'), target: uid });
   expect((await collect(r.body)).length).toBeGreaterThan(100);

@@ -29,7 +29,13 @@ export async function ingestedStore(files: readonly string[]): Promise<IngestedS
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-unit-frames-'));
   const store = openStore({ dataDir: dir });
   const codecs = await loadCodecs();
-  const ingestor = createIngestor({ store, codecs, publicUrl: 'http://127.0.0.1:1', logger: createLogger('silent'), maxObjectBytes: 1 << 30 });
+  const ingestor = createIngestor({
+    store,
+    codecs,
+    publicUrl: 'http://127.0.0.1:1',
+    logger: createLogger('silent'),
+    maxObjectBytes: 1 << 30,
+  });
   const sop = new Map<string, string>();
   for (const name of files) {
     const r = await ingestor.ingestFile(path.join(DICOM_DIR, name));

@@ -21,7 +21,9 @@ function codeOf(fn: () => unknown): string {
 
 describe('parseAccept', () => {
   it('parses q-values, quoted parameters and orders by q then position', () => {
-    const r = parseAccept('image/jp2;q=0.5, multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.90, */*;q=0.1');
+    const r = parseAccept(
+      'image/jp2;q=0.5, multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.90, */*;q=0.1',
+    );
     expect(r.map((x) => `${x.type}/${x.subtype}:${x.q}`)).toEqual(['multipart/related:1', 'image/jp2:0.5', '*/*:0.1']);
     expect(r[0]?.params.get('type')).toBe('application/dicom');
     expect(r[0]?.params.get('transfer-syntax')).toBe(J2KL);
@@ -42,7 +44,9 @@ describe('parseAccept', () => {
     expect(codeOf(() => parseAccept('image/jp2;q=0.1234'))).toBe('MalformedError:HTTP_ACCEPT_BAD_Q');
     expect(codeOf(() => parseAccept('*/jp2'))).toBe('MalformedError:HTTP_ACCEPT_BAD_RANGE');
     expect(codeOf(() => parseAccept('garbage'))).toBe('MalformedError:HTTP_MEDIA_TYPE_SYNTAX');
-    expect(codeOf(() => parseAccept('multipart/related; type="application/dicom'))).toBe('MalformedError:HTTP_MEDIA_TYPE_UNTERMINATED_QUOTE');
+    expect(codeOf(() => parseAccept('multipart/related; type="application/dicom'))).toBe(
+      'MalformedError:HTTP_MEDIA_TYPE_UNTERMINATED_QUOTE',
+    );
     expect(codeOf(() => parseAccept('a/b; x=1; x=2'))).toBe('MalformedError:HTTP_MEDIA_TYPE_DUPLICATE_PARAMETER');
   });
   it('does not let parameter names touch prototypes', () => {
@@ -73,50 +77,87 @@ describe('negotiate instances', () => {
     expect(n('multipart/related; type="application/dicom"', [J2K]).transferSyntaxUid).toBe(J2K);
   });
   it('tries ranges by q and skips unsupported ones', () => {
-    expect(n(`multipart/related; type="application/dicom+xml", multipart/related; type="application/dicom"; transfer-syntax=${HTJ}; q=0.9, multipart/related; type="application/dicom"; transfer-syntax=*; q=0.5`).transferSyntaxUid).toBe(J2KL);
+    expect(
+      n(
+        `multipart/related; type="application/dicom+xml", multipart/related; type="application/dicom"; transfer-syntax=${HTJ}; q=0.9, multipart/related; type="application/dicom"; transfer-syntax=*; q=0.5`,
+      ).transferSyntaxUid,
+    ).toBe(J2KL);
   });
   it('406 when nothing fits', () => {
-    expect(codeOf(() => n(`multipart/related; type="application/dicom"; transfer-syntax=${HTJ}`))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
+    expect(codeOf(() => n(`multipart/related; type="application/dicom"; transfer-syntax=${HTJ}`))).toBe(
+      'NotAcceptableError:HTTP_NOT_ACCEPTABLE',
+    );
     expect(codeOf(() => n('application/dicom'))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
     expect(codeOf(() => n('image/jpeg'))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
-    expect(codeOf(() => n('multipart/related; type="application/dicom"; transfer-syntax=*; q=0'))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
+    expect(codeOf(() => n('multipart/related; type="application/dicom"; transfer-syntax=*; q=0'))).toBe(
+      'NotAcceptableError:HTTP_NOT_ACCEPTABLE',
+    );
   });
 });
 
 describe('negotiate frames', () => {
   const avail = [J2KL, EVRLE];
-  const n = (accept: string | undefined, available = avail, single = false) => negotiate('frames', parseAccept(accept), available, { singlePartAllowed: single });
+  const n = (accept: string | undefined, available = avail, single = false) =>
+    negotiate('frames', parseAccept(accept), available, { singlePartAllowed: single });
   it('defaults to application/octet-stream in Explicit VR LE', () => {
     expect(n(undefined)).toEqual({ multipart: true, mediaType: 'application/octet-stream', transferSyntaxUid: EVRLE });
   });
   it('image/jp2 gives the J2K codestream; transfer-syntax=* the stored one', () => {
-    expect(n('multipart/related; type="image/jp2"')).toEqual({ multipart: true, mediaType: 'image/jp2', transferSyntaxUid: J2KL });
-    expect(n('multipart/related; type="application/octet-stream"; transfer-syntax=*')).toEqual({ multipart: true, mediaType: 'application/octet-stream', transferSyntaxUid: EVRLE });
-    expect(n('multipart/related; type="image/*"; transfer-syntax=*')).toEqual({ multipart: true, mediaType: 'image/jp2', transferSyntaxUid: J2KL });
-    expect(n('multipart/related; type="image/jp2"', [J2K])).toEqual({ multipart: true, mediaType: 'image/jp2', transferSyntaxUid: J2K });
+    expect(n('multipart/related; type="image/jp2"')).toEqual({
+      multipart: true,
+      mediaType: 'image/jp2',
+      transferSyntaxUid: J2KL,
+    });
+    expect(n('multipart/related; type="application/octet-stream"; transfer-syntax=*')).toEqual({
+      multipart: true,
+      mediaType: 'application/octet-stream',
+      transferSyntaxUid: EVRLE,
+    });
+    expect(n('multipart/related; type="image/*"; transfer-syntax=*')).toEqual({
+      multipart: true,
+      mediaType: 'image/jp2',
+      transferSyntaxUid: J2KL,
+    });
+    expect(n('multipart/related; type="image/jp2"', [J2K])).toEqual({
+      multipart: true,
+      mediaType: 'image/jp2',
+      transferSyntaxUid: J2K,
+    });
   });
   it('single-part only when allowed', () => {
     expect(n('image/jp2', avail, true)).toEqual({ multipart: false, mediaType: 'image/jp2', transferSyntaxUid: J2KL });
     expect(codeOf(() => n('image/jp2', avail, false))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
   });
   it('406 for JPIP syntaxes and mismatched type/syntax', () => {
-    expect(codeOf(() => n(`multipart/related; type="application/octet-stream"; transfer-syntax=${JPIP}`, [JPIP]))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
+    expect(codeOf(() => n(`multipart/related; type="application/octet-stream"; transfer-syntax=${JPIP}`, [JPIP]))).toBe(
+      'NotAcceptableError:HTTP_NOT_ACCEPTABLE',
+    );
     expect(codeOf(() => n(`multipart/related; type="image/jphc"`))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
-    expect(codeOf(() => n(`multipart/related; type="image/jp2"; transfer-syntax=${EVRLE}`))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
+    expect(codeOf(() => n(`multipart/related; type="image/jp2"; transfer-syntax=${EVRLE}`))).toBe(
+      'NotAcceptableError:HTTP_NOT_ACCEPTABLE',
+    );
   });
 });
 
 describe('negotiate bulk data and metadata', () => {
   it('bulk data', () => {
     expect(negotiateBulkdata(parseAccept(undefined), 'application/octet-stream')).toEqual({ multipart: true });
-    expect(negotiateBulkdata(parseAccept('application/octet-stream'), 'application/octet-stream')).toEqual({ multipart: false });
-    expect(negotiateBulkdata(parseAccept('multipart/related; type="application/octet-stream"'), 'application/octet-stream')).toEqual({ multipart: true });
-    expect(codeOf(() => negotiateBulkdata(parseAccept('image/jp2'), 'application/octet-stream'))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
+    expect(negotiateBulkdata(parseAccept('application/octet-stream'), 'application/octet-stream')).toEqual({
+      multipart: false,
+    });
+    expect(
+      negotiateBulkdata(parseAccept('multipart/related; type="application/octet-stream"'), 'application/octet-stream'),
+    ).toEqual({ multipart: true });
+    expect(codeOf(() => negotiateBulkdata(parseAccept('image/jp2'), 'application/octet-stream'))).toBe(
+      'NotAcceptableError:HTTP_NOT_ACCEPTABLE',
+    );
   });
   it('metadata', () => {
     expect(negotiateMetadata(parseAccept(undefined))).toBe('application/dicom+json');
     expect(negotiateMetadata(parseAccept('application/json'))).toBe('application/json');
     expect(negotiateMetadata(parseAccept('application/*'))).toBe('application/dicom+json');
-    expect(codeOf(() => negotiateMetadata(parseAccept('multipart/related; type="application/dicom+xml"')))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
+    expect(codeOf(() => negotiateMetadata(parseAccept('multipart/related; type="application/dicom+xml"')))).toBe(
+      'NotAcceptableError:HTTP_NOT_ACCEPTABLE',
+    );
   });
 });

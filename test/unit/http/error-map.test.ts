@@ -2,17 +2,33 @@
 import { mapError, stowStatus } from '../../../src/http/error-map';
 import { parseRange } from '../../../src/http/send';
 import { RangeNotSatisfiableError } from '../../../src/http/http-errors';
-import { BadRequestError, ConflictError, NotAcceptableError, NotFoundError, UnavailableError, UnsupportedMediaTypeError } from '../../../src/errors';
+import {
+  BadRequestError,
+  ConflictError,
+  NotAcceptableError,
+  NotFoundError,
+  UnavailableError,
+  UnsupportedMediaTypeError,
+} from '../../../src/errors';
 import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../../../src/bytes/errors';
 
 describe('mapError', () => {
   it('maps every typed error to its status and keeps the code', () => {
     const cases: [unknown, number][] = [
-      [new MalformedError('A', 'm'), 400], [new TruncatedError('A', 'm'), 400], [new UnsupportedError('A', 'm'), 400],
-      [new LimitExceededError('A', 'm'), 413], [new NotFoundError('A', 'm'), 404], [new ConflictError('A', 'm'), 409],
-      [new NotAcceptableError('A', 'm'), 406], [new UnsupportedMediaTypeError('A', 'm'), 415], [new BadRequestError('A', 'm'), 400],
-      [new UnavailableError('A', 'm'), 503], [new RangeNotSatisfiableError('A', 'm', 10), 416],
-      [new Error('secret internals'), 500], ['a string', 500], [Object.assign(new Error('x'), { type: 'entity.too.large' }), 413],
+      [new MalformedError('A', 'm'), 400],
+      [new TruncatedError('A', 'm'), 400],
+      [new UnsupportedError('A', 'm'), 400],
+      [new LimitExceededError('A', 'm'), 413],
+      [new NotFoundError('A', 'm'), 404],
+      [new ConflictError('A', 'm'), 409],
+      [new NotAcceptableError('A', 'm'), 406],
+      [new UnsupportedMediaTypeError('A', 'm'), 415],
+      [new BadRequestError('A', 'm'), 400],
+      [new UnavailableError('A', 'm'), 503],
+      [new RangeNotSatisfiableError('A', 'm', 10), 416],
+      [new Error('secret internals'), 500],
+      ['a string', 500],
+      [Object.assign(new Error('x'), { type: 'entity.too.large' }), 413],
     ];
     for (const [err, status] of cases) expect(mapError(err).status).toBe(status);
     expect(mapError(new UnsupportedError('U', 'm'), { unsupportedStatus: 501 }).status).toBe(501);
@@ -38,7 +54,8 @@ describe('parseRange (RFC 9110 §14)', () => {
     expect(parseRange('bytes=-10', undefined, 100)).toEqual({ start: 90, end: 99 });
     expect(parseRange('bytes=-1000', undefined, 100)).toEqual({ start: 0, end: 99 });
     expect(parseRange('bytes=50-5000', undefined, 100)).toEqual({ start: 50, end: 99 });
-    for (const ignored of [undefined, 'bytes=0-1,5-6', 'items=0-1', 'bytes=9-2', 'bytes=-', 'bytes=abc']) expect(parseRange(ignored, undefined, 100)).toBeNull();
+    for (const ignored of [undefined, 'bytes=0-1,5-6', 'items=0-1', 'bytes=9-2', 'bytes=-', 'bytes=abc'])
+      expect(parseRange(ignored, undefined, 100)).toBeNull();
     expect(parseRange('bytes=0-9', '"etag"', 100)).toBeNull();
     expect(() => parseRange('bytes=100-', undefined, 100)).toThrow(RangeNotSatisfiableError);
     expect(() => parseRange('bytes=-0', undefined, 100)).toThrow(RangeNotSatisfiableError);

@@ -1,11 +1,24 @@
 // Streaming multipart reader/writer: chunk-border sweeps, preamble/epilogue, LF variants,
 // truncation, limits, malformed input, and a writer→reader round-trip property (fast-check).
 import fc from 'fast-check';
-import { readMultipart, boundaryFromContentType, type MultipartLimits, type PartHeaders } from '../../../src/http/multipart-reader';
-import { encodeMultipart, multipartContentType, randomBoundary, type OutgoingPart } from '../../../src/http/multipart-writer';
+import {
+  readMultipart,
+  boundaryFromContentType,
+  type MultipartLimits,
+  type PartHeaders,
+} from '../../../src/http/multipart-reader';
+import {
+  encodeMultipart,
+  multipartContentType,
+  randomBoundary,
+  type OutgoingPart,
+} from '../../../src/http/multipart-writer';
 import { FoveaError } from '../../../src/errors';
 
-interface Got { headers: PartHeaders; body: Buffer }
+interface Got {
+  headers: PartHeaders;
+  body: Buffer;
+}
 
 async function* chunked(buf: Buffer, sizes: number[]): AsyncGenerator<Uint8Array> {
   let pos = 0;
@@ -26,13 +39,22 @@ async function* splitAt(buf: Buffer, cuts: number[]): AsyncGenerator<Uint8Array>
   }
 }
 
-async function collect(source: AsyncIterable<Uint8Array>, boundary: string, limits: Partial<MultipartLimits> = {}): Promise<Got[]> {
+async function collect(
+  source: AsyncIterable<Uint8Array>,
+  boundary: string,
+  limits: Partial<MultipartLimits> = {},
+): Promise<Got[]> {
   const out: Got[] = [];
-  await readMultipart(source, boundary, async (part) => {
-    const chunks: Buffer[] = [];
-    for await (const c of part.body) chunks.push(Buffer.from(c));
-    out.push({ headers: part.headers, body: Buffer.concat(chunks) });
-  }, limits);
+  await readMultipart(
+    source,
+    boundary,
+    async (part) => {
+      const chunks: Buffer[] = [];
+      for await (const c of part.body) chunks.push(Buffer.from(c));
+      out.push({ headers: part.headers, body: Buffer.concat(chunks) });
+    },
+    limits,
+  );
   return out;
 }
 
@@ -101,7 +123,9 @@ describe('readMultipart', () => {
 
   it('skips what the callback does not read', async () => {
     const seen: number[] = [];
-    await readMultipart(chunked(sample, [3]), B, async (p) => { seen.push(p.index); });
+    await readMultipart(chunked(sample, [3]), B, async (p) => {
+      seen.push(p.index);
+    });
     expect(seen).toEqual([0, 1]);
   });
 
@@ -123,7 +147,10 @@ describe('readMultipart', () => {
       [`--${B}X\r\n\r\nx\r\n--${B}--`, 'MalformedError:MULTIPART_BAD_DELIMITER'],
       [`--${B}\r\nContent-Length: 12x\r\n\r\nx\r\n--${B}--`, 'MalformedError:MULTIPART_BAD_CONTENT_LENGTH'],
       [`--${B}\r\nContent-Length: 3\r\n\r\nx\r\n--${B}--`, 'MalformedError:MULTIPART_LENGTH_MISMATCH'],
-      [`--${B}\r\nContent-Transfer-Encoding: base64\r\n\r\nx\r\n--${B}--`, 'MalformedError:MULTIPART_TRANSFER_ENCODING'],
+      [
+        `--${B}\r\nContent-Transfer-Encoding: base64\r\n\r\nx\r\n--${B}--`,
+        'MalformedError:MULTIPART_TRANSFER_ENCODING',
+      ],
       ['no delimiter at all', 'MalformedError:MULTIPART_NO_DELIMITER'],
       ['', 'MalformedError:MULTIPART_NO_DELIMITER'],
     ];
@@ -132,26 +159,41 @@ describe('readMultipart', () => {
 
   it('enforces every limit with LimitExceededError', async () => {
     const twoParts = Buffer.from(`--${B}\r\n\r\n0123456789\r\n--${B}\r\n\r\nab\r\n--${B}--`);
-    expect(await codeOf(collect(chunked(twoParts, [4]), B, { maxParts: 1 }))).toBe('LimitExceededError:MULTIPART_TOO_MANY_PARTS');
-    expect(await codeOf(collect(chunked(twoParts, [4]), B, { maxPartBytes: 9 }))).toBe('LimitExceededError:MULTIPART_PART_TOO_LARGE');
+    expect(await codeOf(collect(chunked(twoParts, [4]), B, { maxParts: 1 }))).toBe(
+      'LimitExceededError:MULTIPART_TOO_MANY_PARTS',
+    );
+    expect(await codeOf(collect(chunked(twoParts, [4]), B, { maxPartBytes: 9 }))).toBe(
+      'LimitExceededError:MULTIPART_PART_TOO_LARGE',
+    );
     expect(await codeOf(collect(chunked(twoParts, [4]), B, { maxPartBytes: 10 }))).toBe('ok');
-    expect(await codeOf(collect(chunked(twoParts, [4]), B, { maxBodyBytes: twoParts.length - 1 }))).toBe('LimitExceededError:MULTIPART_BODY_TOO_LARGE');
+    expect(await codeOf(collect(chunked(twoParts, [4]), B, { maxBodyBytes: twoParts.length - 1 }))).toBe(
+      'LimitExceededError:MULTIPART_BODY_TOO_LARGE',
+    );
     const huge = Buffer.from(`--${B}\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\nx\r\n--${B}--`);
-    expect(await codeOf(collect(chunked(huge, [1000]), B, { maxHeaderBytes: 1024 }))).toBe('LimitExceededError:MULTIPART_HEADERS_TOO_LARGE');
+    expect(await codeOf(collect(chunked(huge, [1000]), B, { maxHeaderBytes: 1024 }))).toBe(
+      'LimitExceededError:MULTIPART_HEADERS_TOO_LARGE',
+    );
     const declared = Buffer.from(`--${B}\r\nContent-Length: 99999\r\n\r\nx\r\n--${B}--`);
-    expect(await codeOf(collect(chunked(declared, []), B, { maxPartBytes: 100 }))).toBe('LimitExceededError:MULTIPART_PART_TOO_LARGE');
+    expect(await codeOf(collect(chunked(declared, []), B, { maxPartBytes: 100 }))).toBe(
+      'LimitExceededError:MULTIPART_PART_TOO_LARGE',
+    );
   });
 
   it('passes a body error to the consumer and fails the whole read even if the consumer swallows it', async () => {
     const big = Buffer.from(`--${B}\r\n\r\n${'z'.repeat(50)}\r\n--${B}--`);
     let consumerSaw = '';
-    const p = readMultipart(chunked(big, [8]), B, async (part) => {
-      try {
-        for await (const c of part.body) void c;
-      } catch (e) {
-        consumerSaw = e instanceof FoveaError ? e.code : 'other';
-      }
-    }, { maxPartBytes: 20 });
+    const p = readMultipart(
+      chunked(big, [8]),
+      B,
+      async (part) => {
+        try {
+          for await (const c of part.body) void c;
+        } catch (e) {
+          consumerSaw = e instanceof FoveaError ? e.code : 'other';
+        }
+      },
+      { maxPartBytes: 20 },
+    );
     expect(await codeOf(p)).toBe('LimitExceededError:MULTIPART_PART_TOO_LARGE');
     expect(consumerSaw).toBe('MULTIPART_PART_TOO_LARGE');
   });
@@ -161,18 +203,31 @@ describe('boundaryFromContentType', () => {
   it('extracts quoted and token boundaries and rejects bad ones', async () => {
     expect(boundaryFromContentType('multipart/related; type="application/dicom"; boundary="a b:c"')).toBe('a b:c');
     expect(boundaryFromContentType('Multipart/Related; boundary=xyz')).toBe('xyz');
-    expect(await codeOf(Promise.resolve().then(() => boundaryFromContentType('multipart/related; type=x')))).toBe('MalformedError:MULTIPART_NO_BOUNDARY');
-    expect(await codeOf(Promise.resolve().then(() => boundaryFromContentType(`multipart/related; boundary=${'a'.repeat(71)}`)))).toBe('MalformedError:MULTIPART_BAD_BOUNDARY');
-    expect(await codeOf(Promise.resolve().then(() => boundaryFromContentType('multipart/related; boundary="ends "')))).toBe('MalformedError:MULTIPART_BAD_BOUNDARY');
-    expect(await codeOf(Promise.resolve().then(() => boundaryFromContentType('application/dicom')))).toBe('UnsupportedMediaTypeError:MULTIPART_NOT_MULTIPART');
-    expect(await codeOf(Promise.resolve().then(() => boundaryFromContentType(undefined)))).toBe('UnsupportedMediaTypeError:MULTIPART_NO_CONTENT_TYPE');
+    expect(await codeOf(Promise.resolve().then(() => boundaryFromContentType('multipart/related; type=x')))).toBe(
+      'MalformedError:MULTIPART_NO_BOUNDARY',
+    );
+    expect(
+      await codeOf(
+        Promise.resolve().then(() => boundaryFromContentType(`multipart/related; boundary=${'a'.repeat(71)}`)),
+      ),
+    ).toBe('MalformedError:MULTIPART_BAD_BOUNDARY');
+    expect(
+      await codeOf(Promise.resolve().then(() => boundaryFromContentType('multipart/related; boundary="ends "'))),
+    ).toBe('MalformedError:MULTIPART_BAD_BOUNDARY');
+    expect(await codeOf(Promise.resolve().then(() => boundaryFromContentType('application/dicom')))).toBe(
+      'UnsupportedMediaTypeError:MULTIPART_NOT_MULTIPART',
+    );
+    expect(await codeOf(Promise.resolve().then(() => boundaryFromContentType(undefined)))).toBe(
+      'UnsupportedMediaTypeError:MULTIPART_NO_CONTENT_TYPE',
+    );
   });
 });
 
 describe('encodeMultipart → readMultipart round trip', () => {
   it('formats the Content-Type with type and boundary', () => {
-    expect(multipartContentType('application/dicom', 'b1', [['transfer-syntax', '1.2.840.10008.1.2.1']]))
-      .toBe('multipart/related; type="application/dicom"; boundary=b1; transfer-syntax=1.2.840.10008.1.2.1');
+    expect(multipartContentType('application/dicom', 'b1', [['transfer-syntax', '1.2.840.10008.1.2.1']])).toBe(
+      'multipart/related; type="application/dicom"; boundary=b1; transfer-syntax=1.2.840.10008.1.2.1',
+    );
     expect(randomBoundary()).toMatch(/^fovea-[0-9a-f]{32}$/);
   });
 
@@ -183,29 +238,42 @@ describe('encodeMultipart → readMultipart round trip', () => {
       withLength: fc.boolean(),
       asChunks: fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 5 }),
     });
-    await fc.assert(fc.asyncProperty(fc.array(partArb, { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 6 }), async (specs, chunking) => {
-      const boundary = randomBoundary();
-      const parts: OutgoingPart[] = specs.map((s) => ({
-        contentType: 'application/dicom; transfer-syntax=1.2.840.10008.1.2.4.90',
-        ...(s.location !== undefined && s.location !== '' ? { contentLocation: s.location } : {}),
-        ...(s.withLength ? { contentLength: s.body.length } : {}),
-        body: s.asChunks.length === 0 ? s.body : (function* () {
-          let p = 0;
-          for (const n of s.asChunks) { yield s.body.subarray(p, p + n); p += n; }
-          yield s.body.subarray(p);
-        })(),
-      }));
-      const chunks: Buffer[] = [];
-      for await (const c of encodeMultipart(parts, boundary)) chunks.push(Buffer.from(c));
-      const got = await collect(chunked(Buffer.concat(chunks), chunking), boundary);
-      expect(got).toHaveLength(specs.length);
-      got.forEach((g, i) => {
-        const spec = specs[i];
-        if (spec === undefined) throw new Error('index');
-        expect(g.body.equals(Buffer.from(spec.body))).toBe(true);
-        expect(g.headers.contentType).toBe('application/dicom; transfer-syntax=1.2.840.10008.1.2.4.90');
-        expect(g.headers.contentLength).toBe(spec.withLength ? spec.body.length : null);
-      });
-    }), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(partArb, { maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 6 }),
+        async (specs, chunking) => {
+          const boundary = randomBoundary();
+          const parts: OutgoingPart[] = specs.map((s) => ({
+            contentType: 'application/dicom; transfer-syntax=1.2.840.10008.1.2.4.90',
+            ...(s.location !== undefined && s.location !== '' ? { contentLocation: s.location } : {}),
+            ...(s.withLength ? { contentLength: s.body.length } : {}),
+            body:
+              s.asChunks.length === 0
+                ? s.body
+                : (function* () {
+                    let p = 0;
+                    for (const n of s.asChunks) {
+                      yield s.body.subarray(p, p + n);
+                      p += n;
+                    }
+                    yield s.body.subarray(p);
+                  })(),
+          }));
+          const chunks: Buffer[] = [];
+          for await (const c of encodeMultipart(parts, boundary)) chunks.push(Buffer.from(c));
+          const got = await collect(chunked(Buffer.concat(chunks), chunking), boundary);
+          expect(got).toHaveLength(specs.length);
+          got.forEach((g, i) => {
+            const spec = specs[i];
+            if (spec === undefined) throw new Error('index');
+            expect(g.body.equals(Buffer.from(spec.body))).toBe(true);
+            expect(g.headers.contentType).toBe('application/dicom; transfer-syntax=1.2.840.10008.1.2.4.90');
+            expect(g.headers.contentLength).toBe(spec.withLength ? spec.body.length : null);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

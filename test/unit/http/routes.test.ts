@@ -23,34 +23,81 @@ const SOP2 = '1.2.3.4.6';
 const PUBLIC = 'https://gw.example';
 
 function record(sop: string, frames: number): InstanceRecord {
-  return { studyInstanceUid: ST, seriesInstanceUid: SE, sopInstanceUid: sop, sopClassUid: '1.2.840.10008.5.1.4.1.1.7', receivedTransferSyntaxUid: J2KL, storedTransferSyntaxUid: J2KL, contentSha256: 'x', versionKey: 'v', sizeBytes: 10, numberOfFrames: frames, pixelDataProviderUrl: null, instanceNumber: 1 };
+  return {
+    studyInstanceUid: ST,
+    seriesInstanceUid: SE,
+    sopInstanceUid: sop,
+    sopClassUid: '1.2.840.10008.5.1.4.1.1.7',
+    receivedTransferSyntaxUid: J2KL,
+    storedTransferSyntaxUid: J2KL,
+    contentSha256: 'x',
+    versionKey: 'v',
+    sizeBytes: 10,
+    numberOfFrames: frames,
+    pixelDataProviderUrl: null,
+    instanceNumber: 1,
+  };
 }
 const records = [record(SOP1, 3), record(SOP2, 0)];
 let lastQuery: QidoQuery | undefined;
 
 const store: InstanceStore = {
-  commitInstance: () => { throw new Error('unused'); },
+  commitInstance: () => {
+    throw new Error('unused');
+  },
   getInstance: (sop) => records.find((r) => r.sopInstanceUid === sop),
-  listInstances: (scope) => records.filter((r) => r.studyInstanceUid === scope.studyInstanceUid && (scope.seriesInstanceUid === undefined || r.seriesInstanceUid === scope.seriesInstanceUid)),
+  listInstances: (scope) =>
+    records.filter(
+      (r) =>
+        r.studyInstanceUid === scope.studyInstanceUid &&
+        (scope.seriesInstanceUid === undefined || r.seriesInstanceUid === scope.seriesInstanceUid),
+    ),
   getFrame: () => undefined,
   listFrames: () => [],
-  metadata: (scope) => records
-    .filter((r) => r.studyInstanceUid === scope.studyInstanceUid && (scope.sopInstanceUid === undefined || r.sopInstanceUid === scope.sopInstanceUid))
-    .map((r): DicomJson => ({
-      '00080018': { vr: 'UI', Value: [r.sopInstanceUid] }, '0020000D': { vr: 'UI', Value: [ST] }, '0020000E': { vr: 'UI', Value: [SE] },
-      '00540016': { vr: 'SQ', Value: [{ '00181072': { vr: 'OB', BulkDataURI: `studies/${ST}/series/${SE}/instances/${r.sopInstanceUid}/bulkdata/00540016/0/00181072` } }] },
-      '7FE00010': { vr: 'OB', BulkDataURI: `studies/${ST}/series/${SE}/instances/${r.sopInstanceUid}/bulkdata/7FE00010` },
-    })),
+  metadata: (scope) =>
+    records
+      .filter(
+        (r) =>
+          r.studyInstanceUid === scope.studyInstanceUid &&
+          (scope.sopInstanceUid === undefined || r.sopInstanceUid === scope.sopInstanceUid),
+      )
+      .map((r): DicomJson => ({
+        '00080018': { vr: 'UI', Value: [r.sopInstanceUid] },
+        '0020000D': { vr: 'UI', Value: [ST] },
+        '0020000E': { vr: 'UI', Value: [SE] },
+        '00540016': {
+          vr: 'SQ',
+          Value: [
+            {
+              '00181072': {
+                vr: 'OB',
+                BulkDataURI: `studies/${ST}/series/${SE}/instances/${r.sopInstanceUid}/bulkdata/00540016/0/00181072`,
+              },
+            },
+          ],
+        },
+        '7FE00010': {
+          vr: 'OB',
+          BulkDataURI: `studies/${ST}/series/${SE}/instances/${r.sopInstanceUid}/bulkdata/7FE00010`,
+        },
+      })),
   query: (q) => {
     lastQuery = q;
     if (q.matches.some((m) => m.tag === '00100020' && m.value === 'none')) return { items: [], total: 0 };
-    return { items: [{ '0020000D': { vr: 'UI', Value: [ST] }, '00100010': { vr: 'PN', Value: [{ Alphabetic: 'DOE^J' }] } }], total: 5 };
+    return {
+      items: [{ '0020000D': { vr: 'UI', Value: [ST] }, '00100010': { vr: 'PN', Value: [{ Alphabetic: 'DOE^J' }] } }],
+      total: 5,
+    };
   },
   // As the SQLite store does: the stored JSON texts joined into one array.
   metadataJson: (scope) => JSON.stringify(store.metadata(scope)),
   hasVersion: () => false,
-  reserveVersion: () => { throw new Error('unused: routes never write'); },
-  releaseVersion: () => { throw new Error('unused: routes never write'); },
+  reserveVersion: () => {
+    throw new Error('unused: routes never write');
+  },
+  releaseVersion: () => {
+    throw new Error('unused: routes never write');
+  },
   pendingVersions: () => [],
   framesWithoutIndex: () => [],
   setPacketIndex: () => undefined,
@@ -63,9 +110,19 @@ const retrieve: RetrieveService = {
   instance: async (sop, ts) => {
     if (!(sop === SOP1 ? [J2KL, EVRLE] : [EVRLE]).includes(ts)) throw new NotAcceptableError('X', 'no');
     const body = Buffer.from(`DICM:${sop}:${ts}`);
-    return { transferSyntaxUid: ts, length: body.length, chunks: (async function* () { yield body; })() };
+    return {
+      transferSyntaxUid: ts,
+      length: body.length,
+      chunks: (async function* () {
+        yield body;
+      })(),
+    };
   },
-  frame: async (_sop, n, ts) => ({ transferSyntaxUid: ts, mediaType: ts === J2KL ? 'image/jp2' : 'application/octet-stream', bytes: frameBytes(n) }),
+  frame: async (_sop, n, ts) => ({
+    transferSyntaxUid: ts,
+    mediaType: ts === J2KL ? 'image/jp2' : 'application/octet-stream',
+    bytes: frameBytes(n),
+  }),
   bulkdata: async (_sop, tagPath) => {
     if (tagPath[0] === '00111111') throw new MalformedError('BULK_BAD', 'bad');
     return { mediaType: 'application/octet-stream', bytes: Buffer.from(tagPath.join('/')) };
@@ -74,12 +131,26 @@ const retrieve: RetrieveService = {
 
 const ingestCalls: { content: string; expected: string | undefined }[] = [];
 function fakeIngest(content: string, options: { expectedStudyInstanceUid?: string } | undefined): IngestOutcome {
-    ingestCalls.push({ content, expected: options?.expectedStudyInstanceUid });
-    const m = /^OK:(\S+)( warn)?$/.exec(content);
-    if (m !== null && m[1] !== undefined) {
-      return { status: 'stored', studyInstanceUid: ST, seriesInstanceUid: SE, sopInstanceUid: m[1], sopClassUid: '1.2.840.10008.5.1.4.1.1.7', warnings: m[2] === undefined ? [] : ['w'] };
-    }
-    return { status: 'failed', sopInstanceUid: null, sopClassUid: null, failureReason: FailureReason.CannotUnderstand, error: new MalformedError('BAD', 'bad'), warnings: [] };
+  ingestCalls.push({ content, expected: options?.expectedStudyInstanceUid });
+  const m = /^OK:(\S+)( warn)?$/.exec(content);
+  if (m !== null && m[1] !== undefined) {
+    return {
+      status: 'stored',
+      studyInstanceUid: ST,
+      seriesInstanceUid: SE,
+      sopInstanceUid: m[1],
+      sopClassUid: '1.2.840.10008.5.1.4.1.1.7',
+      warnings: m[2] === undefined ? [] : ['w'],
+    };
+  }
+  return {
+    status: 'failed',
+    sopInstanceUid: null,
+    sopClassUid: null,
+    failureReason: FailureReason.CannotUnderstand,
+    error: new MalformedError('BAD', 'bad'),
+    warnings: [],
+  };
 }
 // STOW keeps small parts in memory (ingestBytes) and spools large ones to temp files (ingestFile).
 let fileIngests = 0;
@@ -93,13 +164,29 @@ const ingestor: Ingestor = {
 
 const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-http-'));
 afterAll(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
-const app = createApp({ ingestor, store, retrieve, publicUrl: PUBLIC, tmpDir, corsOrigins: ['*', 'https://ok.example'], limits: { maxBodyBytes: 100_000, maxPartBytes: 10_000, maxParts: 3 } });
+const app = createApp({
+  ingestor,
+  store,
+  retrieve,
+  publicUrl: PUBLIC,
+  tmpDir,
+  corsOrigins: ['*', 'https://ok.example'],
+  limits: { maxBodyBytes: 100_000, maxPartBytes: 10_000, maxParts: 3 },
+});
 
 function stow(parts: string[], boundary = 'bnd-1', type = 'application/dicom'): { body: Buffer; ct: string } {
-  const body = Buffer.from(parts.map((p) => `--${boundary}\r\nContent-Type: application/dicom\r\n\r\n${p}\r\n`).join('') + `--${boundary}--\r\n`);
+  const body = Buffer.from(
+    parts.map((p) => `--${boundary}\r\nContent-Type: application/dicom\r\n\r\n${p}\r\n`).join('') +
+      `--${boundary}--\r\n`,
+  );
   return { body, ct: `multipart/related; type="${type}"; boundary=${boundary}` };
 }
-const buf = (r: request.Test) => r.buffer(true).parse((res, cb) => { const c: Buffer[] = []; res.on('data', (d: Buffer) => c.push(d)); res.on('end', () => cb(null, Buffer.concat(c))); });
+const buf = (r: request.Test) =>
+  r.buffer(true).parse((res, cb) => {
+    const c: Buffer[] = [];
+    res.on('data', (d: Buffer) => c.push(d));
+    res.on('end', () => cb(null, Buffer.concat(c)));
+  });
 
 describe('app basics', () => {
   it('healthz, unknown routes, request ids', async () => {
@@ -117,10 +204,16 @@ describe('app basics', () => {
     const g = await request(app).get('/healthz').set('Origin', 'https://x.example');
     expect(g.headers['access-control-allow-origin']).toBe('*');
     expect(g.headers['access-control-expose-headers']).toContain('JPIP-cnew');
-    const pre = await request(app).options('/dicomweb/studies').set('Origin', 'https://x.example').set('Access-Control-Request-Method', 'POST');
+    const pre = await request(app)
+      .options('/dicomweb/studies')
+      .set('Origin', 'https://x.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-methods']).toBe('GET, HEAD');
-    const pre2 = await request(app).options('/dicomweb/studies').set('Origin', 'https://ok.example').set('Access-Control-Request-Method', 'POST');
+    const pre2 = await request(app)
+      .options('/dicomweb/studies')
+      .set('Origin', 'https://ok.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(pre2.headers['access-control-allow-origin']).toBe('https://ok.example');
     expect(pre2.headers['access-control-allow-methods']).toContain('POST');
   });
@@ -139,18 +232,31 @@ describe('STOW-RS', () => {
     expect(refs).toHaveLength(2);
     expect(refs[0]?.['00081190']?.Value).toEqual([`${PUBLIC}/dicomweb/studies/${ST}/series/${SE}/instances/${SOP1}`]);
     expect(json['00081198']).toBeUndefined();
-    expect(ingestCalls).toEqual([{ content: `OK:${SOP1}`, expected: ST }, { content: `OK:${SOP2}`, expected: ST }]);
+    expect(ingestCalls).toEqual([
+      { content: `OK:${SOP1}`, expected: ST },
+      { content: `OK:${SOP2}`, expected: ST },
+    ]);
     expect(fs.readdirSync(tmpDir)).toEqual([]);
   });
   it('parts larger than memoryPartBytes go through temp files, which are removed', async () => {
-    const spooling = createApp({ ingestor, store, retrieve, publicUrl: PUBLIC, tmpDir, limits: { maxBodyBytes: 100_000, maxPartBytes: 10_000, maxParts: 3, memoryPartBytes: 4 } });
+    const spooling = createApp({
+      ingestor,
+      store,
+      retrieve,
+      publicUrl: PUBLIC,
+      tmpDir,
+      limits: { maxBodyBytes: 100_000, maxPartBytes: 10_000, maxParts: 3, memoryPartBytes: 4 },
+    });
     ingestCalls.length = 0;
     fileIngests = 0;
     const { body, ct } = stow([`OK:${SOP1}`, `OK:${SOP2}`]);
     const r = await request(spooling).post(`/dicomweb/studies/${ST}`).set('Content-Type', ct).send(body);
     expect(r.status).toBe(200);
     expect(fileIngests).toBe(2);
-    expect(ingestCalls).toEqual([{ content: `OK:${SOP1}`, expected: ST }, { content: `OK:${SOP2}`, expected: ST }]);
+    expect(ingestCalls).toEqual([
+      { content: `OK:${SOP1}`, expected: ST },
+      { content: `OK:${SOP2}`, expected: ST },
+    ]);
     expect(fs.readdirSync(tmpDir)).toEqual([]);
   });
   it('202 when some failed, 200 despite ingest notes; 409 when all failed (FailureReason per instance)', async () => {
@@ -171,13 +277,37 @@ describe('STOW-RS', () => {
   });
   it('415 for wrong media types, 400 for bad boundary/UID/empty body or truncation, 413 for limits', async () => {
     const ok = stow([`OK:${SOP1}`]);
-    expect((await request(app).post('/dicomweb/studies').set('Content-Type', 'application/dicom').send(ok.body)).status).toBe(415);
-    expect((await request(app).post('/dicomweb/studies').set('Content-Type', 'multipart/related; type="application/dicom+json"; boundary=bnd-1').send(ok.body)).status).toBe(415);
-    expect((await request(app).post('/dicomweb/studies').set('Content-Type', 'multipart/related; type="application/dicom"').send(ok.body)).body.code).toBe('STOW_NO_BOUNDARY');
-    expect((await request(app).post('/dicomweb/studies/not-a-uid').set('Content-Type', ok.ct).send(ok.body)).status).toBe(400);
-    const empty = await request(app).post('/dicomweb/studies').set('Content-Type', ok.ct).send(Buffer.from('--bnd-1--\r\n'));
+    expect(
+      (await request(app).post('/dicomweb/studies').set('Content-Type', 'application/dicom').send(ok.body)).status,
+    ).toBe(415);
+    expect(
+      (
+        await request(app)
+          .post('/dicomweb/studies')
+          .set('Content-Type', 'multipart/related; type="application/dicom+json"; boundary=bnd-1')
+          .send(ok.body)
+      ).status,
+    ).toBe(415);
+    expect(
+      (
+        await request(app)
+          .post('/dicomweb/studies')
+          .set('Content-Type', 'multipart/related; type="application/dicom"')
+          .send(ok.body)
+      ).body.code,
+    ).toBe('STOW_NO_BOUNDARY');
+    expect(
+      (await request(app).post('/dicomweb/studies/not-a-uid').set('Content-Type', ok.ct).send(ok.body)).status,
+    ).toBe(400);
+    const empty = await request(app)
+      .post('/dicomweb/studies')
+      .set('Content-Type', ok.ct)
+      .send(Buffer.from('--bnd-1--\r\n'));
     expect(empty.body.code).toBe('STOW_NO_PARTS');
-    const truncated = await request(app).post('/dicomweb/studies').set('Content-Type', ok.ct).send(ok.body.subarray(0, ok.body.length - 12));
+    const truncated = await request(app)
+      .post('/dicomweb/studies')
+      .set('Content-Type', ok.ct)
+      .send(ok.body.subarray(0, ok.body.length - 12));
     expect(truncated.status).toBe(400);
     expect(truncated.body.code).toBe('MULTIPART_TRUNCATED');
     const many = stow(['a', 'b', 'c', 'd']);
@@ -196,7 +326,12 @@ describe('QIDO-RS', () => {
     const items = JSON.parse(r.text) as DicomJson[];
     expect(items[0]?.['00081190']?.Value).toEqual([`${PUBLIC}/dicomweb/studies/${ST}`]);
     expect(Object.keys(items[0] ?? {})).toEqual(['00081190', '0020000D', '00100010'].sort());
-    expect(lastQuery).toMatchObject({ level: 'study', limit: 1, matches: [{ tag: '00100010', value: 'DOE*' }], includeFields: ['00081030'] });
+    expect(lastQuery).toMatchObject({
+      level: 'study',
+      limit: 1,
+      matches: [{ tag: '00100010', value: 'DOE*' }],
+      includeFields: ['00081030'],
+    });
     expect(r.headers['warning']).toMatch(/Additional results/);
   });
   it('200 [] when nothing matches; scoped levels; 400 for bad parameters; 406 for XML', async () => {
@@ -207,26 +342,36 @@ describe('QIDO-RS', () => {
     expect(lastQuery).toMatchObject({ level: 'instance', studyInstanceUid: ST, seriesInstanceUid: SE });
     expect((await request(app).get('/dicomweb/studies?limit=ten')).body.code).toBe('QIDO_BAD_NUMBER');
     expect((await request(app).get('/dicomweb/studies?foo=1')).status).toBe(400);
-    expect((await request(app).get('/dicomweb/series').set('Accept', 'application/json')).headers['content-type']).toMatch(/^application\/json/);
+    expect(
+      (await request(app).get('/dicomweb/series').set('Accept', 'application/json')).headers['content-type'],
+    ).toMatch(/^application\/json/);
     expect((await request(app).get('/dicomweb/series').set('Accept', 'application/dicom+xml')).status).toBe(406);
   });
 });
 
 describe('WADO-RS', () => {
   it('streams instances as multipart/related with the negotiated syntax per part', async () => {
-    const r = await buf(request(app).get(`/dicomweb/studies/${ST}`).set('Accept', 'multipart/related; type="application/dicom"; transfer-syntax=*'));
+    const r = await buf(
+      request(app)
+        .get(`/dicomweb/studies/${ST}`)
+        .set('Accept', 'multipart/related; type="application/dicom"; transfer-syntax=*'),
+    );
     expect(r.status).toBe(200);
     const ct = String(r.headers['content-type']);
     expect(ct).toMatch(/^multipart\/related; type="application\/dicom"; boundary=fovea-[0-9a-f]{32}$/);
     const parts = parseMultipart(r.body as Buffer, ct);
     expect(parts.map((p) => p.body.toString())).toEqual([`DICM:${SOP1}:${J2KL}`, `DICM:${SOP2}:${EVRLE}`]);
     expect(parts[0]?.headers['content-type']).toBe(`application/dicom; transfer-syntax=${J2KL}`);
-    expect(parts[0]?.headers['content-location']).toBe(`${PUBLIC}/dicomweb/studies/${ST}/series/${SE}/instances/${SOP1}`);
+    expect(parts[0]?.headers['content-location']).toBe(
+      `${PUBLIC}/dicomweb/studies/${ST}/series/${SE}/instances/${SOP1}`,
+    );
   });
   it('default syntax, 406 when an instance cannot be produced, 404 for unknown or mismatched paths', async () => {
     const d = await buf(request(app).get(`/dicomweb/studies/${ST}/series/${SE}/instances/${SOP1}`));
     expect(String(d.headers['content-type'])).toContain(`transfer-syntax=${EVRLE}`);
-    const n = await request(app).get(`/dicomweb/studies/${ST}`).set('Accept', `multipart/related; type="application/dicom"; transfer-syntax=${J2KL}`);
+    const n = await request(app)
+      .get(`/dicomweb/studies/${ST}`)
+      .set('Accept', `multipart/related; type="application/dicom"; transfer-syntax=${J2KL}`);
     expect(n.status).toBe(406);
     expect((await request(app).get('/dicomweb/studies/9.9')).status).toBe(404);
     expect((await request(app).get(`/dicomweb/studies/9.9/series/${SE}/instances/${SOP1}`)).status).toBe(404);
@@ -237,7 +382,9 @@ describe('WADO-RS', () => {
     const [m] = JSON.parse(r.text) as DicomJson[];
     const inst = `${PUBLIC}/dicomweb/studies/${ST}/series/${SE}/instances/${SOP1}`;
     expect(m?.['7FE00010']?.BulkDataURI).toBe(`${inst}/bulkdata/7FE00010`);
-    expect(((m?.['00540016']?.Value as DicomJson[])[0])?.['00181072']?.BulkDataURI).toBe(`${inst}/bulkdata/00540016/0/00181072`);
+    expect((m?.['00540016']?.Value as DicomJson[])[0]?.['00181072']?.BulkDataURI).toBe(
+      `${inst}/bulkdata/00540016/0/00181072`,
+    );
     expect(JSON.parse((await request(app).get(`/dicomweb/studies/${ST}/metadata`)).text)).toHaveLength(2);
   });
   it('frames: multipart, single part with Range (206/416), 400 bad list, 404 beyond NumberOfFrames', async () => {
@@ -247,7 +394,9 @@ describe('WADO-RS', () => {
     const mct = String(m.headers['content-type']);
     expect(mct).toContain('type="image/jp2"');
     const parts = parseMultipart(m.body as Buffer, mct);
-    expect(parts.map((p) => Buffer.compare(p.body, Buffer.from(frameBytes(parts.indexOf(p) === 0 ? 1 : 3))))).toEqual([0, 0]);
+    expect(parts.map((p) => Buffer.compare(p.body, Buffer.from(frameBytes(parts.indexOf(p) === 0 ? 1 : 3))))).toEqual([
+      0, 0,
+    ]);
     const s = await buf(request(app).get(`${base}/2`).set('Accept', 'image/jp2').set('Range', 'bytes=10-19'));
     expect(s.status).toBe(206);
     expect(s.headers['content-range']).toBe('bytes 10-19/100');
@@ -278,7 +427,9 @@ describe('WADO-URI', () => {
     expect(j.status).toBe(200);
     expect(j.headers['content-type']).toBe('application/dicom');
     expect((j.body as Buffer).toString()).toBe(`DICM:${SOP1}:${J2KL}`);
-    const f = await buf(request(app).get(q('&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.94&frameNumber=2')));
+    const f = await buf(
+      request(app).get(q('&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.94&frameNumber=2')),
+    );
     expect((f.body as Buffer).toString()).toBe(`DICM:${SOP1}:${EVRLE}`);
   });
   it('501 for rendered types, 406 for unknown types, 400 for bad parameters, 404 for unknown objects', async () => {
@@ -286,10 +437,20 @@ describe('WADO-URI', () => {
     expect((await request(app).get(q(''))).status).toBe(501);
     expect((await request(app).get(q('&contentType=application/x-foo'))).status).toBe(406);
     expect((await request(app).get(q('&contentType=application/dicom&rows=10'))).status).toBe(400);
-    expect((await request(app).get(q('&contentType=application/dicom&bogus=1'))).body.code).toBe('WADO_URI_UNKNOWN_PARAMETER');
+    expect((await request(app).get(q('&contentType=application/dicom&bogus=1'))).body.code).toBe(
+      'WADO_URI_UNKNOWN_PARAMETER',
+    );
     expect((await request(app).get(q('&contentType=application/dicom&frameNumber=x'))).status).toBe(400);
-    expect((await request(app).get('/wado?requestType=WADO&studyUID=1.2&seriesUID=1.2')).body.code).toBe('WADO_URI_BAD_UID');
-    expect((await request(app).get(`/wado?requestType=WADO&studyUID=${ST}&seriesUID=${SE}&objectUID=9.9&contentType=application/dicom`)).status).toBe(404);
+    expect((await request(app).get('/wado?requestType=WADO&studyUID=1.2&seriesUID=1.2')).body.code).toBe(
+      'WADO_URI_BAD_UID',
+    );
+    expect(
+      (
+        await request(app).get(
+          `/wado?requestType=WADO&studyUID=${ST}&seriesUID=${SE}&objectUID=9.9&contentType=application/dicom`,
+        )
+      ).status,
+    ).toBe(404);
     expect((await request(app).get(q('&contentType=application/dicom&anonymize=yes'))).status).toBe(501);
   });
 });

@@ -23,7 +23,13 @@ let ingestor: Ingestor;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-ingest-'));
   store = openStore({ dataDir: dir });
-  ingestor = createIngestor({ store, codecs: await loadCodecs(), publicUrl: 'http://127.0.0.1:1', logger: createLogger('silent'), maxObjectBytes: 1 << 30 });
+  ingestor = createIngestor({
+    store,
+    codecs: await loadCodecs(),
+    publicUrl: 'http://127.0.0.1:1',
+    logger: createLogger('silent'),
+    maxObjectBytes: 1 << 30,
+  });
 });
 afterAll(() => {
   store.close();
@@ -38,7 +44,16 @@ function variant(edit: (ds: ReturnType<typeof parseDicom>['dataset']) => void, t
 }
 
 function expectNothingStored(): void {
-  expect(store.instances.query({ level: 'instance', matches: [], includeFields: [], fuzzyMatching: false, limit: 10, offset: 0 }).items).toEqual([]);
+  expect(
+    store.instances.query({
+      level: 'instance',
+      matches: [],
+      includeFields: [],
+      fuzzyMatching: false,
+      limit: 10,
+      offset: 0,
+    }).items,
+  ).toEqual([]);
   expect(fs.readdirSync(path.join(dir, 'objects'))).toEqual([]);
 }
 
@@ -58,7 +73,11 @@ test('pixel data in an unknown transfer syntax is refused, not stored without it
 
 test('a missing Study Instance UID is 0xA900 and a truncated file 0xC000; nothing is stored', async () => {
   const noStudy = (await ingestor.ingestBytes(variant((ds) => ds.delete(Tags.StudyInstanceUID)))) as IngestFailure;
-  expect([noStudy.status, noStudy.error.code, noStudy.failureReason]).toEqual(['failed', 'INGEST_MISSING_UID', FailureReason.DataSetDoesNotMatchSopClass]);
+  expect([noStudy.status, noStudy.error.code, noStudy.failureReason]).toEqual([
+    'failed',
+    'INGEST_MISSING_UID',
+    FailureReason.DataSetDoesNotMatchSopClass,
+  ]);
   const whole = fs.readFileSync(CT_SMALL);
   const cut = (await ingestor.ingestBytes(whole.subarray(0, Math.floor(whole.length / 2)))) as IngestFailure;
   expect(cut.status).toBe('failed');

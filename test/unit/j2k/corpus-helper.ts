@@ -7,7 +7,10 @@ import { corpusPath } from '../../corpus';
 export const J2K_DIR = corpusPath('j2k');
 
 export function corpusFiles(): string[] {
-  return fs.readdirSync(J2K_DIR).filter((f) => /\.(j2k|j2c|jp2|jph|jhc)$/.test(f)).sort();
+  return fs
+    .readdirSync(J2K_DIR)
+    .filter((f) => /\.(j2k|j2c|jp2|jph|jhc)$/.test(f))
+    .sort();
 }
 
 export function loadCodestream(name: string): Uint8Array {

@@ -18,7 +18,6 @@ let openjpeg: Promise<DecoderModule> | undefined;
 let openjph: Promise<DecoderModule> | undefined;
 
 function load(path: string): Promise<DecoderModule> {
-   
   const factory = require(path) as (opts: object) => Promise<DecoderModule>;
   // A fresh options object per module: Emscripten turns it into the Module object.
   return factory({ print: (): void => undefined, printErr: (): void => undefined });
@@ -32,7 +31,9 @@ export interface Decoded {
 
 /** Decodes with OpenJPEG (or OpenJPH when `ht`), discarding `reduce` levels and keeping `layers` (0 = all). */
 export async function referenceDecode(cs: Uint8Array, ht: boolean, reduce = 0, layers = 0): Promise<Decoded> {
-  const m = ht ? await (openjph ??= load('@cornerstonejs/codec-openjph/wasmjs')) : await (openjpeg ??= load('@cornerstonejs/codec-openjpeg/wasmjs'));
+  const m = ht
+    ? await (openjph ??= load('@cornerstonejs/codec-openjph/wasmjs'))
+    : await (openjpeg ??= load('@cornerstonejs/codec-openjpeg/wasmjs'));
   const Ctor = ht ? m.HTJ2KDecoder : m.J2KDecoder;
   if (Ctor === undefined) throw new Error('decoder class missing');
   const d = new Ctor();

@@ -9,7 +9,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bufferSource } from '../../../src/bytes';
 import { loadCodecs, type Codecs, type DecodedImage } from '../../../src/codec';
-import { frameLocations, parseDicom, pixelDescription, readExtendedOffsetTable, readFrame, transferSyntax } from '../../../src/dicom';
+import {
+  frameLocations,
+  parseDicom,
+  pixelDescription,
+  readExtendedOffsetTable,
+  readFrame,
+  transferSyntax,
+} from '../../../src/dicom';
 import { buildPacketIndex, codestreamSummary, findCodestream } from '../../../src/j2k';
 import { allBins, pltEntries, rebuild, sameSamples } from './index-proof-helper';
 import { corpusPath } from '../../corpus';
@@ -26,13 +33,21 @@ interface Frame {
 /** Every J2K/HTJ2K frame of the DICOM folder, in file then frame order. */
 function dicomFrames(): Frame[] {
   const out: Frame[] = [];
-  for (const file of fs.readdirSync(DICOM_DIR).filter((f) => f.endsWith('.dcm')).sort()) {
+  for (const file of fs
+    .readdirSync(DICOM_DIR)
+    .filter((f) => f.endsWith('.dcm'))
+    .sort()) {
     const parsed = parseDicom(bufferSource(new Uint8Array(fs.readFileSync(path.join(DICOM_DIR, file)))));
     const ts = transferSyntax(parsed.transferSyntaxUid);
     if (ts === undefined || (ts.family !== 'j2k' && ts.family !== 'htj2k')) continue;
     if (parsed.pixelData === null || parsed.pixelData.kind !== 'encapsulated') continue;
     const desc = pixelDescription(parsed.dataset);
-    const locations = frameLocations(parsed.pixelData, desc.numberOfFrames, parsed.source, readExtendedOffsetTable(parsed.dataset));
+    const locations = frameLocations(
+      parsed.pixelData,
+      desc.numberOfFrames,
+      parsed.source,
+      readExtendedOffsetTable(parsed.dataset),
+    );
     locations.forEach((loc, i) => {
       const bytes = readFrame(parsed.source, loc);
       const at = findCodestream(bytes);
@@ -78,7 +93,12 @@ describe('DICOM J2K/HTJ2K frames: rebuilt codestreams decode like the originals'
     for (const [reduce, layers] of cases) {
       const ref = decode(f, cs, reduce, layers);
       const got = decode(f, rebuild(bins, reduce, layers), reduce, layers);
-      expect([got.width, got.height, got.components, got.bitsPerSample]).toEqual([ref.width, ref.height, ref.components, ref.bitsPerSample]);
+      expect([got.width, got.height, got.components, got.bitsPerSample]).toEqual([
+        ref.width,
+        ref.height,
+        ref.components,
+        ref.bitsPerSample,
+      ]);
       expect(sameSamples(got.data, ref.data)).toBe(true);
     }
   });

@@ -3,7 +3,14 @@
 // rebuilt from the index's data-bins keeping (a) everything, (b) the first layer only, (c) all
 // but the finest resolution must decode to exactly the pixels of the original decoded with the
 // same reduction (decodeSubResolution).
-import { buildPacketIndex, codestreamSummary, mainHeaderBin, precinctBin, rebuildCodestream, tileHeaderBin } from '../../../src/j2k';
+import {
+  buildPacketIndex,
+  codestreamSummary,
+  mainHeaderBin,
+  precinctBin,
+  rebuildCodestream,
+  tileHeaderBin,
+} from '../../../src/j2k';
 import { corpusFiles, loadCodestream } from './corpus-helper';
 import { referenceDecode } from './decode-helper';
 
@@ -53,7 +60,11 @@ describe('rebuilt codestreams decode like the originals', () => {
         continue; // the reference cannot decode this reduction (checked below: at least one case ran)
       }
       const rebuilt = rebuildCodestream({
-        mainHeader: mainHeaderBin(cs, idx), tileHeaders, precincts, discardLevels: reduce, ...(layers > 0 ? { maxLayers: layers } : {}),
+        mainHeader: mainHeaderBin(cs, idx),
+        tileHeaders,
+        precincts,
+        discardLevels: reduce,
+        ...(layers > 0 ? { maxLayers: layers } : {}),
       });
       const got = await referenceDecode(rebuilt, summary.htj2k, reduce, layers);
       expect([got.width, got.height]).toEqual([ref.width, ref.height]);

@@ -1,7 +1,14 @@
 // @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Truncation sweeps and corruption: only typed errors with stable codes (CONVENTIONS.md Tests).
 import { LimitExceededError, MalformedError, ParseError, TruncatedError } from '../../../src/bytes';
-import { buildPacketIndex, decodePacketIndex, encodePacketIndex, findCodestream, parseMainHeader, rebuildCodestream } from '../../../src/j2k';
+import {
+  buildPacketIndex,
+  decodePacketIndex,
+  encodePacketIndex,
+  findCodestream,
+  parseMainHeader,
+  rebuildCodestream,
+} from '../../../src/j2k';
 import { corpusFiles, loadCodestream, loadFile } from './corpus-helper';
 
 function expectTyped(fn: () => unknown): ParseError | null {
@@ -55,7 +62,9 @@ describe('corruption', () => {
   });
 
   it('Csiz over the cap is LimitExceededError before allocation', () => {
-    expect(expectTyped(() => buildPacketIndex(cs, { limits: { maxComponents: 0 } }))?.code).toBe('J2K_LIMIT_COMPONENTS');
+    expect(expectTyped(() => buildPacketIndex(cs, { limits: { maxComponents: 0 } }))?.code).toBe(
+      'J2K_LIMIT_COMPONENTS',
+    );
     expect(expectTyped(() => buildPacketIndex(cs, { limits: { maxPackets: 2 } }))).toBeInstanceOf(LimitExceededError);
     expect(expectTyped(() => buildPacketIndex(cs, { limits: { maxPrecincts: 1 } }))?.code).toBe('J2K_LIMIT_PRECINCTS');
   });
@@ -139,6 +148,14 @@ describe('corruption', () => {
   });
 
   it('rebuild rejects a main header bin that is not one', () => {
-    expect(expectTyped(() => rebuildCodestream({ mainHeader: new Uint8Array([0xff, 0x4f, 0xff]), tileHeaders: new Map(), precincts: new Map() }))).toBeInstanceOf(TruncatedError);
+    expect(
+      expectTyped(() =>
+        rebuildCodestream({
+          mainHeader: new Uint8Array([0xff, 0x4f, 0xff]),
+          tileHeaders: new Map(),
+          precincts: new Map(),
+        }),
+      ),
+    ).toBeInstanceOf(TruncatedError);
   });
 });

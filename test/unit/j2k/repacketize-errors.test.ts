@@ -3,7 +3,14 @@
 // B.10.2 tag trees, B.10.6 pass counts), typed refusals (PPM/PPT, code-block changes, bad sizes),
 // limits, and truncation / corruption sweeps where the only allowed failures are our typed errors.
 
-import { BitReader, LimitExceededError, MalformedError, ParseError, TruncatedError, UnsupportedError } from '../../../src/bytes';
+import {
+  BitReader,
+  LimitExceededError,
+  MalformedError,
+  ParseError,
+  TruncatedError,
+  UnsupportedError,
+} from '../../../src/bytes';
 import { loadCodecs } from '../../../src/codec';
 import { FoveaError } from '../../../src/errors';
 import { parseMainHeader, repartitionPrecincts } from '../../../src/j2k';
@@ -109,10 +116,16 @@ describe('typed refusals', () => {
     const cases: Array<[Array<{ PPx: number; PPy: number }>, string]> = [
       [[{ PPx: 6, PPy: 6 }], 'J2K_REPACK_CODEBLOCK_PARTITION'],
       [[{ PPx: 7, PPy: 5 }], 'J2K_REPACK_CODEBLOCK_PARTITION'],
-      [[{ PPx: 5, PPy: 5 }, ...Array.from({ length: NL }, () => ({ PPx: 7, PPy: 7 }))], 'J2K_REPACK_CODEBLOCK_PARTITION'],
+      [
+        [{ PPx: 5, PPy: 5 }, ...Array.from({ length: NL }, () => ({ PPx: 7, PPy: 7 }))],
+        'J2K_REPACK_CODEBLOCK_PARTITION',
+      ],
       [[{ PPx: 16, PPy: 7 }], 'J2K_REPACK_BAD_PRECINCT'],
       [[{ PPx: 7.5, PPy: 7 }], 'J2K_REPACK_BAD_PRECINCT'],
-      [[{ PPx: 7, PPy: 7 }, { PPx: 0, PPy: 7 }, ...Array.from({ length: NL }, () => ({ PPx: 7, PPy: 7 }))], 'J2K_REPACK_BAD_PRECINCT'],
+      [
+        [{ PPx: 7, PPy: 7 }, { PPx: 0, PPy: 7 }, ...Array.from({ length: NL }, () => ({ PPx: 7, PPy: 7 }))],
+        'J2K_REPACK_BAD_PRECINCT',
+      ],
       [[], 'J2K_REPACK_PRECINCT_COUNT'],
       [Array.from({ length: NL }, () => ({ PPx: 7, PPy: 7 })), 'J2K_REPACK_PRECINCT_COUNT'],
     ];
@@ -127,7 +140,9 @@ describe('typed refusals', () => {
       expect((err as UnsupportedError).code).toBe(code);
     }
     // b3_mono has 32x32 code-blocks limited by 2^5 precincts at r = 0
-    expect(codeOf(() => repartitionPrecincts(loadCodestream('b3_mono.j2c'), P7))).toBe('J2K_REPACK_CODEBLOCK_PARTITION');
+    expect(codeOf(() => repartitionPrecincts(loadCodestream('b3_mono.j2c'), P7))).toBe(
+      'J2K_REPACK_CODEBLOCK_PARTITION',
+    );
     // and still works afterwards (no state kept between calls)
     expect(repartitionPrecincts(cs, P7).length).toBeGreaterThan(0);
   });
@@ -138,7 +153,10 @@ describe('typed refusals', () => {
 
   test('tiles absent from the input are warned and stay absent', () => {
     const codes: string[] = [];
-    const out = repartitionPrecincts(loadCodestream('issue726.j2k'), { precincts: [3, 4, 5, 6, 7, 7].map((p) => ({ PPx: p, PPy: p })), onWarning: (w) => codes.push(w.code) });
+    const out = repartitionPrecincts(loadCodestream('issue726.j2k'), {
+      precincts: [3, 4, 5, 6, 7, 7].map((p) => ({ PPx: p, PPy: p })),
+      onWarning: (w) => codes.push(w.code),
+    });
     expect(codes).toContain('J2K_TILE_MISSING');
     expect(out.length).toBeGreaterThan(0);
   });

@@ -10,7 +10,14 @@ import type { Codecs, DecodedImage, PixelImage } from '../../../src/codec';
 import { buildPacketIndex, type PacketIndex } from '../../../src/j2k';
 
 /** Smooth gradient plus LCG noise, so every sub-band has data; `bits` per sample, optional sign. */
-export function syntheticImage(columns: number, rows: number, spp: number, bits: 8 | 16, signed = false, bitsStored: number = bits): PixelImage {
+export function syntheticImage(
+  columns: number,
+  rows: number,
+  spp: number,
+  bits: 8 | 16,
+  signed = false,
+  bitsStored: number = bits,
+): PixelImage {
   const bytesPer = bits / 8;
   const data = new Uint8Array(columns * rows * spp * bytesPer);
   let seed = 12345 + columns * 31 + rows;
@@ -20,7 +27,7 @@ export function syntheticImage(columns: number, rows: number, spp: number, bits:
       for (let s = 0; s < spp; s++) {
         seed = (seed * 1103515245 + 12345) >>> 0;
         const smooth = Math.floor(((x * 3 + y * 5 + s * 40) / (columns + rows + 1)) * (max / 2));
-        let v = (smooth + (seed >>> 16) % Math.max(2, max >> 4)) % max;
+        let v = (smooth + ((seed >>> 16) % Math.max(2, max >> 4))) % max;
         if (signed) v -= max / 2;
         const i = ((y * columns + x) * spp + s) * bytesPer;
         const u = v < 0 ? v + 2 ** bits : v;
@@ -29,7 +36,16 @@ export function syntheticImage(columns: number, rows: number, spp: number, bits:
       }
     }
   }
-  return { columns, rows, samplesPerPixel: spp, bitsAllocated: bits, bitsStored, pixelRepresentation: signed ? 1 : 0, photometricInterpretation: spp === 3 ? 'RGB' : 'MONOCHROME2', data };
+  return {
+    columns,
+    rows,
+    samplesPerPixel: spp,
+    bitsAllocated: bits,
+    bitsStored,
+    pixelRepresentation: signed ? 1 : 0,
+    photometricInterpretation: spp === 3 ? 'RGB' : 'MONOCHROME2',
+    data,
+  };
 }
 
 export function samples(d: DecodedImage): Buffer {
@@ -37,7 +53,12 @@ export function samples(d: DecodedImage): Buffer {
 }
 
 /** Decodes both codestreams with the same options and asserts equal samples and geometry. */
-export function expectSameDecode(codecs: Codecs, a: Uint8Array, b: Uint8Array, options: { reduce?: number; layers?: number } = {}): void {
+export function expectSameDecode(
+  codecs: Codecs,
+  a: Uint8Array,
+  b: Uint8Array,
+  options: { reduce?: number; layers?: number } = {},
+): void {
   const da = codecs.decodeJ2k(a, options);
   const db = codecs.decodeJ2k(b, options);
   expect([db.width, db.height, db.components]).toEqual([da.width, da.height, da.components]);
@@ -65,7 +86,11 @@ export function precinctsPerResolution(index: PacketIndex, component = 0): numbe
 export function packetBodies(cs: Uint8Array): Map<number, Buffer[]> {
   const index = buildPacketIndex(cs);
   const out = new Map<number, Buffer[]>();
-  for (const p of index.precincts) out.set(p.binId, p.packets.map((k) => Buffer.from(cs.subarray(k.bodyOffset, k.bodyOffset + k.bodyLength))));
+  for (const p of index.precincts)
+    out.set(
+      p.binId,
+      p.packets.map((k) => Buffer.from(cs.subarray(k.bodyOffset, k.bodyOffset + k.bodyLength))),
+    );
   return out;
 }
 
@@ -97,7 +122,13 @@ export function opjDumpPrecincts(dir: string, name: string, cs: Uint8Array): str
 }
 
 /** A PGM (P5) file of 8- or 16-bit samples (16-bit big-endian as PGM requires). */
-export function writePgm(file: string, width: number, height: number, maxval: number, values: (x: number, y: number) => number): void {
+export function writePgm(
+  file: string,
+  width: number,
+  height: number,
+  maxval: number,
+  values: (x: number, y: number) => number,
+): void {
   const bpp = maxval > 255 ? 2 : 1;
   const head = Buffer.from(`P5\n${width} ${height}\n${maxval}\n`, 'latin1');
   const body = Buffer.alloc(width * height * bpp);

@@ -84,7 +84,9 @@ describe.each(MODES)('opj_compress %s', (_name, args, ppm) => {
     const out = repartitionPrecincts(original, { precincts: towards128(original) });
     expect(parseMainHeader(out).cod.PPx.filter((p) => p === 7).length).toBeGreaterThan(0);
     expect(buildPacketIndex(out).precincts.length).toBeGreaterThan(buildPacketIndex(original).precincts.length);
-    withTempDir((dir) => expect(opjDecompress(dir, 'out', out).equals(opjDecompress(dir, 'orig', original))).toBe(true));
+    withTempDir((dir) =>
+      expect(opjDecompress(dir, 'out', out).equals(opjDecompress(dir, 'orig', original))).toBe(true),
+    );
   });
 
   test('own sizes: packet bodies byte-identical, and re-partitioning is idempotent', () => {
@@ -101,13 +103,30 @@ describe('conformance and corpus codestreams', () => {
   // Subsampled ones are compared with opj_decompress: the WASM wrapper returns uninitialised
   // samples for subsampled components (two decodes of the same input differ).
   test.each([
-    ['p0_03.j2k', 7], ['p0_04.j2k', 7], ['p0_08.j2k', 7], ['p0_10.j2k', 7], ['p0_12.j2k', 7], ['p0_13.j2k', 7],
-    ['p1_01.j2k', 7], ['p1_04.j2k', 7], ['a4_colr.j2c', 7], ['b2_mono.j2c', 7], ['issue142.j2k', 7], ['_00042.j2k', 8],
-    ['Bretagne1_ht.j2k', 7], ['byte_causal.jhc', 7], ['issue726.j2k', 0], ['d2_colr.j2c', 0], ['e2_colr.j2c', 0],
+    ['p0_03.j2k', 7],
+    ['p0_04.j2k', 7],
+    ['p0_08.j2k', 7],
+    ['p0_10.j2k', 7],
+    ['p0_12.j2k', 7],
+    ['p0_13.j2k', 7],
+    ['p1_01.j2k', 7],
+    ['p1_04.j2k', 7],
+    ['a4_colr.j2c', 7],
+    ['b2_mono.j2c', 7],
+    ['issue142.j2k', 7],
+    ['_00042.j2k', 8],
+    ['Bretagne1_ht.j2k', 7],
+    ['byte_causal.jhc', 7],
+    ['issue726.j2k', 0],
+    ['d2_colr.j2c', 0],
+    ['e2_colr.j2c', 0],
   ])('%s (PP %i, 0 = own sizes)', (name, pp) => {
     const src = loadCodestream(name);
     const out = repartitionPrecincts(src, { precincts: pp === 0 ? ownSizes(src) : [{ PPx: pp, PPy: pp }] });
-    expectIdenticalBodies(repartitionPrecincts(out, { precincts: ownSizes(src) }), repartitionPrecincts(src, { precincts: ownSizes(src) }));
+    expectIdenticalBodies(
+      repartitionPrecincts(out, { precincts: ownSizes(src) }),
+      repartitionPrecincts(src, { precincts: ownSizes(src) }),
+    );
     withTempDir((dir) => expect(opjDecompress(dir, 'out', out).equals(opjDecompress(dir, 'orig', src))).toBe(true));
   });
 });

@@ -6,10 +6,23 @@
 
 import path from 'node:path';
 import { loadCodecs, type Codecs, type PixelImage } from '../../../src/codec';
-import { buildPacketIndex, codestreamSummary, parseMainHeader, repartitionPrecincts, type PrecinctSize } from '../../../src/j2k';
+import {
+  buildPacketIndex,
+  codestreamSummary,
+  parseMainHeader,
+  repartitionPrecincts,
+  type PrecinctSize,
+} from '../../../src/j2k';
 import { openDicom, SHARED_DICOM } from '../codec/dicom-frames';
 import {
-  expectSameDecode, expectedPrecincts, opjDecompress, opjDumpPrecincts, precinctsPerResolution, samples, syntheticImage, withTempDir,
+  expectSameDecode,
+  expectedPrecincts,
+  opjDecompress,
+  opjDumpPrecincts,
+  precinctsPerResolution,
+  samples,
+  syntheticImage,
+  withTempDir,
 } from './repacketize-helper';
 
 let codecs: Codecs;
@@ -75,7 +88,10 @@ describe.each(CASES)('codec-encoded %s', (_name, make) => {
     // (d) native OpenJPEG reads the sizes and decodes the same samples
     withTempDir((dir) => {
       const dump = opjDumpPrecincts(dir, 'out', out);
-      const want = Array.from({ length: levels + 1 }, (_, r) => `(${pp[Math.min(r, pp.length - 1)]},${pp[Math.min(r, pp.length - 1)]})`).join(' ');
+      const want = Array.from(
+        { length: levels + 1 },
+        (_, r) => `(${pp[Math.min(r, pp.length - 1)]},${pp[Math.min(r, pp.length - 1)]})`,
+      ).join(' ');
       expect(dump).toEqual(Array.from({ length: components }, () => want));
       expect(opjDecompress(dir, 'out', out).equals(opjDecompress(dir, 'orig', original))).toBe(true);
     });
@@ -83,24 +99,25 @@ describe.each(CASES)('codec-encoded %s', (_name, make) => {
 });
 
 describe('real DICOM transcodes', () => {
-  test.each([
-    ['MR_small.dcm'],
-    ['CT_small.dcm'],
-    ['US1_UNCR.dcm'],
-    ['dx_image.dcm'],
-    ['MR2_UNCR.dcm'],
-  ])('%s: 128x128 precincts, bit-exact', (file) => {
-    const dcm = openDicom(path.join(SHARED_DICOM, file));
-    const { codestream, image } = codecs.transcodeToJ2k('native', dcm.frame(0), dcm.desc);
-    const t0 = process.hrtime.bigint();
-    const out = repartitionPrecincts(codestream, { precincts: [{ PPx: 7, PPy: 7 }] });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    expect(ms).toBeLessThan(200 * Math.max(1, codestream.length / 1e6) + 200);
-    const decoded = codecs.decodeJ2k(out);
-    expect(decoded.width).toBe(image.columns);
-    expect(samples(decoded).equals(samples(codecs.decodeJ2k(codestream)))).toBe(true);
-    const { levels } = codestreamSummary(out);
-    expect(precinctsPerResolution(buildPacketIndex(out))).toEqual(expectedPrecincts(image.columns, image.rows, levels, [7]));
-    withTempDir((dir) => expect(opjDecompress(dir, 'out', out).equals(opjDecompress(dir, 'orig', codestream))).toBe(true));
-  });
+  test.each([['MR_small.dcm'], ['CT_small.dcm'], ['US1_UNCR.dcm'], ['dx_image.dcm'], ['MR2_UNCR.dcm']])(
+    '%s: 128x128 precincts, bit-exact',
+    (file) => {
+      const dcm = openDicom(path.join(SHARED_DICOM, file));
+      const { codestream, image } = codecs.transcodeToJ2k('native', dcm.frame(0), dcm.desc);
+      const t0 = process.hrtime.bigint();
+      const out = repartitionPrecincts(codestream, { precincts: [{ PPx: 7, PPy: 7 }] });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      expect(ms).toBeLessThan(200 * Math.max(1, codestream.length / 1e6) + 200);
+      const decoded = codecs.decodeJ2k(out);
+      expect(decoded.width).toBe(image.columns);
+      expect(samples(decoded).equals(samples(codecs.decodeJ2k(codestream)))).toBe(true);
+      const { levels } = codestreamSummary(out);
+      expect(precinctsPerResolution(buildPacketIndex(out))).toEqual(
+        expectedPrecincts(image.columns, image.rows, levels, [7]),
+      );
+      withTempDir((dir) =>
+        expect(opjDecompress(dir, 'out', out).equals(opjDecompress(dir, 'orig', codestream))).toBe(true),
+      );
+    },
+  );
 });

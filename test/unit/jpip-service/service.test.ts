@@ -8,7 +8,12 @@ import { UnsupportedError } from '../../../src/bytes';
 import { NotFoundError, UnavailableError } from '../../../src/errors';
 import { FrameModelCache } from '../../../src/frames';
 import { parseJpipQuery, readJpipStream, type JpipStreamEvent } from '../../../src/jpip';
-import { JpipPrefRefusedError, JpipService, type JpipResponse, type JpipSessionOptions } from '../../../src/jpip-service';
+import {
+  JpipPrefRefusedError,
+  JpipService,
+  type JpipResponse,
+  type JpipSessionOptions,
+} from '../../../src/jpip-service';
 import { collect, ingestedStore, MULTI_FRAME, SINGLE_FRAME, uidOf, type IngestedStore } from '../frames/ingested-store';
 
 let s: IngestedStore;
@@ -27,8 +32,11 @@ beforeEach(() => {
 
 function service(options: JpipSessionOptions = {}): JpipService {
   return new JpipService({
-    store: s.store.instances, blobs: s.store.blobs, sessions: s.store.jpipSessions,
-    frames: new FrameModelCache(s.store.blobs), sessionOptions: { now: () => now, ...options },
+    store: s.store.instances,
+    blobs: s.store.blobs,
+    sessions: s.store.jpipSessions,
+    frames: new FrameModelCache(s.store.blobs),
+    sessionOptions: { now: () => now, ...options },
   });
 }
 

@@ -73,12 +73,18 @@ test('cclose of one channel keeps the session; "*" closes it', () => {
 test('requests of one session run one at a time', async () => {
   const s = new JpipSessions(store.jpipSessions, { now: () => now });
   const log: string[] = [];
-  const job = (name: string, ms: number) => s.exclusive('S1', async () => {
-    log.push(`${name}+`);
-    await new Promise((r) => setTimeout(r, ms));
-    log.push(`${name}-`);
-  });
-  await Promise.all([job('a', 30), job('b', 1), s.exclusive('S1', () => Promise.reject(new Error('x'))).catch(() => undefined), job('c', 1)]);
+  const job = (name: string, ms: number) =>
+    s.exclusive('S1', async () => {
+      log.push(`${name}+`);
+      await new Promise((r) => setTimeout(r, ms));
+      log.push(`${name}-`);
+    });
+  await Promise.all([
+    job('a', 30),
+    job('b', 1),
+    s.exclusive('S1', () => Promise.reject(new Error('x'))).catch(() => undefined),
+    job('c', 1),
+  ]);
   expect(log).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
 });
 

@@ -23,31 +23,36 @@ describe('server cache model (15444-9 B.2, C.9)', () => {
 
   it('property: a random sequence of views never sends a byte twice and ends complete', () => {
     fc.assert(
-      fc.property(fc.array(fc.nat(2000), { minLength: 20, maxLength: 20 }), fc.array(fc.array(fc.nat(19), { maxLength: 8 }), { maxLength: 10 }), fc.array(fc.nat(3000), { maxLength: 10 }), (lengths, views, budgets) => {
-        const m = new CacheModel();
-        const sent = lengths.map(() => 0);
-        views.forEach((bins, i) => {
-          let budget = budgets[i] ?? 1000;
-          for (const b of bins) {
+      fc.property(
+        fc.array(fc.nat(2000), { minLength: 20, maxLength: 20 }),
+        fc.array(fc.array(fc.nat(19), { maxLength: 8 }), { maxLength: 10 }),
+        fc.array(fc.nat(3000), { maxLength: 10 }),
+        (lengths, views, budgets) => {
+          const m = new CacheModel();
+          const sent = lengths.map(() => 0);
+          views.forEach((bins, i) => {
+            let budget = budgets[i] ?? 1000;
+            for (const b of bins) {
+              const r = m.missing(1, 0, b, lengths[b] ?? 0);
+              if (r === null) continue;
+              const n = Math.min(r.length, budget);
+              budget -= n;
+              expect(r.offset).toBe(sent[b]);
+              sent[b] = (sent[b] ?? 0) + n;
+              m.record(1, 0, b, r.offset, n, n === r.length);
+            }
+          });
+          for (let b = 0; b < lengths.length; b++) {
             const r = m.missing(1, 0, b, lengths[b] ?? 0);
-            if (r === null) continue;
-            const n = Math.min(r.length, budget);
-            budget -= n;
-            expect(r.offset).toBe(sent[b]);
-            sent[b] = (sent[b] ?? 0) + n;
-            m.record(1, 0, b, r.offset, n, n === r.length);
+            if (r !== null) {
+              expect(r.offset).toBe(sent[b]);
+              m.record(1, 0, b, r.offset, r.length, true);
+              sent[b] = (sent[b] ?? 0) + r.length;
+            }
+            expect(sent[b]).toBe(lengths[b]);
           }
-        });
-        for (let b = 0; b < lengths.length; b++) {
-          const r = m.missing(1, 0, b, lengths[b] ?? 0);
-          if (r !== null) {
-            expect(r.offset).toBe(sent[b]);
-            m.record(1, 0, b, r.offset, r.length, true);
-            sent[b] = (sent[b] ?? 0) + r.length;
-          }
-          expect(sent[b]).toBe(lengths[b]);
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -55,7 +60,10 @@ describe('server cache model (15444-9 B.2, C.9)', () => {
   it('applies additive, subtractive, byte and layer statements', () => {
     const m = new CacheModel();
     const lengths: Record<number, number> = { 3: 500, 4: 80 };
-    const c = ctx({ binLength: (_s, _c, id) => lengths[id], layersToBytes: (_s, id, l) => (id === 4 ? l * 30 : undefined) });
+    const c = ctx({
+      binLength: (_s, _c, id) => lengths[id],
+      layersToBytes: (_s, id, l) => (id === 4 ? l * 30 : undefined),
+    });
     const r = m.apply(parseModel('model', 'Hm,P3:100,P4:L2,M0,H2'), c);
     expect(r).toEqual({ applied: 5, ignored: [] });
     expect(m.get(1, 6, 0)).toEqual({ bytes: 0, complete: true });
@@ -73,9 +81,15 @@ describe('server cache model (15444-9 B.2, C.9)', () => {
   it('codestream qualifiers scope the following items; unresolvable forms are ignored with a reason', () => {
     const m = new CacheModel();
     const r = m.apply(parseModel('model', '[2-3],Hm,[5-],Hm,t0c0r1p2,P1:L1,H*'), ctx({ maxStream: 6 }));
-    expect(m.get(2, 6, 0).complete && m.get(3, 6, 0).complete && m.get(5, 6, 0).complete && m.get(6, 6, 0).complete).toBe(true);
+    expect(
+      m.get(2, 6, 0).complete && m.get(3, 6, 0).complete && m.get(5, 6, 0).complete && m.get(6, 6, 0).complete,
+    ).toBe(true);
     expect(m.get(1, 6, 0).complete).toBe(false);
-    expect(r.ignored.map((i) => i.reason)).toEqual(['implicit descriptor not resolvable', 'layer count not resolvable', 'wildcard without a bin list']);
+    expect(r.ignored.map((i) => i.reason)).toEqual([
+      'implicit descriptor not resolvable',
+      'layer count not resolvable',
+      'wildcard without a bin list',
+    ]);
     const m2 = new CacheModel();
     expect(m2.apply(parseModel('model', '[5-],Hm'), ctx()).ignored).toHaveLength(1);
     m2.apply(parseModel('model', 'r0'), ctx({ implicitBins: () => [7, 8] }));
@@ -101,7 +115,9 @@ describe('server cache model (15444-9 B.2, C.9)', () => {
       }),
       { numRuns: 1000 },
     );
-    expect(() => CacheModel.decode(Uint8Array.of(0x4a, 0x43, 0x4d, 0x01, 0x7f), { maxEntries: 10 })).toThrow(expect.objectContaining({ code: 'JPIP_CACHE_MODEL_FULL' }));
+    expect(() => CacheModel.decode(Uint8Array.of(0x4a, 0x43, 0x4d, 0x01, 0x7f), { maxEntries: 10 })).toThrow(
+      expect.objectContaining({ code: 'JPIP_CACHE_MODEL_FULL' }),
+    );
   });
 
   it('caps the number of bins tracked', () => {

@@ -23,38 +23,58 @@ describe('client data-bin cache (15444-9 A.3)', () => {
   it('detects conflicting data and lengths', () => {
     const c = new ClientCache();
     c.add({ classId: 0, csn: 1, binId: 1, offset: 0, last: true, data: Uint8Array.of(1, 2, 3) });
-    expect(() => c.add({ classId: 0, csn: 1, binId: 1, offset: 1, last: false, data: Uint8Array.of(9) })).toThrow(expect.objectContaining({ code: 'JPIP_CLIENT_DATA_CONFLICT' }));
-    expect(() => c.add({ classId: 0, csn: 1, binId: 1, offset: 0, last: true, data: Uint8Array.of(1, 2) })).toThrow(expect.objectContaining({ code: 'JPIP_CLIENT_LENGTH_CONFLICT' }));
-    expect(() => c.add({ classId: 0, csn: 1, binId: 1, offset: 3, last: false, data: Uint8Array.of(1) })).toThrow(expect.objectContaining({ code: 'JPIP_CLIENT_BEYOND_END' }));
+    expect(() => c.add({ classId: 0, csn: 1, binId: 1, offset: 1, last: false, data: Uint8Array.of(9) })).toThrow(
+      expect.objectContaining({ code: 'JPIP_CLIENT_DATA_CONFLICT' }),
+    );
+    expect(() => c.add({ classId: 0, csn: 1, binId: 1, offset: 0, last: true, data: Uint8Array.of(1, 2) })).toThrow(
+      expect.objectContaining({ code: 'JPIP_CLIENT_LENGTH_CONFLICT' }),
+    );
+    expect(() => c.add({ classId: 0, csn: 1, binId: 1, offset: 3, last: false, data: Uint8Array.of(1) })).toThrow(
+      expect.objectContaining({ code: 'JPIP_CLIENT_BEYOND_END' }),
+    );
     const small = new ClientCache({ maxTotalBytes: 4 });
-    expect(() => small.add({ classId: 0, csn: 1, binId: 1, offset: 0, last: false, data: bytes(5) })).toThrow(expect.objectContaining({ code: 'JPIP_CLIENT_CACHE_FULL' }));
+    expect(() => small.add({ classId: 0, csn: 1, binId: 1, offset: 0, last: false, data: bytes(5) })).toThrow(
+      expect.objectContaining({ code: 'JPIP_CLIENT_CACHE_FULL' }),
+    );
   });
 
   it('property: any split/shuffle of bins reassembles exactly; model string and export', () => {
     fc.assert(
-      fc.property(fc.array(fc.nat(300), { minLength: 1, maxLength: 5 }), fc.array(fc.tuple(fc.nat(4), fc.nat(299), fc.nat(80)), { maxLength: 30 }), fc.integer(), (lengths, pieces, seed) => {
-        const c = new ClientCache();
-        const msgs = pieces.map(([b, off, len]) => {
-          const L = lengths[b % lengths.length] ?? 0;
-          const o = Math.min(off, L);
-          const e = Math.min(L, o + len);
-          return { classId: 0 as const, csn: 2, binId: b % lengths.length, offset: o, last: e === L, data: bytes(L).subarray(o, e) };
-        });
-        lengths.forEach((L, b) => msgs.push({ classId: 0, csn: 2, binId: b, offset: 0, last: true, data: bytes(L) }));
-        let s = seed;
-        msgs.sort(() => ((s = (s * 1103515245 + 12345) | 0) & 1 ? 1 : -1));
-        const w = new JpipStreamWriter();
-        const r = new JpipStreamReader();
-        const stream = Buffer.concat([...msgs.map((m) => w.message(m)), w.eor(EorReason.windowDone)]);
-        c.addEvents(r.push(stream));
-        lengths.forEach((L, b) => {
-          const bin = c.get(2, 0, b);
-          expect(bin?.complete).toBe(true);
-          expect(Buffer.from(bin?.prefix ?? []).equals(Buffer.from(bytes(L)))).toBe(true);
-        });
-        expect(c.export(2).precincts.size).toBe(lengths.length);
-        expect(c.modelString()).toBe(['[2]', ...lengths.map((_, b) => `P${b}`)].join(','));
-      }),
+      fc.property(
+        fc.array(fc.nat(300), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.tuple(fc.nat(4), fc.nat(299), fc.nat(80)), { maxLength: 30 }),
+        fc.integer(),
+        (lengths, pieces, seed) => {
+          const c = new ClientCache();
+          const msgs = pieces.map(([b, off, len]) => {
+            const L = lengths[b % lengths.length] ?? 0;
+            const o = Math.min(off, L);
+            const e = Math.min(L, o + len);
+            return {
+              classId: 0 as const,
+              csn: 2,
+              binId: b % lengths.length,
+              offset: o,
+              last: e === L,
+              data: bytes(L).subarray(o, e),
+            };
+          });
+          lengths.forEach((L, b) => msgs.push({ classId: 0, csn: 2, binId: b, offset: 0, last: true, data: bytes(L) }));
+          let s = seed;
+          msgs.sort(() => ((s = (s * 1103515245 + 12345) | 0) & 1 ? 1 : -1));
+          const w = new JpipStreamWriter();
+          const r = new JpipStreamReader();
+          const stream = Buffer.concat([...msgs.map((m) => w.message(m)), w.eor(EorReason.windowDone)]);
+          c.addEvents(r.push(stream));
+          lengths.forEach((L, b) => {
+            const bin = c.get(2, 0, b);
+            expect(bin?.complete).toBe(true);
+            expect(Buffer.from(bin?.prefix ?? []).equals(Buffer.from(bytes(L)))).toBe(true);
+          });
+          expect(c.export(2).precincts.size).toBe(lengths.length);
+          expect(c.modelString()).toBe(['[2]', ...lengths.map((_, b) => `P${b}`)].join(','));
+        },
+      ),
       { numRuns: 200 },
     );
   });

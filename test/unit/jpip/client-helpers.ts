@@ -25,7 +25,12 @@ export function corpus(name: string): Corpus {
 }
 
 /** Headers + for each precinct the byte range [from(p), to(p)) as one message. */
-export function jppMessages(c: Corpus, csn: number, range: (p: Corpus['precincts'][number]) => [number, number], headers = true): JpipMessage[] {
+export function jppMessages(
+  c: Corpus,
+  csn: number,
+  range: (p: Corpus['precincts'][number]) => [number, number],
+  headers = true,
+): JpipMessage[] {
   const out: JpipMessage[] = [];
   if (headers) {
     out.push({ classId: 6, csn, binId: 0, offset: 0, last: true, data: c.main });
@@ -34,13 +39,23 @@ export function jppMessages(c: Corpus, csn: number, range: (p: Corpus['precincts
   for (const p of c.precincts) {
     const [from, to] = range(p);
     if (to > from || (to === p.bytes.length && from === to && headers)) {
-      out.push({ classId: 0, csn, binId: p.binId, offset: from, last: to === p.bytes.length, data: p.bytes.subarray(from, to) });
+      out.push({
+        classId: 0,
+        csn,
+        binId: p.binId,
+        offset: from,
+        last: to === p.bytes.length,
+        data: p.bytes.subarray(from, to),
+      });
     }
   }
   return out;
 }
 
-export function encodeResponse(messages: readonly JpipMessage[], eor: EorReasonCode | null = EorReason.windowDone): Uint8Array {
+export function encodeResponse(
+  messages: readonly JpipMessage[],
+  eor: EorReasonCode | null = EorReason.windowDone,
+): Uint8Array {
   const w = new JpipStreamWriter();
   w.beginResponse();
   const parts = messages.map((m) => w.message(m));
@@ -52,7 +67,7 @@ export function encodeResponse(messages: readonly JpipMessage[], eor: EorReasonC
 export function chunks(bytes: Uint8Array, seed: number, maxPiece = 97): Uint8Array[] {
   const out: Uint8Array[] = [];
   let s = seed >>> 0 || 1;
-  for (let pos = 0; pos < bytes.length; ) {
+  for (let pos = 0; pos < bytes.length;) {
     s = (s * 1103515245 + 12345) >>> 0;
     const n = 1 + (s % maxPiece);
     out.push(bytes.subarray(pos, pos + n));

@@ -4,7 +4,15 @@
 // original at the same layers; JPT-stream tile bins; OpenJPEG's tile-header form; decode plans.
 import { loadCodecs, type DecodedImage } from '../../../src/codec';
 import { parseMainHeader } from '../../../src/j2k';
-import { EorReason, JpipClientSession, clientGeometry, normaliseTileHeaderBin, parseModel, planDecode, type JpipMessage } from '../../../src/jpip';
+import {
+  EorReason,
+  JpipClientSession,
+  clientGeometry,
+  normaliseTileHeaderBin,
+  parseModel,
+  planDecode,
+  type JpipMessage,
+} from '../../../src/jpip';
 import { chunks, corpus, encodeResponse, headers, jppMessages } from './client-helpers';
 
 const JPP = headers({ 'Content-Type': 'image/jpp-stream', 'JPIP-tid': 'T1' });
@@ -21,7 +29,13 @@ async function decode(cs: Uint8Array, layers = 0, reduce = 0): Promise<DecodedIm
 }
 
 function same(a: DecodedImage, b: DecodedImage): boolean {
-  return a.width === b.width && a.height === b.height && Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+  return (
+    a.width === b.width &&
+    a.height === b.height &&
+    Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(
+      Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+    )
+  );
 }
 
 describe('JpipClientSession: merging responses (15444-9 A.2, A.3, D.3)', () => {
@@ -43,7 +57,12 @@ describe('JpipClientSession: merging responses (15444-9 A.2, A.3, D.3)', () => {
     expect(q.get('tid')).toBe('T1');
     const model = parseModel('model', q.get('model') ?? '');
     const p0 = c.precincts[0];
-    expect(model).toContainEqual(expect.objectContaining({ bin: { kind: 'precinct', id: p0?.binId }, limit: { kind: 'bytes', bytes: p0?.layerEnds[0] } }));
+    expect(model).toContainEqual(
+      expect.objectContaining({
+        bin: { kind: 'precinct', id: p0?.binId },
+        limit: { kind: 'bytes', bytes: p0?.layerEnds[0] },
+      }),
+    );
     expect(model).toContainEqual(expect.objectContaining({ bin: { kind: 'main-header' }, limit: { kind: 'whole' } }));
     const sum2 = feed(s, r2, 11, 5);
     expect(sum2).toMatchObject({ bytes: r2.length, messages: rest.length, eor: EorReason.imageDone });
@@ -55,11 +74,20 @@ describe('JpipClientSession: merging responses (15444-9 A.2, A.3, D.3)', () => {
     const body = encodeResponse(jppMessages(c, 3, (p) => [0, p.bytes.length]));
     const reference = new JpipClientSession('http://h/x');
     feed(reference, body, 1, body.length + 1);
-    const want = reference.cache.list().map((b) => [b.classId, b.binId, Buffer.from(b.prefix).toString('base64'), b.complete]);
-    for (const [seed, max] of [[1, 1], [2, 2], [3, 13], [4, 1000]] as const) {
+    const want = reference.cache
+      .list()
+      .map((b) => [b.classId, b.binId, Buffer.from(b.prefix).toString('base64'), b.complete]);
+    for (const [seed, max] of [
+      [1, 1],
+      [2, 2],
+      [3, 13],
+      [4, 1000],
+    ] as const) {
       const s = new JpipClientSession('http://h/x');
       feed(s, body, seed, max);
-      expect(s.cache.list().map((b) => [b.classId, b.binId, Buffer.from(b.prefix).toString('base64'), b.complete])).toEqual(want);
+      expect(
+        s.cache.list().map((b) => [b.classId, b.binId, Buffer.from(b.prefix).toString('base64'), b.complete]),
+      ).toEqual(want);
     }
   });
 
@@ -97,11 +125,13 @@ describe('JpipClientSession: merging responses (15444-9 A.2, A.3, D.3)', () => {
 
   it('JPT-stream: complete tile-parts of each tile bin, partial ones left out', async () => {
     const e = corpus('e1_colr.j2c'); // 8 tiles, 9 tile-parts, POC in tile-part headers
-    const tileBin = (t: number) => Buffer.concat((e.index.tiles[t]?.parts ?? []).map((p) => e.cs.subarray(p.offset, p.offset + p.length)));
+    const tileBin = (t: number) =>
+      Buffer.concat((e.index.tiles[t]?.parts ?? []).map((p) => e.cs.subarray(p.offset, p.offset + p.length)));
     const multi = e.index.tiles.findIndex((t) => t.parts.length > 1);
     expect(multi).toBeGreaterThanOrEqual(0);
     const msgs: JpipMessage[] = [{ classId: 6, csn: 0, binId: 0, offset: 0, last: true, data: e.main }];
-    for (let t = 0; t < e.index.numTiles; t++) msgs.push({ classId: 5, csn: 0, binId: t, offset: 0, last: true, aux: 1, data: tileBin(t) });
+    for (let t = 0; t < e.index.numTiles; t++)
+      msgs.push({ classId: 5, csn: 0, binId: t, offset: 0, last: true, aux: 1, data: tileBin(t) });
     const s = new JpipClientSession('http://h/x');
     feed(s, encodeResponse(msgs), 9, 64, headers({ 'Content-Type': 'image/jpt-stream' }));
     const whole = s.rebuild(0);
@@ -112,7 +142,14 @@ describe('JpipClientSession: merging responses (15444-9 A.2, A.3, D.3)', () => {
     const firstLen = parts[0]?.length ?? 0;
     const half = firstLen + Math.floor((parts[1]?.length ?? 0) / 2);
     const s2 = new JpipClientSession('http://h/x');
-    feed(s2, encodeResponse([msgs[0] as JpipMessage, { classId: 4, csn: 0, binId: multi, offset: 0, last: false, data: tileBin(multi).subarray(0, half) }]), 2);
+    feed(
+      s2,
+      encodeResponse([
+        msgs[0] as JpipMessage,
+        { classId: 4, csn: 0, binId: multi, offset: 0, last: false, data: tileBin(multi).subarray(0, half) },
+      ]),
+      2,
+    );
     const partial = s2.rebuild(0);
     expect(partial.codestream.length).toBe(e.main.length + firstLen + 2);
     expect(partial.warnings.join()).toContain(`${half - firstLen} bytes of incomplete tile-parts`);
@@ -126,7 +163,9 @@ describe('JpipClientSession: merging responses (15444-9 A.2, A.3, D.3)', () => {
     expect(() => s.endResponse()).toThrow(expect.objectContaining({ code: 'JPIP_STREAM_TRUNCATED' }));
     expect(() => s.rebuild(2)).toThrow(expect.objectContaining({ code: 'JPIP_CLIENT_NO_MAIN_HEADER' }));
     s.beginResponse(200, JPP);
-    expect(() => s.push(Buffer.concat([encodeResponse([]), body]))).toThrow(expect.objectContaining({ code: 'JPIP_CLIENT_AFTER_EOR' }));
+    expect(() => s.push(Buffer.concat([encodeResponse([]), body]))).toThrow(
+      expect.objectContaining({ code: 'JPIP_CLIENT_AFTER_EOR' }),
+    );
     expect(feed(s, body, 4).eor).toBe(EorReason.windowDone);
     expect(s.codestreams()).toEqual([1]);
   });
@@ -146,19 +185,48 @@ describe('decode plan (15444-9 C.4.2-C.4.4, D.2.4-D.2.6)', () => {
   const g = clientGeometry(parseMainHeader(c.cs));
 
   it('resolves fsiz/roff/rsiz like the server', () => {
-    expect(planDecode(g, {})).toEqual({ r: 0, frame: { fx: 303, fy: 179 }, offset: { x: 0, y: 0 }, size: { x: 303, y: 179 } });
+    expect(planDecode(g, {})).toEqual({
+      r: 0,
+      frame: { fx: 303, fy: 179 },
+      offset: { x: 0, y: 0 },
+      size: { x: 303, y: 179 },
+    });
     expect(planDecode(g, { fsiz: { fx: 200, fy: 200 } })).toMatchObject({ r: 1, frame: { fx: 152, fy: 90 } });
     expect(planDecode(g, { fsiz: { fx: 152, fy: 90 }, roff: { x: 100, y: 80 }, rsiz: { x: 100, y: 100 } })).toEqual({
-      r: 1, frame: { fx: 152, fy: 90 }, offset: { x: 100, y: 80 }, size: { x: 52, y: 10 },
+      r: 1,
+      frame: { fx: 152, fy: 90 },
+      offset: { x: 100, y: 80 },
+      size: { x: 52, y: 10 },
     });
   });
 
   it("follows the server's JPIP-fsiz/roff/rsiz and rejects a frame size the image does not have", () => {
-    const served = { tid: null, channel: null, fsiz: { x: 76, y: 45 }, roff: null, rsiz: null, layers: null, comps: null, stream: null, streamType: null, contentType: null };
-    expect(planDecode(g, { fsiz: { fx: 303, fy: 179 }, roff: { x: 101, y: 0 }, rsiz: { x: 101, y: 179 } }, served)).toEqual({
-      r: 2, frame: { fx: 76, fy: 45 }, offset: { x: 25, y: 0 }, size: { x: 26, y: 45 },
+    const served = {
+      tid: null,
+      channel: null,
+      fsiz: { x: 76, y: 45 },
+      roff: null,
+      rsiz: null,
+      layers: null,
+      comps: null,
+      stream: null,
+      streamType: null,
+      contentType: null,
+    };
+    expect(
+      planDecode(g, { fsiz: { fx: 303, fy: 179 }, roff: { x: 101, y: 0 }, rsiz: { x: 101, y: 179 } }, served),
+    ).toEqual({
+      r: 2,
+      frame: { fx: 76, fy: 45 },
+      offset: { x: 25, y: 0 },
+      size: { x: 26, y: 45 },
     });
-    expect(planDecode(g, {}, { ...served, fsiz: null, roff: { x: 3, y: 4 }, rsiz: { x: 500, y: 5 } })).toMatchObject({ offset: { x: 3, y: 4 }, size: { x: 300, y: 5 } });
-    expect(() => planDecode(g, {}, { ...served, fsiz: { x: 77, y: 45 } })).toThrow(expect.objectContaining({ code: 'JPIP_CLIENT_BAD_FSIZ' }));
+    expect(planDecode(g, {}, { ...served, fsiz: null, roff: { x: 3, y: 4 }, rsiz: { x: 500, y: 5 } })).toMatchObject({
+      offset: { x: 3, y: 4 },
+      size: { x: 300, y: 5 },
+    });
+    expect(() => planDecode(g, {}, { ...served, fsiz: { x: 77, y: 45 } })).toThrow(
+      expect.objectContaining({ code: 'JPIP_CLIENT_BAD_FSIZ' }),
+    );
   });
 });

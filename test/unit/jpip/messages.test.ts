@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { LimitExceededError, MalformedError, ParseError, TruncatedError } from '../../../src/bytes';
 import {
-  EorReason, JpipStreamReader, JpipStreamWriter, encodeEor, encodeMessage, readJpipStream, type BinClassId, type JpipMessage,
+  EorReason,
+  JpipStreamReader,
+  JpipStreamWriter,
+  encodeEor,
+  encodeMessage,
+  readJpipStream,
+  type BinClassId,
+  type JpipMessage,
   type JpipStreamEvent,
 } from '../../../src/jpip';
 
@@ -55,7 +62,9 @@ describe('jpp-stream messages (15444-9 A.2)', () => {
 
   it('refuses invalid EOR reasons', () => {
     expect(() => encodeEor(0 as 1)).toThrow(expect.objectContaining({ code: 'JPIP_EOR_BAD_REASON' }));
-    expect(() => readJpipStream(Uint8Array.of(0, 8, 0))).toThrow(expect.objectContaining({ code: 'JPIP_EOR_BAD_REASON' }));
+    expect(() => readJpipStream(Uint8Array.of(0, 8, 0))).toThrow(
+      expect.objectContaining({ code: 'JPIP_EOR_BAD_REASON' }),
+    );
   });
 
   it('compresses headers: bb=3 first, bb=2 on class change, bb=3 on CSn change, bb=1 when both repeat', () => {
@@ -73,34 +82,58 @@ describe('jpp-stream messages (15444-9 A.2)', () => {
   });
 
   it('chooses the Bin-ID length 7k-3 bits (16 needs 2 bytes, 15 one)', () => {
-    expect(hex(encodeMessage({ classId: 0, csn: 0, binId: 15, offset: 0, last: false, data: new Uint8Array(0) }, null))).toBe('6f00000000');
-    expect(hex(encodeMessage({ classId: 0, csn: 0, binId: 16, offset: 0, last: false, data: new Uint8Array(0) }, null))).toBe('e0100000000000'.slice(0, 12));
+    expect(
+      hex(encodeMessage({ classId: 0, csn: 0, binId: 15, offset: 0, last: false, data: new Uint8Array(0) }, null)),
+    ).toBe('6f00000000');
+    expect(
+      hex(encodeMessage({ classId: 0, csn: 0, binId: 16, offset: 0, last: false, data: new Uint8Array(0) }, null)),
+    ).toBe('e0100000000000'.slice(0, 12));
   });
 
   it('writes Aux for odd classes only', () => {
-    const m = encodeMessage({ classId: 1, csn: 0, binId: 2, offset: 0, last: true, aux: 3, data: Uint8Array.of(0xaa) }, null);
+    const m = encodeMessage(
+      { classId: 1, csn: 0, binId: 2, offset: 0, last: true, aux: 3, data: Uint8Array.of(0xaa) },
+      null,
+    );
     expect(hex(m)).toBe('72010000' + '01' + '03' + 'aa');
-    expect(readJpipStream(m)[0]).toEqual({ kind: 'message', message: { classId: 1, csn: 0, binId: 2, offset: 0, last: true, aux: 3, data: Uint8Array.of(0xaa) } });
-    expect(() => encodeMessage({ classId: 5, csn: 0, binId: 0, offset: 0, last: true, data: new Uint8Array(0) }, null)).toThrow(
-      expect.objectContaining({ code: 'JPIP_MSG_AUX_MISSING' }),
-    );
-    expect(() => encodeMessage({ classId: 0, csn: 0, binId: 0, offset: 0, last: true, aux: 1, data: new Uint8Array(0) }, null)).toThrow(
-      expect.objectContaining({ code: 'JPIP_MSG_AUX_UNEXPECTED' }),
-    );
+    expect(readJpipStream(m)[0]).toEqual({
+      kind: 'message',
+      message: { classId: 1, csn: 0, binId: 2, offset: 0, last: true, aux: 3, data: Uint8Array.of(0xaa) },
+    });
+    expect(() =>
+      encodeMessage({ classId: 5, csn: 0, binId: 0, offset: 0, last: true, data: new Uint8Array(0) }, null),
+    ).toThrow(expect.objectContaining({ code: 'JPIP_MSG_AUX_MISSING' }));
+    expect(() =>
+      encodeMessage({ classId: 0, csn: 0, binId: 0, offset: 0, last: true, aux: 1, data: new Uint8Array(0) }, null),
+    ).toThrow(expect.objectContaining({ code: 'JPIP_MSG_AUX_UNEXPECTED' }));
   });
 
   it('refuses reserved classes, bb=0 and compressed first headers', () => {
-    expect(() => readJpipStream(Uint8Array.of(0x60, 0x03, 0x00, 0x00, 0x00))).toThrow(expect.objectContaining({ code: 'JPIP_MSG_BAD_CLASS' }));
-    expect(() => readJpipStream(Uint8Array.of(0x05, 0x00, 0x00))).toThrow(expect.objectContaining({ code: 'JPIP_MSG_BAD_BB' }));
-    expect(() => readJpipStream(Uint8Array.of(0x20, 0x00, 0x00))).toThrow(expect.objectContaining({ code: 'JPIP_MSG_NO_STATE' }));
+    expect(() => readJpipStream(Uint8Array.of(0x60, 0x03, 0x00, 0x00, 0x00))).toThrow(
+      expect.objectContaining({ code: 'JPIP_MSG_BAD_CLASS' }),
+    );
+    expect(() => readJpipStream(Uint8Array.of(0x05, 0x00, 0x00))).toThrow(
+      expect.objectContaining({ code: 'JPIP_MSG_BAD_BB' }),
+    );
+    expect(() => readJpipStream(Uint8Array.of(0x20, 0x00, 0x00))).toThrow(
+      expect.objectContaining({ code: 'JPIP_MSG_NO_STATE' }),
+    );
     // after an EOR the state is gone again
-    const ok = Buffer.concat([encodeMessage({ classId: 6, csn: 1, binId: 0, offset: 0, last: true, data: new Uint8Array(0) }, null), encodeEor(2)]);
-    expect(() => readJpipStream(Buffer.concat([ok, Uint8Array.of(0x20, 0x00, 0x00)]))).toThrow(expect.objectContaining({ code: 'JPIP_MSG_NO_STATE' }));
+    const ok = Buffer.concat([
+      encodeMessage({ classId: 6, csn: 1, binId: 0, offset: 0, last: true, data: new Uint8Array(0) }, null),
+      encodeEor(2),
+    ]);
+    expect(() => readJpipStream(Buffer.concat([ok, Uint8Array.of(0x20, 0x00, 0x00)]))).toThrow(
+      expect.objectContaining({ code: 'JPIP_MSG_NO_STATE' }),
+    );
   });
 
   it('accepts a compressed first header when the caller supplies the initial state', () => {
     const ev = readJpipStream(Uint8Array.of(0x20, 0x00, 0x00), { initialState: { classId: 0, csn: 0 } });
-    expect(ev[0]).toEqual({ kind: 'message', message: { classId: 0, csn: 0, binId: 0, offset: 0, last: false, data: new Uint8Array(0) } });
+    expect(ev[0]).toEqual({
+      kind: 'message',
+      message: { classId: 0, csn: 0, binId: 0, offset: 0, last: false, data: new Uint8Array(0) },
+    });
   });
 
   it('caps Msg-Length before allocating', () => {
@@ -134,34 +167,52 @@ describe('jpp-stream messages (15444-9 A.2)', () => {
       data: fc.uint8Array({ maxLength: 40 }),
     });
     fc.assert(
-      fc.property(fc.array(fc.array(arbMsg, { maxLength: 6 }), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(50), { maxLength: 20 }), (responses, cuts) => {
-        const w = new JpipStreamWriter();
-        const parts: Uint8Array[] = [];
-        const expected: JpipStreamEvent[] = [];
-        for (const resp of responses) {
-          w.beginResponse();
-          for (const raw of resp) {
-            const m: JpipMessage = raw.classId % 2 === 1 ? raw : { classId: raw.classId, csn: raw.csn, binId: raw.binId, offset: raw.offset, last: raw.last, data: raw.data };
-            parts.push(w.message(m));
-            expected.push({ kind: 'message', message: m });
+      fc.property(
+        fc.array(fc.array(arbMsg, { maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(50), { maxLength: 20 }),
+        (responses, cuts) => {
+          const w = new JpipStreamWriter();
+          const parts: Uint8Array[] = [];
+          const expected: JpipStreamEvent[] = [];
+          for (const resp of responses) {
+            w.beginResponse();
+            for (const raw of resp) {
+              const m: JpipMessage =
+                raw.classId % 2 === 1
+                  ? raw
+                  : {
+                      classId: raw.classId,
+                      csn: raw.csn,
+                      binId: raw.binId,
+                      offset: raw.offset,
+                      last: raw.last,
+                      data: raw.data,
+                    };
+              parts.push(w.message(m));
+              expected.push({ kind: 'message', message: m });
+            }
+            parts.push(w.eor(EorReason.windowDone));
+            expected.push({ kind: 'eor', reason: 2, body: new Uint8Array(0) });
           }
-          parts.push(w.eor(EorReason.windowDone));
-          expected.push({ kind: 'eor', reason: 2, body: new Uint8Array(0) });
-        }
-        const all = Buffer.concat(parts);
-        const r = new JpipStreamReader();
-        const got: JpipStreamEvent[] = [];
-        let pos = 0;
-        for (const c of cuts) {
-          got.push(...r.push(all.subarray(pos, Math.min(all.length, pos + c))));
-          pos = Math.min(all.length, pos + c);
-        }
-        got.push(...r.push(all.subarray(pos)));
-        r.end();
-        expect(got.map((e) => (e.kind === 'message' ? { ...e, message: { ...e.message, data: hex(e.message.data) } } : e))).toEqual(
-          expected.map((e) => (e.kind === 'message' ? { ...e, message: { ...e.message, data: hex(e.message.data) } } : e)),
-        );
-      }),
+          const all = Buffer.concat(parts);
+          const r = new JpipStreamReader();
+          const got: JpipStreamEvent[] = [];
+          let pos = 0;
+          for (const c of cuts) {
+            got.push(...r.push(all.subarray(pos, Math.min(all.length, pos + c))));
+            pos = Math.min(all.length, pos + c);
+          }
+          got.push(...r.push(all.subarray(pos)));
+          r.end();
+          expect(
+            got.map((e) => (e.kind === 'message' ? { ...e, message: { ...e.message, data: hex(e.message.data) } } : e)),
+          ).toEqual(
+            expected.map((e) =>
+              e.kind === 'message' ? { ...e, message: { ...e.message, data: hex(e.message.data) } } : e,
+            ),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -14,7 +14,9 @@ const code = (f: () => unknown): string => {
 
 describe('JPIP request parser (15444-9 Annex C)', () => {
   it('parses a typical session-opening request', () => {
-    const q = parseJpipQuery('target=1.2.3&type=jpp-stream&tid=0&cnew=http-tcp,http&stream=1&len=1000&fsiz=512,512,closest&roff=10,20&rsiz=100,200&qid=7');
+    const q = parseJpipQuery(
+      'target=1.2.3&type=jpp-stream&tid=0&cnew=http-tcp,http&stream=1&len=1000&fsiz=512,512,closest&roff=10,20&rsiz=100,200&qid=7',
+    );
     expect(q.target).toBe('1.2.3');
     expect(q.type?.[0]).toMatchObject({ kind: 'jpp-stream', mediaType: 'image/jpp-stream', extended: false });
     expect(q.tid).toBe('0');
@@ -46,7 +48,9 @@ describe('JPIP request parser (15444-9 Annex C)', () => {
     expect(code(() => parseJpipBody(Buffer.from('target=a\tb')))).toBe('JPIP_BAD_ENCODING'); // control characters other than CR/LF
     expect(code(() => parseJpipBody('target=\u00e9'))).toBe('JPIP_BAD_ENCODING');
     expect(parseJpipBody(Buffer.from('  \r\n')).fields.size).toBe(0);
-    expect(code(() => parseJpipBody(Buffer.from('tid=1'), { query: 'target=aaaa', maxQueryLength: 15 }))).toBe('JPIP_QUERY_TOO_LONG'); // 11 + '&' + 5
+    expect(code(() => parseJpipBody(Buffer.from('tid=1'), { query: 'target=aaaa', maxQueryLength: 15 }))).toBe(
+      'JPIP_QUERY_TOO_LONG',
+    ); // 11 + '&' + 5
     expect(parseJpipBody(Buffer.from('tid=1'), { query: 'target=aaa', maxQueryLength: 16 }).tid).toBe('1');
   });
 
@@ -66,7 +70,10 @@ describe('JPIP request parser (15444-9 Annex C)', () => {
 
   it('comps, layers, quality, align, wait, srate, drate, mset', () => {
     const q = parseJpipQuery('comps=0,2-3&layers=4&quality=-1&align=yes&wait=no&srate=2.5&drate=1&mset=1-3');
-    expect(q.comps).toEqual([{ from: 0, to: 0 }, { from: 2, to: 3 }]);
+    expect(q.comps).toEqual([
+      { from: 0, to: 0 },
+      { from: 2, to: 3 },
+    ]);
     expect(q.layers).toBe(4);
     expect(q.quality).toBe(-1);
     expect(q.align).toBe(true);
@@ -103,14 +110,23 @@ describe('JPIP request parser (15444-9 Annex C)', () => {
     expect(q.metareq).toEqual({
       metadataOnly: true,
       items: [
-        { props: [{ boxType: 'jp2h', limit: null, qualifier: 'w', priority: false }, { boxType: 'xml ', limit: 20, qualifier: '', priority: true }], rootBin: 0, maxDepth: 2 },
+        {
+          props: [
+            { boxType: 'jp2h', limit: null, qualifier: 'w', priority: false },
+            { boxType: 'xml ', limit: 20, qualifier: '', priority: true },
+          ],
+          rootBin: 0,
+          maxDepth: 2,
+        },
         { props: [{ boxType: '*', limit: null, qualifier: '', priority: false }], rootBin: null, maxDepth: null },
       ],
     });
   });
 
   it('session and misc fields', () => {
-    const q = parseJpipQuery('cid=JPH_3&cclose=JPH_3,JPH_4&subtarget=0-99&context=jpxl<0-3>&tpmodel=0.0-3.1&upload=jpp-stream&cap=config=1&handled=1&xpath-box=a');
+    const q = parseJpipQuery(
+      'cid=JPH_3&cclose=JPH_3,JPH_4&subtarget=0-99&context=jpxl<0-3>&tpmodel=0.0-3.1&upload=jpp-stream&cap=config=1&handled=1&xpath-box=a',
+    );
     expect(q.cclose).toEqual(['JPH_3', 'JPH_4']);
     expect(q.subtarget).toEqual({ kind: 'bytes', from: 0, to: 99 });
     expect(q.context).toEqual(['jpxl<0-3>']);
@@ -178,8 +194,14 @@ describe('JPIP request parser (15444-9 Annex C)', () => {
 
   it('caps query length and field count', () => {
     expect(() => parseJpipQuery('target=' + 'a'.repeat(100), { maxQueryLength: 50 })).toThrow(LimitExceededError);
-    expect(code(() => parseJpipQuery(['target', 'tid', 'cid', 'qid', 'len'].map((f) => `${f}=1`).join('&'), { maxFields: 3 }))).toBe('JPIP_TOO_MANY_FIELDS');
-    expect(code(() => parseJpipQuery('comps=' + Array.from({ length: 5000 }, () => '1').join(',')))).toBe('JPIP_LIST_TOO_LONG');
+    expect(
+      code(() =>
+        parseJpipQuery(['target', 'tid', 'cid', 'qid', 'len'].map((f) => `${f}=1`).join('&'), { maxFields: 3 }),
+      ),
+    ).toBe('JPIP_TOO_MANY_FIELDS');
+    expect(code(() => parseJpipQuery('comps=' + Array.from({ length: 5000 }, () => '1').join(',')))).toBe(
+      'JPIP_LIST_TOO_LONG',
+    );
   });
 
   it('fuzz: random and mutated queries give only typed errors', () => {
@@ -189,15 +211,24 @@ describe('JPIP request parser (15444-9 Annex C)', () => {
       'target=x&tpmodel=[0],1.0-2.3,-4.1&subtarget=[1-2:2]&context=jpxl<0-3>[s0i1]=1&quality=50&srate=1.5&roi=dynamic&cap=a,b',
     ];
     const chars = 'abcdefghijklmnopqrstuvwxyz0123456789,;:-=&%[]<>*!/.+_ \u0000\uffff'.split('');
-    const mutated = fc.tuple(fc.constantFrom(...valid), fc.array(fc.tuple(fc.nat(400), fc.nat(4), fc.constantFrom(...chars)), { maxLength: 6 })).map(([s, edits]) => {
-      let t = s;
-      for (const [pos, len, ch] of edits) {
-        const p = pos % (t.length + 1);
-        t = t.slice(0, p) + ch + t.slice(p + len);
-      }
-      return t;
-    });
-    const arb = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: fc.constantFrom(...chars), maxLength: 200 }), mutated);
+    const mutated = fc
+      .tuple(
+        fc.constantFrom(...valid),
+        fc.array(fc.tuple(fc.nat(400), fc.nat(4), fc.constantFrom(...chars)), { maxLength: 6 }),
+      )
+      .map(([s, edits]) => {
+        let t = s;
+        for (const [pos, len, ch] of edits) {
+          const p = pos % (t.length + 1);
+          t = t.slice(0, p) + ch + t.slice(p + len);
+        }
+        return t;
+      });
+    const arb = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: fc.constantFrom(...chars), maxLength: 200 }),
+      mutated,
+    );
     fc.assert(
       fc.property(arb, fc.boolean(), (s, ignore) => {
         try {

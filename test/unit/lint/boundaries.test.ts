@@ -22,7 +22,13 @@ function layout(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fovea-lint-'));
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   copyFileSync(path.join(ROOT, '.dependency-cruiser.cjs'), path.join(dir, '.dependency-cruiser.cjs'));
-  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node', strict: true }, include: ['src'] }));
+  writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { module: 'commonjs', moduleResolution: 'node', strict: true },
+      include: ['src'],
+    }),
+  );
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
@@ -32,15 +38,20 @@ function layout(files: Record<string, string>): string {
 
 function cruise(dir: string): Promise<Violation[]> {
   return new Promise((resolve, reject) => {
-    execFile(DEPCRUISE, ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
-      // depcruise exits non-zero when it finds violations; the JSON on stdout is what counts.
-      try {
-        const out = JSON.parse(stdout) as { summary: { violations: Violation[] } };
-        resolve(out.summary.violations);
-      } catch (parseError) {
-        reject(new Error(`depcruise gave no JSON (${err?.message ?? "exit 0"})`, { cause: parseError }));
-      }
-    });
+    execFile(
+      DEPCRUISE,
+      ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+      { cwd: dir, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout) => {
+        // depcruise exits non-zero when it finds violations; the JSON on stdout is what counts.
+        try {
+          const out = JSON.parse(stdout) as { summary: { violations: Violation[] } };
+          resolve(out.summary.violations);
+        } catch (parseError) {
+          reject(new Error(`depcruise gave no JSON (${err?.message ?? 'exit 0'})`, { cause: parseError }));
+        }
+      },
+    );
   });
 }
 
@@ -49,10 +60,12 @@ const CLEAN: Record<string, string> = {
   'src/bytes/index.ts': "export { ByteReader } from './byte-reader';\n",
   'src/bytes/byte-reader.ts': 'export class ByteReader {}\n',
   'src/j2k/index.ts': "export { parse } from './parse';\n",
-  'src/j2k/parse.ts': "import { ByteReader } from '../bytes';\nexport const parse = (): ByteReader => new ByteReader();\n",
+  'src/j2k/parse.ts':
+    "import { ByteReader } from '../bytes';\nexport const parse = (): ByteReader => new ByteReader();\n",
   'src/store/index.ts': "export type { Row } from './types';\n",
   'src/store/types.ts': 'export interface Row { id: string }\n',
-  'src/http/app.ts': "import type { Row } from '../store';\nimport { parse } from '../j2k';\nexport const app = (r: Row): unknown => [r, parse()];\n",
+  'src/http/app.ts':
+    "import type { Row } from '../store';\nimport { parse } from '../j2k';\nexport const app = (r: Row): unknown => [r, parse()];\n",
 };
 
 describe('dependency-cruiser boundary rules (.dependency-cruiser.cjs)', () => {
@@ -77,7 +90,9 @@ describe('dependency-cruiser boundary rules (.dependency-cruiser.cjs)', () => {
     const found = (await cruise(dir)).map((v) => `${v.rule.name} ${v.from} -> ${v.to}`);
     expect(found).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^pure-core-no-infrastructure-packages src\/j2k\/planted\.ts -> .*node_modules\/(@types\/)?express\//),
+        expect.stringMatching(
+          /^pure-core-no-infrastructure-packages src\/j2k\/planted\.ts -> .*node_modules\/(@types\/)?express\//,
+        ),
         expect.stringMatching(/^express-only-in-http src\/j2k\/planted\.ts -> .*node_modules\/(@types\/)?express\//),
         'no-deep-import src/http/deep.ts -> src/store/types.ts',
       ]),
@@ -89,14 +104,19 @@ describe('ESLint boundary rules (eslint.config.mjs)', () => {
   // The CLI, not the Node API: the API loads the ESM config through a dynamic import jest's VM lacks.
   function rulesFor(file: string, text: string): Promise<string[]> {
     return new Promise((resolve, reject) => {
-      const child = execFile(ESLINT, ['--format', 'json', '--stdin', '--stdin-filename', path.join(ROOT, file)], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
-        try {
-          const [result] = JSON.parse(stdout) as { messages: { ruleId: string | null; message: string }[] }[];
-          resolve((result?.messages ?? []).map((m) => m.ruleId ?? m.message));
-        } catch (parseError) {
-          reject(new Error(`eslint gave no JSON (${err?.message ?? "exit 0"})`, { cause: parseError }));
-        }
-      });
+      const child = execFile(
+        ESLINT,
+        ['--format', 'json', '--stdin', '--stdin-filename', path.join(ROOT, file)],
+        { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout) => {
+          try {
+            const [result] = JSON.parse(stdout) as { messages: { ruleId: string | null; message: string }[] }[];
+            resolve((result?.messages ?? []).map((m) => m.ruleId ?? m.message));
+          } catch (parseError) {
+            reject(new Error(`eslint gave no JSON (${err?.message ?? 'exit 0'})`, { cause: parseError }));
+          }
+        },
+      );
       child.stdin?.end(text);
     });
   }

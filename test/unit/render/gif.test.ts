@@ -73,7 +73,7 @@ describe('encodeGif', () => {
     let s = 12345;
     for (let i = 0; i < px.length; i++) {
       s = (s * 1103515245 + 12345) >>> 0;
-      px[i] = i % 7 === 0 ? (s >>> 24) : (i >> 6) & 0xff;
+      px[i] = i % 7 === 0 ? s >>> 24 : (i >> 6) & 0xff;
     }
     const d = decodeGif(encodeGif(w, h, 1, px));
     expect([d.width, d.height]).toEqual([w, h]);
@@ -86,7 +86,8 @@ describe('encodeGif', () => {
     for (let i = 0; i < 6; i++) {
       const k = d.indices[i] as number;
       const c = [...d.palette.subarray(k * 3, k * 3 + 3)];
-      for (let ch = 0; ch < 3; ch++) expect(Math.abs((c[ch] as number) - (px[i * 3 + ch] as number))).toBeLessThanOrEqual(26);
+      for (let ch = 0; ch < 3; ch++)
+        expect(Math.abs((c[ch] as number) - (px[i * 3 + ch] as number))).toBeLessThanOrEqual(26);
     }
   });
   it('a one-pixel image', () => {

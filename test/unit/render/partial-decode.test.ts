@@ -46,7 +46,13 @@ function pixels(bytes: Uint8Array): { width: number; height: number; data: Buffe
   return { width: p.width, height: p.height, data: p.data };
 }
 
-async function both(options: RenderOptions): Promise<{ partial: Awaited<ReturnType<typeof renderFrame>>; full: Awaited<ReturnType<typeof renderFrame>>; reads: number }> {
+async function both(
+  options: RenderOptions,
+): Promise<{
+  partial: Awaited<ReturnType<typeof renderFrame>>;
+  full: Awaited<ReturnType<typeof renderFrame>>;
+  reads: number;
+}> {
   const src = source(true);
   const partial = await renderFrame(codecs, ds, 1, src, options);
   const full = await renderFrame(codecs, ds, 1, source(false), options);
@@ -64,7 +70,11 @@ describe('renderFrame over a packet index', () => {
   });
 
   it('a 256 px view of a 512 px region at the image centre (r = 1) reads < 10 % and matches the full decode', async () => {
-    const options: RenderOptions = { mediaType: 'image/png', viewport: { vw: 256, vh: 256, sx: 800, sy: 900, sw: 512, sh: -512 }, window: { center: 2000, width: 3000, function: 'linear' } };
+    const options: RenderOptions = {
+      mediaType: 'image/png',
+      viewport: { vw: 256, vh: 256, sx: 800, sy: 900, sw: 512, sh: -512 },
+      window: { center: 2000, width: 3000, function: 'linear' },
+    };
     const { partial, full } = await both(options);
     expect(partial.stats.discardLevels).toBe(1);
     expect(partial.stats.precincts).toBeGreaterThan(0);
@@ -75,7 +85,10 @@ describe('renderFrame over a packet index', () => {
   });
 
   it('a full-resolution corner region reads a fraction and matches', async () => {
-    const options: RenderOptions = { mediaType: 'image/png', viewport: { vw: 300, vh: 200, sx: 1748, sy: 0, sw: 300, sh: 200 } };
+    const options: RenderOptions = {
+      mediaType: 'image/png',
+      viewport: { vw: 300, vh: 200, sx: 1748, sy: 0, sw: 300, sh: 200 },
+    };
     const { partial, full } = await both(options);
     expect(partial.stats.discardLevels).toBe(0);
     expect(partial.stats.bytesRead / cs.length).toBeLessThan(0.1);

@@ -22,24 +22,39 @@ describe('framePresentation', () => {
   it('top-level rescale, first window value and VOI LUT Function', () => {
     const ds = image('MONOCHROME1');
     ds.setString(0x00281053, 'DS', '2').setString(0x00281052, 'DS', '-1024');
-    ds.setString(0x00281050, 'DS', ['40', '300']).setString(0x00281051, 'DS', ['400', '1500']).setString(0x00281056, 'CS', 'SIGMOID');
+    ds.setString(0x00281050, 'DS', ['40', '300'])
+      .setString(0x00281051, 'DS', ['400', '1500'])
+      .setString(0x00281056, 'CS', 'SIGMOID');
     const p = framePresentation(ds, 1);
-    expect(p).toMatchObject({ invert: true, colour: 'gray', rescale: { slope: 2, intercept: -1024 }, voi: { kind: 'window', window: { center: 40, width: 400, function: 'sigmoid' } } });
+    expect(p).toMatchObject({
+      invert: true,
+      colour: 'gray',
+      rescale: { slope: 2, intercept: -1024 },
+      voi: { kind: 'window', window: { center: 40, width: 400, function: 'sigmoid' } },
+    });
   });
   it('per-frame functional groups override shared ones, which override the top level', () => {
     const ds = image();
     ds.setString(0x00281050, 'DS', '1').setString(0x00281051, 'DS', '2');
-    const voi = (c: string, w: string): DicomDataset => new DicomDataset().setString(0x00281050, 'DS', c).setString(0x00281051, 'DS', w);
+    const voi = (c: string, w: string): DicomDataset =>
+      new DicomDataset().setString(0x00281050, 'DS', c).setString(0x00281051, 'DS', w);
     const pvt = new DicomDataset().setString(0x00281053, 'DS', '3').setString(0x00281052, 'DS', '7');
-    ds.setSequence(0x52009229, [new DicomDataset().setSequence(0x00289132, [voi('100', '200')]).setSequence(0x00289145, [pvt])]);
+    ds.setSequence(0x52009229, [
+      new DicomDataset().setSequence(0x00289132, [voi('100', '200')]).setSequence(0x00289145, [pvt]),
+    ]);
     ds.setSequence(0x52009230, [new DicomDataset(), new DicomDataset().setSequence(0x00289132, [voi('500', '600')])]);
-    expect(framePresentation(ds, 1)).toMatchObject({ rescale: { slope: 3, intercept: 7 }, voi: { window: { center: 100, width: 200 } } });
+    expect(framePresentation(ds, 1)).toMatchObject({
+      rescale: { slope: 3, intercept: 7 },
+      voi: { window: { center: 100, width: 200 } },
+    });
     expect(framePresentation(ds, 2).voi).toMatchObject({ window: { center: 500, width: 600, function: 'linear' } });
   });
   it('a VOI LUT Sequence item (signed first mapped value, 16-bit words)', () => {
     const ds = image();
     const data = new Uint8Array([0, 0, 0xff, 0x0f]);
-    ds.setSequence(0x00283010, [new DicomDataset().setNumber(0x00283002, 'US', [2, 65535, 12]).setBytes(0x00283006, 'OW', data)]);
+    ds.setSequence(0x00283010, [
+      new DicomDataset().setNumber(0x00283002, 'US', [2, 65535, 12]).setBytes(0x00283006, 'OW', data),
+    ]);
     const p = framePresentation(ds, 1);
     expect(p.voi).toEqual({ kind: 'lut', lut: { firstMapped: -1, bits: 12, data: Uint16Array.from([0, 4095]) } });
   });

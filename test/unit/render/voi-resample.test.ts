@@ -39,7 +39,9 @@ describe('window functions', () => {
     const voi = { kind: 'window' as const, window: { center: 0, width: 1000, function: 'linear-exact' as const } };
     expect([...toDisplay8(v, { rescale, voi, invert: false })]).toEqual([0, 128, 255]);
     expect([...toDisplay8(v, { rescale, voi, invert: true })]).toEqual([255, 127, 0]);
-    expect([...toDisplay8(v, { rescale, voi: { kind: 'range', min: -1000, max: 1000 }, invert: false })]).toEqual([0, 128, 255]);
+    expect([...toDisplay8(v, { rescale, voi: { kind: 'range', min: -1000, max: 1000 }, invert: false })]).toEqual([
+      0, 128, 255,
+    ]);
     expect([...toDisplay8(v, { rescale, voi: { kind: 'range', min: 5, max: 5 }, invert: false })]).toEqual([0, 0, 0]);
   });
 });

@@ -5,7 +5,12 @@
 // here on purpose, so the table also pins them.
 
 import { NotAcceptableError } from '../../../src/errors';
-import { availableSyntaxes, decideTransferSyntax, type RetrieveTarget, type StoredSyntaxFacts } from '../../../src/retrieve/transfer-syntax-rules';
+import {
+  availableSyntaxes,
+  decideTransferSyntax,
+  type RetrieveTarget,
+  type StoredSyntaxFacts,
+} from '../../../src/retrieve/transfer-syntax-rules';
 
 const UID = {
   implicitLE: '1.2.840.10008.1.2',
@@ -44,8 +49,21 @@ type Expected = ['stored' | 'decoded' | 'jpip-referenced', Syntax] | 'not-accept
 
 const NA = 'not-acceptable';
 const REQUESTED: readonly Requested[] = [
-  '*', 'explicitLE', 'implicitLE', 'jpegBaseline', 'rle', 'j2kLossless', 'j2k', 'htj2kLossless', 'htj2kRpcl', 'htj2k',
-  'jpip', 'jpipDeflate', 'jpipHt', 'jpipHtDeflate', 'unknown',
+  '*',
+  'explicitLE',
+  'implicitLE',
+  'jpegBaseline',
+  'rle',
+  'j2kLossless',
+  'j2k',
+  'htj2kLossless',
+  'htj2kRpcl',
+  'htj2k',
+  'jpip',
+  'jpipDeflate',
+  'jpipHt',
+  'jpipHtDeflate',
+  'unknown',
 ];
 
 /**
@@ -55,23 +73,71 @@ const REQUESTED: readonly Requested[] = [
  */
 const TABLE: Record<Kind, Partial<Record<RetrieveTarget, Partial<Record<Requested, Expected>>>>> = {
   'J2K lossless frames': {
-    instance: { '*': ['stored', 'j2kLossless'], explicitLE: ['decoded', 'explicitLE'], j2kLossless: ['stored', 'j2kLossless'], j2k: ['stored', 'j2k'], jpip: ['jpip-referenced', 'jpip'], jpipDeflate: ['jpip-referenced', 'jpipDeflate'] },
-    frame: { '*': ['stored', 'j2kLossless'], explicitLE: ['decoded', 'explicitLE'], j2kLossless: ['stored', 'j2kLossless'], j2k: ['stored', 'j2k'] },
+    instance: {
+      '*': ['stored', 'j2kLossless'],
+      explicitLE: ['decoded', 'explicitLE'],
+      j2kLossless: ['stored', 'j2kLossless'],
+      j2k: ['stored', 'j2k'],
+      jpip: ['jpip-referenced', 'jpip'],
+      jpipDeflate: ['jpip-referenced', 'jpipDeflate'],
+    },
+    frame: {
+      '*': ['stored', 'j2kLossless'],
+      explicitLE: ['decoded', 'explicitLE'],
+      j2kLossless: ['stored', 'j2kLossless'],
+      j2k: ['stored', 'j2k'],
+    },
   },
   'J2K lossy frames': {
-    instance: { '*': ['stored', 'j2k'], explicitLE: ['decoded', 'explicitLE'], j2k: ['stored', 'j2k'], jpip: ['jpip-referenced', 'jpip'], jpipDeflate: ['jpip-referenced', 'jpipDeflate'] },
+    instance: {
+      '*': ['stored', 'j2k'],
+      explicitLE: ['decoded', 'explicitLE'],
+      j2k: ['stored', 'j2k'],
+      jpip: ['jpip-referenced', 'jpip'],
+      jpipDeflate: ['jpip-referenced', 'jpipDeflate'],
+    },
     frame: { '*': ['stored', 'j2k'], explicitLE: ['decoded', 'explicitLE'], j2k: ['stored', 'j2k'] },
   },
   'HTJ2K lossless frames': {
-    instance: { '*': ['stored', 'htj2kLossless'], explicitLE: ['decoded', 'explicitLE'], htj2kLossless: ['stored', 'htj2kLossless'], htj2k: ['stored', 'htj2k'], jpipHt: ['jpip-referenced', 'jpipHt'], jpipHtDeflate: ['jpip-referenced', 'jpipHtDeflate'] },
-    frame: { '*': ['stored', 'htj2kLossless'], explicitLE: ['decoded', 'explicitLE'], htj2kLossless: ['stored', 'htj2kLossless'], htj2k: ['stored', 'htj2k'] },
+    instance: {
+      '*': ['stored', 'htj2kLossless'],
+      explicitLE: ['decoded', 'explicitLE'],
+      htj2kLossless: ['stored', 'htj2kLossless'],
+      htj2k: ['stored', 'htj2k'],
+      jpipHt: ['jpip-referenced', 'jpipHt'],
+      jpipHtDeflate: ['jpip-referenced', 'jpipHtDeflate'],
+    },
+    frame: {
+      '*': ['stored', 'htj2kLossless'],
+      explicitLE: ['decoded', 'explicitLE'],
+      htj2kLossless: ['stored', 'htj2kLossless'],
+      htj2k: ['stored', 'htj2k'],
+    },
   },
   'HTJ2K RPCL frames': {
-    instance: { '*': ['stored', 'htj2kRpcl'], explicitLE: ['decoded', 'explicitLE'], htj2kRpcl: ['stored', 'htj2kRpcl'], htj2k: ['stored', 'htj2k'], jpipHt: ['jpip-referenced', 'jpipHt'], jpipHtDeflate: ['jpip-referenced', 'jpipHtDeflate'] },
-    frame: { '*': ['stored', 'htj2kRpcl'], explicitLE: ['decoded', 'explicitLE'], htj2kRpcl: ['stored', 'htj2kRpcl'], htj2k: ['stored', 'htj2k'] },
+    instance: {
+      '*': ['stored', 'htj2kRpcl'],
+      explicitLE: ['decoded', 'explicitLE'],
+      htj2kRpcl: ['stored', 'htj2kRpcl'],
+      htj2k: ['stored', 'htj2k'],
+      jpipHt: ['jpip-referenced', 'jpipHt'],
+      jpipHtDeflate: ['jpip-referenced', 'jpipHtDeflate'],
+    },
+    frame: {
+      '*': ['stored', 'htj2kRpcl'],
+      explicitLE: ['decoded', 'explicitLE'],
+      htj2kRpcl: ['stored', 'htj2kRpcl'],
+      htj2k: ['stored', 'htj2k'],
+    },
   },
   'HTJ2K lossy frames': {
-    instance: { '*': ['stored', 'htj2k'], explicitLE: ['decoded', 'explicitLE'], htj2k: ['stored', 'htj2k'], jpipHt: ['jpip-referenced', 'jpipHt'], jpipHtDeflate: ['jpip-referenced', 'jpipHtDeflate'] },
+    instance: {
+      '*': ['stored', 'htj2k'],
+      explicitLE: ['decoded', 'explicitLE'],
+      htj2k: ['stored', 'htj2k'],
+      jpipHt: ['jpip-referenced', 'jpipHt'],
+      jpipHtDeflate: ['jpip-referenced', 'jpipHtDeflate'],
+    },
     frame: { '*': ['stored', 'htj2k'], explicitLE: ['decoded', 'explicitLE'], htj2k: ['stored', 'htj2k'] },
   },
   'object without pixels': {

@@ -58,7 +58,10 @@ describe('openDatabase and migrations', () => {
     const db = openDatabase({ dataDir: data, migrationsDir: mdir });
     // The failed run rolled back b and c entirely; this run created b.
     expect(db.pragma('user_version', { simple: true })).toBe(2);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['a', 'b']);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual([
+      'a',
+      'b',
+    ]);
     db.pragma('user_version = 9');
     db.close();
     expect(code(() => openDatabase({ dataDir: data, migrationsDir: mdir }))).toBe('STORE_SCHEMA_TOO_NEW');

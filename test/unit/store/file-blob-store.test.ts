@@ -50,16 +50,21 @@ describe('FileBlobStore', () => {
     expect(Buffer.from(await blobs.read('ab/1.2.3/v1/frames.bin', 2990, 20))).toEqual(all.subarray(2990, 3010));
     expect(Buffer.from(await blobs.read('ab/1.2.3/v1/frames.bin', 8000, 0))).toEqual(Buffer.alloc(0));
     expect(await collect(blobs.stream('ab/1.2.3/v1/frames.bin', 100, 7000))).toEqual(all.subarray(100, 7100));
-    expect(blobs.localPath('ab/1.2.3/v1/frames.bin')).toBe(path.join(dir, 'objects', 'ab', '1.2.3', 'v1', 'frames.bin'));
+    expect(blobs.localPath('ab/1.2.3/v1/frames.bin')).toBe(
+      path.join(dir, 'objects', 'ab', '1.2.3', 'v1', 'frames.bin'),
+    );
     expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
   });
 
   test('streams large ranges in bounded chunks', async () => {
     const big = bytes(3 * 1024 * 1024 + 7);
-    await blobs.put('ab/1/v/x', (async function* () {
-      yield big.subarray(0, 1000);
-      yield big.subarray(1000);
-    })());
+    await blobs.put(
+      'ab/1/v/x',
+      (async function* () {
+        yield big.subarray(0, 1000);
+        yield big.subarray(1000);
+      })(),
+    );
     let chunks = 0;
     let total = 0;
     for await (const c of blobs.stream('ab/1/v/x', 5, big.byteLength - 5)) {
@@ -83,7 +88,7 @@ describe('FileBlobStore', () => {
     await blobs.put('ab/9/v1/frames.bin', [bytes(10, 7)]);
     await expect(blobs.put('ab/9/v1/frames.bin', failing())).rejects.toThrow('sender went away');
     expect(Buffer.from(await blobs.read('ab/9/v1/frames.bin', 0, 10))).toEqual(Buffer.from(bytes(10, 7)));
-    expect(await codeOf(blobs.put('ab/9/v2/x', [('text' as unknown) as Uint8Array]))).toBe('STORE_BAD_CHUNK');
+    expect(await codeOf(blobs.put('ab/9/v2/x', ['text' as unknown as Uint8Array]))).toBe('STORE_BAD_CHUNK');
   });
 
   test('putMany: all blobs land together, later entries may be produced after earlier ones; a failure in any leaves none', async () => {
@@ -96,20 +101,39 @@ describe('FileBlobStore', () => {
       expect(firstConsumed).toBe(true);
       yield bytes(20, 2);
     }
-    const r = await blobs.putMany([{ key: 'cd/7/v1/frames.bin', chunks: first() }, { key: 'cd/7/v1/dataset.dcm', chunks: second() }]);
+    const r = await blobs.putMany([
+      { key: 'cd/7/v1/frames.bin', chunks: first() },
+      { key: 'cd/7/v1/dataset.dcm', chunks: second() },
+    ]);
     expect(r.map((x) => x.size)).toEqual([300, 20]);
     expect(Buffer.from(await blobs.read('cd/7/v1/dataset.dcm', 0, 20))).toEqual(Buffer.from(bytes(20, 2)));
     function* broken(): Generator<Uint8Array> {
       yield bytes(5);
       throw new Error('encoder failed');
     }
-    await expect(blobs.putMany([{ key: 'cd/8/v1/frames.bin', chunks: [bytes(50)] }, { key: 'cd/8/v1/dataset.dcm', chunks: broken() }])).rejects.toThrow('encoder failed');
+    await expect(
+      blobs.putMany([
+        { key: 'cd/8/v1/frames.bin', chunks: [bytes(50)] },
+        { key: 'cd/8/v1/dataset.dcm', chunks: broken() },
+      ]),
+    ).rejects.toThrow('encoder failed');
     expect(fs.existsSync(path.join(dir, 'objects', 'cd', '8'))).toBe(false);
     expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
   });
 
   test('keys are validated before touching the file system', async () => {
-    for (const key of ['', '../etc/passwd', 'ab/../../x', '/abs/path', 'ab//x', 'ab\\x', 'ab/./x', 'a b', 'ab/x/', 'x'.repeat(600)]) {
+    for (const key of [
+      '',
+      '../etc/passwd',
+      'ab/../../x',
+      '/abs/path',
+      'ab//x',
+      'ab\\x',
+      'ab/./x',
+      'a b',
+      'ab/x/',
+      'x'.repeat(600),
+    ]) {
       expect(await codeOf(blobs.put(key, [bytes(1)]))).toBe('STORE_BLOB_KEY_INVALID');
       expect(await codeOf(blobs.read(key, 0, 1))).toBe('STORE_BLOB_KEY_INVALID');
       expect(await codeOf(blobs.deletePrefix(key))).toBe('STORE_BLOB_KEY_INVALID');

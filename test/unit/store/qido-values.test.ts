@@ -24,8 +24,16 @@ describe('value parsing', () => {
   test('conditions per kind', () => {
     expect(parseCondition('date', '20200101-', 'x', false)).toEqual({ type: 'range', lower: '20200101', upper: null });
     expect(parseCondition('date', '-', 'x', false)).toEqual({ type: 'universal' });
-    expect(parseCondition('time', '10', 'x', false)).toEqual({ type: 'range', lower: '100000.000000', upper: '105959.999999' });
-    expect(parseCondition('datetime', '20200101-0500', 'x', false)).toEqual({ type: 'range', lower: '20200101000000.000000', upper: '20200101235959.999999' });
+    expect(parseCondition('time', '10', 'x', false)).toEqual({
+      type: 'range',
+      lower: '100000.000000',
+      upper: '105959.999999',
+    });
+    expect(parseCondition('datetime', '20200101-0500', 'x', false)).toEqual({
+      type: 'range',
+      lower: '20200101000000.000000',
+      upper: '20200101235959.999999',
+    });
     expect(parseCondition('uid', '1.2, 1.3', 'x', false)).toEqual({ type: 'equals', values: ['1.2', '1.3'] });
     expect(parseCondition('int', '7,8', 'x', false)).toEqual({ type: 'equalsInt', values: [7, 8] });
     expect(parseCondition('code', 'CT,MR', 'x', false)).toEqual({ type: 'equals', values: ['CT', 'MR'] });
@@ -48,7 +56,20 @@ describe('value parsing', () => {
   });
 
   test('property: any value of any kind yields a condition or a BadRequestError', () => {
-    const kinds: (MatchKind | 'json')[] = ['text', 'code', 'pn', 'date', 'time', 'datetime', 'uid', 'int', 'modalities', 'availability', 'sequence', 'json'];
+    const kinds: (MatchKind | 'json')[] = [
+      'text',
+      'code',
+      'pn',
+      'date',
+      'time',
+      'datetime',
+      'uid',
+      'int',
+      'modalities',
+      'availability',
+      'sequence',
+      'json',
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...kinds), fc.string({ maxLength: 40 }), fc.boolean(), (kind, value, fuzzy) => {
         try {
