@@ -46,9 +46,7 @@ function pixels(bytes: Uint8Array): { width: number; height: number; data: Buffe
   return { width: p.width, height: p.height, data: p.data };
 }
 
-async function both(
-  options: RenderOptions,
-): Promise<{
+async function both(options: RenderOptions): Promise<{
   partial: Awaited<ReturnType<typeof renderFrame>>;
   full: Awaited<ReturnType<typeof renderFrame>>;
   reads: number;
