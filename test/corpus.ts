@@ -3,7 +3,6 @@
 // codestreams, see its MANIFEST.md) and FOVEA_PEER_TOOLS (default ../shared/tools/peers). No test
 // spells those paths itself. The small fixtures unit tests own live in test/fixtures/.
 
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..');
@@ -19,6 +18,3 @@ export const PEER_TOOLS_DIR = path.resolve(
 export function corpusPath(...parts: string[]): string {
   return path.join(CORPUS_DIR, ...parts);
 }
-
-/** Whether the corpus is present (a plain clone without ../shared has none). */
-export const corpusAvailable: boolean = existsSync(path.join(CORPUS_DIR, 'dicom'));

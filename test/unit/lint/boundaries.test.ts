@@ -3,57 +3,10 @@
 // touched): express in a pure core, a deep import past a module's index.ts, SQL outside store/,
 // process.env in a pure core. The same layout without the plants reports nothing, so the test can fail.
 
-import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { cruise, lintAs, plantTree, type CruiseViolation } from './lint-runner';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const DEPCRUISE = path.join(ROOT, 'node_modules', '.bin', 'depcruise');
-const ESLINT = path.join(ROOT, 'node_modules', '.bin', 'eslint');
-
-interface Violation {
-  rule: { name: string };
-  from: string;
-  to: string;
-}
-
-function layout(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'fovea-lint-'));
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  copyFileSync(path.join(ROOT, '.dependency-cruiser.cjs'), path.join(dir, '.dependency-cruiser.cjs'));
-  writeFileSync(
-    path.join(dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { module: 'commonjs', moduleResolution: 'node', strict: true },
-      include: ['src'],
-    }),
-  );
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-
-function cruise(dir: string): Promise<Violation[]> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      DEPCRUISE,
-      ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
-      { cwd: dir, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout) => {
-        // depcruise exits non-zero when it finds violations; the JSON on stdout is what counts.
-        try {
-          const out = JSON.parse(stdout) as { summary: { violations: Violation[] } };
-          resolve(out.summary.violations);
-        } catch (parseError) {
-          reject(new Error(`depcruise gave no JSON (${err?.message ?? 'exit 0'})`, { cause: parseError }));
-        }
-      },
-    );
-  });
-}
+const violations = (root: string): CruiseViolation[] => cruise(root).violations;
 
 const CLEAN: Record<string, string> = {
   'src/errors.ts': 'export class FoveaError extends Error {}\n',
@@ -71,23 +24,23 @@ const CLEAN: Record<string, string> = {
 describe('dependency-cruiser boundary rules (.dependency-cruiser.cjs)', () => {
   const dirs: string[] = [];
   afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it('reports nothing on a layout that keeps the rules', async () => {
-    const dir = layout(CLEAN);
+  it('reports nothing on a layout that keeps the rules', () => {
+    const dir = plantTree('clean', CLEAN);
     dirs.push(dir);
-    expect(await cruise(dir)).toEqual([]);
+    expect(violations(dir)).toEqual([]);
   }, 60_000);
 
-  it('catches express imported by a pure core (src/j2k) and a deep import past index.ts', async () => {
-    const dir = layout({
+  it('catches express imported by a pure core (src/j2k) and a deep import past index.ts', () => {
+    const dir = plantTree('planted', {
       ...CLEAN,
       'src/j2k/planted.ts': "import express from 'express';\nexport const planted = express;\n",
       'src/http/deep.ts': "import type { Row } from '../store/types';\nexport type Deep = Row;\n",
     });
     dirs.push(dir);
-    const found = (await cruise(dir)).map((v) => `${v.rule.name} ${v.from} -> ${v.to}`);
+    const found = violations(dir).map((v) => `${v.rule.name} ${v.from} -> ${v.to}`);
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
@@ -101,36 +54,16 @@ describe('dependency-cruiser boundary rules (.dependency-cruiser.cjs)', () => {
 });
 
 describe('ESLint boundary rules (eslint.config.mjs)', () => {
-  // The CLI, not the Node API: the API loads the ESM config through a dynamic import jest's VM lacks.
-  function rulesFor(file: string, text: string): Promise<string[]> {
-    return new Promise((resolve, reject) => {
-      const child = execFile(
-        ESLINT,
-        ['--format', 'json', '--stdin', '--stdin-filename', path.join(ROOT, file)],
-        { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
-        (err, stdout) => {
-          try {
-            const [result] = JSON.parse(stdout) as { messages: { ruleId: string | null; message: string }[] }[];
-            resolve((result?.messages ?? []).map((m) => m.ruleId ?? m.message));
-          } catch (parseError) {
-            reject(new Error(`eslint gave no JSON (${err?.message ?? 'exit 0'})`, { cause: parseError }));
-          }
-        },
-      );
-      child.stdin?.end(text);
-    });
-  }
-
-  it('forbids SQL outside src/store and allows it inside', async () => {
+  it('forbids SQL outside src/store and allows it inside', () => {
     const sql = "export const q = 'SELECT sop FROM instances';\n";
     // Files that exist in the project, so the type-aware rules have their program; the text is ours.
-    expect(await rulesFor('src/http/app.ts', sql)).toContain('no-restricted-syntax');
-    expect(await rulesFor('src/store/db.ts', sql)).not.toContain('no-restricted-syntax');
+    expect(lintAs('src/http/app.ts', sql)).toContain('no-restricted-syntax');
+    expect(lintAs('src/store/db.ts', sql)).not.toContain('no-restricted-syntax');
   }, 60_000);
 
-  it('forbids process.env in a pure core and allows it in config.ts', async () => {
+  it('forbids process.env in a pure core and allows it in config.ts', () => {
     const env = "export const home = process.env['HOME'];\n";
-    expect(await rulesFor('src/j2k/summary.ts', env)).toContain('no-restricted-properties');
-    expect(await rulesFor('src/config.ts', env)).not.toContain('no-restricted-properties');
+    expect(lintAs('src/j2k/summary.ts', env)).toContain('no-restricted-properties');
+    expect(lintAs('src/config.ts', env)).not.toContain('no-restricted-properties');
   }, 60_000);
 });
