@@ -8,9 +8,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findMigrationsDir } from '../src/store';
 import { getText } from './http-client';
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
+// The package root (the folder with package.json and migrations/), found by walking up, so it is
+// right whether this file runs compiled from dist-bench/bench/ or from source.
+const REPO_ROOT = path.dirname(findMigrationsDir(__dirname));
 export const SHARED = path.resolve(REPO_ROOT, '../shared');
 const ORTHANC_SH = path.join(SHARED, 'tools/peers/orthanc.sh');
 
