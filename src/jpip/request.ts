@@ -105,220 +105,46 @@ const MAX_DIM = 0xffffffff;
 const MAX_ID = 255;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Handler = (req: Mutable<JpipRequest>, v: string) => void;
+/** Parses one field's value into the request (the value it returns is not used). */
+type Handler = (req: Mutable<JpipRequest>, v: string) => unknown;
 
 /** One handler per Annex C field; this table IS the list of recognised fields. */
 const FIELDS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
-  [
-    'target',
-    (q, v) => {
-      q.target = parseText('target', v, MAX_ID);
-    },
-  ], // C.2.1
-  [
-    'subtarget',
-    (q, v) => {
-      q.subtarget = parseSubtarget(v);
-    },
-  ], // C.2.3
-  [
-    'tid',
-    (q, v) => {
-      q.tid = parseText('tid', v, MAX_ID);
-    },
-  ], // C.2.2
-  [
-    'cnew',
-    (q, v) => {
-      q.cnew = parseCnew(v);
-    },
-  ], // C.3.3
-  [
-    'cid',
-    (q, v) => {
-      q.cid = parseToken('cid', v, MAX_ID);
-    },
-  ], // C.3.2
-  [
-    'cclose',
-    (q, v) => {
-      q.cclose = parseCclose(v);
-    },
-  ], // C.3.4
-  [
-    'qid',
-    (q, v) => {
-      q.qid = parseUint('qid', v, 0xffffffff);
-    },
-  ], // C.3.5
-  [
-    'stream',
-    (q, v) => {
-      q.stream = splitList('stream', v).map((s) => parseSampledRange('stream', s));
-    },
-  ], // C.4.6
-  [
-    'context',
-    (q, v) => {
-      q.context = parseContext(v);
-    },
-  ], // C.4.7
-  [
-    'fsiz',
-    (q, v) => {
-      q.fsiz = parseFsiz(v);
-    },
-  ], // C.4.2
-  [
-    'roff',
-    (q, v) => {
-      q.roff = xy(parsePair('roff', v, MAX_DIM));
-    },
-  ], // C.4.3
-  [
-    'rsiz',
-    (q, v) => {
-      q.rsiz = xy(parsePair('rsiz', v, MAX_DIM));
-    },
-  ], // C.4.4
-  [
-    'comps',
-    (q, v) => {
-      q.comps = parseRangeList('comps', v, 16383);
-    },
-  ], // C.4.5
-  [
-    'layers',
-    (q, v) => {
-      q.layers = parseUint('layers', v, 65535);
-    },
-  ], // C.4.10
-  [
-    'len',
-    (q, v) => {
-      q.len = parseUint('len', v);
-    },
-  ], // C.6.1
-  [
-    'quality',
-    (q, v) => {
-      q.quality = v === '-1' ? -1 : parseUint('quality', v, 100);
-    },
-  ], // C.6.2
-  [
-    'srate',
-    (q, v) => {
-      q.srate = parseUfloat('srate', v);
-    },
-  ], // C.4.9
-  [
-    'drate',
-    (q, v) => {
-      q.drate = parseUfloat('drate', v);
-    },
-  ], // C.7.4
-  [
-    'roi',
-    (q, v) => {
-      q.roi = parseText('roi', v, MAX_ID);
-    },
-  ], // C.4.8
-  [
-    'type',
-    (q, v) => {
-      q.type = parseTypeList(v);
-    },
-  ], // C.7.3
-  [
-    'align',
-    (q, v) => {
-      q.align = parseYesNo('align', v);
-    },
-  ], // C.7.1
-  [
-    'wait',
-    (q, v) => {
-      q.wait = parseYesNo('wait', v);
-    },
-  ], // C.7.2
-  [
-    'pref',
-    (q, v) => {
-      q.pref = parsePref(v);
-    },
-  ], // C.10.2
-  [
-    'model',
-    (q, v) => {
-      q.model = parseModel('model', v);
-    },
-  ], // C.9.2
-  [
-    'tpmodel',
-    (q, v) => {
-      q.tpmodel = parseTpModel('tpmodel', v);
-    },
-  ], // C.9.3
-  [
-    'need',
-    (q, v) => {
-      q.need = parseModel('need', v);
-    },
-  ], // C.9.4
-  [
-    'tpneed',
-    (q, v) => {
-      q.tpneed = parseTpModel('tpneed', v);
-    },
-  ], // C.9.5
-  [
-    'mset',
-    (q, v) => {
-      q.mset = parseRangeList('mset', v);
-    },
-  ], // C.9.6
-  [
-    'metareq',
-    (q, v) => {
-      q.metareq = parseMetareq(v);
-    },
-  ], // C.5.2
-  [
-    'cap',
-    (q, v) => {
-      q.cap = splitList('cap', v).map((c) => parseText('cap', c, 1024));
-    },
-  ], // C.10.1
-  [
-    'upload',
-    (q, v) => {
-      q.upload = parseText('upload', v, MAX_ID);
-    },
-  ], // C.8 / Annex E
-  [
-    'handled',
-    (q, v) => {
-      q.handled = parseText('handled', v, 4096);
-    },
-  ], // Amd: handled requests
-  [
-    'xpath-box',
-    (q, v) => {
-      q.xpathBox = parseText('xpath-box', v, 4096);
-    },
-  ], // Amd 3 (XML)
-  [
-    'xpath-bin',
-    (q, v) => {
-      q.xpathBin = parseText('xpath-bin', v, 4096);
-    },
-  ],
-  [
-    'xpath-query',
-    (q, v) => {
-      q.xpathQuery = parseText('xpath-query', v, 4096);
-    },
-  ],
+  ['target', (q, v) => (q.target = parseText('target', v, MAX_ID))], // C.2.1
+  ['subtarget', (q, v) => (q.subtarget = parseSubtarget(v))], // C.2.3
+  ['tid', (q, v) => (q.tid = parseText('tid', v, MAX_ID))], // C.2.2
+  ['cnew', (q, v) => (q.cnew = parseCnew(v))], // C.3.3
+  ['cid', (q, v) => (q.cid = parseToken('cid', v, MAX_ID))], // C.3.2
+  ['cclose', (q, v) => (q.cclose = parseCclose(v))], // C.3.4
+  ['qid', (q, v) => (q.qid = parseUint('qid', v, 0xffffffff))], // C.3.5
+  ['stream', (q, v) => (q.stream = splitList('stream', v).map((s) => parseSampledRange('stream', s)))], // C.4.6
+  ['context', (q, v) => (q.context = parseContext(v))], // C.4.7
+  ['fsiz', (q, v) => (q.fsiz = parseFsiz(v))], // C.4.2
+  ['roff', (q, v) => (q.roff = xy(parsePair('roff', v, MAX_DIM)))], // C.4.3
+  ['rsiz', (q, v) => (q.rsiz = xy(parsePair('rsiz', v, MAX_DIM)))], // C.4.4
+  ['comps', (q, v) => (q.comps = parseRangeList('comps', v, 16383))], // C.4.5
+  ['layers', (q, v) => (q.layers = parseUint('layers', v, 65535))], // C.4.10
+  ['len', (q, v) => (q.len = parseUint('len', v))], // C.6.1
+  ['quality', (q, v) => (q.quality = v === '-1' ? -1 : parseUint('quality', v, 100))], // C.6.2
+  ['srate', (q, v) => (q.srate = parseUfloat('srate', v))], // C.4.9
+  ['drate', (q, v) => (q.drate = parseUfloat('drate', v))], // C.7.4
+  ['roi', (q, v) => (q.roi = parseText('roi', v, MAX_ID))], // C.4.8
+  ['type', (q, v) => (q.type = parseTypeList(v))], // C.7.3
+  ['align', (q, v) => (q.align = parseYesNo('align', v))], // C.7.1
+  ['wait', (q, v) => (q.wait = parseYesNo('wait', v))], // C.7.2
+  ['pref', (q, v) => (q.pref = parsePref(v))], // C.10.2
+  ['model', (q, v) => (q.model = parseModel('model', v))], // C.9.2
+  ['tpmodel', (q, v) => (q.tpmodel = parseTpModel('tpmodel', v))], // C.9.3
+  ['need', (q, v) => (q.need = parseModel('need', v))], // C.9.4
+  ['tpneed', (q, v) => (q.tpneed = parseTpModel('tpneed', v))], // C.9.5
+  ['mset', (q, v) => (q.mset = parseRangeList('mset', v))], // C.9.6
+  ['metareq', (q, v) => (q.metareq = parseMetareq(v))], // C.5.2
+  ['cap', (q, v) => (q.cap = splitList('cap', v).map((c) => parseText('cap', c, 1024)))], // C.10.1
+  ['upload', (q, v) => (q.upload = parseText('upload', v, MAX_ID))], // C.8 / Annex E
+  ['handled', (q, v) => (q.handled = parseText('handled', v, 4096))], // Amd: handled requests
+  ['xpath-box', (q, v) => (q.xpathBox = parseText('xpath-box', v, 4096))], // Amd 3 (XML)
+  ['xpath-bin', (q, v) => (q.xpathBin = parseText('xpath-bin', v, 4096))],
+  ['xpath-query', (q, v) => (q.xpathQuery = parseText('xpath-query', v, 4096))],
 ]);
 
 /** Names of every request field this parser recognises. */
