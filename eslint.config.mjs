@@ -98,6 +98,8 @@ export default defineConfig(
     rules: {
       'no-restricted-syntax': ['error', ...SQL_OUTSIDE_STORE, ...NO_DEFAULT_EXPORT],
       'no-restricted-properties': ['error', PROCESS_ENV],
+      // Small files, one concept each (CONVENTIONS.md "Files, naming"): split a file before it grows past this.
+      'max-lines': ['error', { max: 400 }],
     },
   },
   {
