@@ -11,6 +11,8 @@ export interface Limits {
   maxPartBytes: number;
   /** Most parts in one STOW-RS request. */
   maxParts: number;
+  /** Longest multipart boundary of a STOW-RS request (RFC 2046's 70 is for senders; Orthanc sends 73). */
+  maxBoundaryLength: number;
 }
 
 export interface Config {
@@ -172,6 +174,7 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
       2 ** 50,
     ),
     maxParts: integer('max parts', flags.maxParts ?? env['FOVEA_MAX_PARTS'], 10000, 1, 1_000_000),
+    maxBoundaryLength: integer('max boundary length', env['FOVEA_MAX_BOUNDARY_LENGTH'], 256, 70, 8192),
   };
   const dimse = readDimse(flags, env);
   const jpip: JpipConfig = Object.freeze({

@@ -194,3 +194,52 @@ describe('with small FOVEA_MAX_BODY_BYTES / FOVEA_MAX_PART_BYTES', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });
+
+// RFC 2046 §5.1.1's 70-character boundary is a rule for senders; Orthanc 1.10 sends 73 (two UUIDs).
+// Fovea accepts up to FOVEA_MAX_BOUNDARY_LENGTH (default 256) and answers 413 beyond it.
+describe('multipart boundary length (issue #9: Orthanc STOW-RS)', () => {
+  const orthanc = '2bd7a1c4-3e1f-4c0a-9b6e-5d8f7a2c1e30-8f1e2d3c-4b5a-4968-8776-655443322110';
+  let server: TestServer;
+  let small: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    small = await startTestServer({ FOVEA_MAX_BOUNDARY_LENGTH: '80' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await small?.stop();
+  });
+
+  test('a 73-character boundary (Orthanc) and one of exactly 256: 200, stored', async () => {
+    expect(orthanc).toHaveLength(73);
+    const a = stowBody([ctBytes], orthanc);
+    expect((await post(server, a.body, a.contentType)).status).toBe(200);
+    const b = stowBody([mrBytes], `${'x'.repeat(255)}9`);
+    expect((await post(server, b.body, b.contentType)).status).toBe(200);
+    await healthyWith(server, [CT.sop, MR.sop]);
+  });
+
+  test('257 characters: 413 MULTIPART_BOUNDARY_TOO_LONG, nothing stored; a bad character: 400', async () => {
+    const long = stowBody([nmBytes], 'y'.repeat(257));
+    const r = await post(server, long.body, long.contentType);
+    expect(r.status).toBe(413);
+    expect(r.json).toMatchObject({ code: 'MULTIPART_BOUNDARY_TOO_LONG' });
+    const bad = stowBody([nmBytes], `${'z'.repeat(72)}@`);
+    const q = await post(
+      server,
+      bad.body,
+      `multipart/related; type="application/dicom"; boundary="${'z'.repeat(72)}@"`,
+    );
+    expect(q.status).toBe(400);
+    expect(q.json).toMatchObject({ code: 'MULTIPART_BAD_BOUNDARY' });
+    await healthyWith(server, [CT.sop, MR.sop]);
+  });
+
+  test('FOVEA_MAX_BOUNDARY_LENGTH=80: 80 accepted, 81 refused with 413', async () => {
+    const ok = stowBody([nmBytes], 'k'.repeat(80));
+    expect((await post(small, ok.body, ok.contentType)).status).toBe(200);
+    const over = stowBody([ctBytes], 'k'.repeat(81));
+    expect((await post(small, over.body, over.contentType)).status).toBe(413);
+    await healthyWith(small, [NM.sop]);
+  });
+});

@@ -3,7 +3,8 @@
 // window (keeps only delimiter-length bytes between chunks), parses each part's headers and hands
 // the part body to a callback as an AsyncIterable, so a part of any size goes to disk without
 // being held in memory. Limits are checked as bytes arrive (LimitExceededError); a body that ends
-// before the close delimiter is a TruncatedError; a missing/invalid boundary is a MalformedError.
+// before the close delimiter is a TruncatedError; a missing/invalid boundary is a MalformedError
+// (a boundary over maxBoundaryLength, default 256, a LimitExceededError; see validateBoundary).
 // Tolerated: preamble/epilogue, transport padding, bare-LF line ends. Not supported: nested
 // multiparts inside a part (handed over as opaque bytes), Content-Transfer-Encoding other than binary.
 // Delimiter scanning is a byte search over a sliding window, so ByteReader (a fixed-buffer cursor) is not used.
@@ -19,13 +20,19 @@ export interface MultipartLimits {
   maxHeaderBytes: number;
   /** Largest whole body, preamble and epilogue included. */
   maxBodyBytes: number;
+  /** Longest boundary accepted (RFC 2046's 70 binds senders; Orthanc sends 73). */
+  maxBoundaryLength: number;
 }
+
+/** RFC 2046 §5.1.1 limit for senders; a receiver never refuses a boundary this long. */
+export const RFC2046_BOUNDARY_LENGTH = 70;
 
 export const DEFAULT_MULTIPART_LIMITS: Readonly<MultipartLimits> = Object.freeze({
   maxParts: 10_000,
   maxPartBytes: 4 * 1024 ** 3,
   maxHeaderBytes: 16 * 1024,
   maxBodyBytes: 8 * 1024 ** 3,
+  maxBoundaryLength: 256,
 });
 
 export interface PartHeaders {
@@ -51,22 +58,39 @@ export interface MultipartSummary {
 
 const CR = 0x0d;
 const LF = 0x0a;
-const BCHARS = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+const BCHARS = /^[0-9A-Za-z'()+_,\-./:=? ]*[0-9A-Za-z'()+_,\-./:=?]$/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** RFC 2046 §5.1.1: boundary := 0*69<bchars> bcharsnospace. Throws MalformedError. */
-export function validateBoundary(boundary: string): string {
+/**
+ * RFC 2046 §5.1.1: boundary := 0*69<bchars> bcharsnospace. The character set is enforced
+ * (MalformedError, 400); the 70-character length is a rule for senders that real senders break
+ * (Orthanc 1.10 sends two UUIDs, 73 characters), so any length up to `maxLength` is accepted
+ * (RFC 1122 §1.2.2 robustness) and a longer one is a LimitExceededError (413).
+ */
+export function validateBoundary(
+  boundary: string,
+  maxLength: number = DEFAULT_MULTIPART_LIMITS.maxBoundaryLength,
+): string {
+  if (boundary.length > maxLength) {
+    throw new LimitExceededError(
+      'MULTIPART_BOUNDARY_TOO_LONG',
+      `multipart boundary is ${boundary.length} characters, more than the ${maxLength} accepted`,
+    );
+  }
   if (!BCHARS.test(boundary)) {
     throw new MalformedError(
       'MULTIPART_BAD_BOUNDARY',
-      'multipart boundary must be 1-70 characters from the RFC 2046 set, not ending in a space',
+      'multipart boundary must be 1 or more characters from the RFC 2046 set, not ending in a space',
     );
   }
   return boundary;
 }
 
 /** The boundary of a multipart Content-Type (415 if not multipart, 400 if the boundary is missing or invalid). */
-export function boundaryFromContentType(contentType: string | undefined): string {
+export function boundaryFromContentType(
+  contentType: string | undefined,
+  maxLength: number = DEFAULT_MULTIPART_LIMITS.maxBoundaryLength,
+): string {
   if (contentType === undefined)
     throw new UnsupportedMediaTypeError('MULTIPART_NO_CONTENT_TYPE', 'the request has no Content-Type');
   const mt = parseMediaType(contentType);
@@ -78,7 +102,7 @@ export function boundaryFromContentType(contentType: string | undefined): string
   const b = mt.params.get('boundary');
   if (b === undefined)
     throw new MalformedError('MULTIPART_NO_BOUNDARY', 'the multipart Content-Type has no boundary parameter');
-  return validateBoundary(b);
+  return validateBoundary(b, maxLength);
 }
 
 function parseHeaderBlock(text: string): PartHeaders {
@@ -329,7 +353,7 @@ export async function readMultipart(
   limits: Partial<MultipartLimits> = {},
 ): Promise<MultipartSummary> {
   const lim: MultipartLimits = { ...DEFAULT_MULTIPART_LIMITS, ...limits };
-  const r = new Reader(source, validateBoundary(boundary), lim);
+  const r = new Reader(source, validateBoundary(boundary, lim.maxBoundaryLength), lim);
   await r.serial(() => r.skipPreamble());
   for (let index = 0; ; index += 1) {
     if ((await r.serial(() => r.afterDelimiter())) === 'close') {

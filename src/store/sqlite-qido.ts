@@ -190,6 +190,11 @@ function num(vr: string, v: unknown): DicomJsonAttribute {
   return typeof v === 'number' ? { vr, Value: [v] } : { vr };
 }
 
+/** A computed count, or null (omitted) when there is none. */
+function count(vr: string, v: unknown): DicomJsonAttribute | null {
+  return typeof v === 'number' ? { vr, Value: [v] } : null;
+}
+
 function str(vr: string, v: unknown): DicomJsonAttribute {
   return typeof v === 'string' && v !== '' ? { vr, Value: [v] } : { vr };
 }
@@ -295,23 +300,36 @@ export class SqliteQido {
       const known = registry.get(tag);
       const vr = known?.vr ?? 'UN';
       const computed = this.computed(level, tag, vr, row);
+      if (computed === null) continue; // computed, and empty: omitted (see computed())
       if (computed !== undefined) out.set(tag, computed);
       else if (Object.prototype.hasOwnProperty.call(attrs, tag) && attrs[tag] !== undefined) out.set(tag, attrs[tag]);
       else if (known?.isDefault === true) out.set(tag, { vr });
     }
   }
 
-  private computed(level: 'study' | 'series', tag: string, vr: string, row: Row): DicomJsonAttribute | undefined {
+  /**
+   * Attributes the store computes (PS3.4 C.6.2.1.2: InstanceAvailability, ModalitiesInStudy, the
+   * Number of ... Related counts); undefined for any other tag. A computed attribute that comes out
+   * empty is null and left out of the result rather than sent as `{"vr":"CS"}`: PS3.18 F.2.5 allows
+   * an empty attribute, but OHIF's study list reads ModalitiesInStudy's Value without checking and
+   * then fails for every study (issue #9), and an empty computed value says nothing.
+   */
+  private computed(
+    level: 'study' | 'series',
+    tag: string,
+    vr: string,
+    row: Row,
+  ): DicomJsonAttribute | null | undefined {
     if (tag === '00080056') return { vr, Value: ['ONLINE'] };
     if (level === 'study') {
-      if (tag === '00201206') return num(vr, row['num_series']);
-      if (tag === '00201208') return num(vr, row['st_num_instances']);
+      if (tag === '00201206') return count(vr, row['num_series']);
+      if (tag === '00201208') return count(vr, row['st_num_instances']);
       if (tag === '00080061') {
         const m = row['modalities_in_study'];
-        return typeof m === 'string' && m !== '' ? { vr, Value: m.split('\\') } : { vr };
+        return typeof m === 'string' && m !== '' ? { vr, Value: m.split('\\') } : null;
       }
     } else if (tag === '00201209') {
-      return num(vr, row['se_num_instances']);
+      return count(vr, row['se_num_instances']);
     }
     return undefined;
   }

@@ -19,6 +19,8 @@ export interface DicomwebLimits {
   maxPartBytes: number;
   maxParts: number;
   maxHeaderBytes?: number;
+  /** Longest multipart boundary accepted (default 256; RFC 2046's 70 is always accepted). */
+  maxBoundaryLength?: number;
   /** STOW-RS parts up to this size are ingested from memory, larger ones from a temp file (default 16 MiB). */
   memoryPartBytes?: number;
 }
@@ -47,6 +49,7 @@ export function createDicomwebRouter(deps: DicomwebDeps): Router {
     maxPartBytes: deps.limits.maxPartBytes,
     maxParts: deps.limits.maxParts,
     maxHeaderBytes: deps.limits.maxHeaderBytes ?? DEFAULT_MULTIPART_LIMITS.maxHeaderBytes,
+    maxBoundaryLength: deps.limits.maxBoundaryLength ?? DEFAULT_MULTIPART_LIMITS.maxBoundaryLength,
   };
   const wado = { store: deps.store, retrieve: deps.retrieve, urls };
   const qido = { store: deps.store, urls };

@@ -35,7 +35,7 @@ export interface StowDeps {
 }
 
 /** PS3.18 §10.5.1.1: only multipart/related with type application/dicom is accepted here. */
-function requireDicomMultipart(contentType: string | undefined): string {
+function requireDicomMultipart(contentType: string | undefined, maxBoundaryLength: number): string {
   if (contentType === undefined)
     throw new UnsupportedMediaTypeError(
       'STOW_NO_CONTENT_TYPE',
@@ -58,7 +58,7 @@ function requireDicomMultipart(contentType: string | undefined): string {
   const boundary = mt.params.get('boundary');
   if (boundary === undefined)
     throw new BadRequestError('STOW_NO_BOUNDARY', 'the multipart/related Content-Type has no boundary');
-  return validateBoundary(boundary);
+  return validateBoundary(boundary, maxBoundaryLength);
 }
 
 /** PS3.18 Table 10.5.3-3 Store Instances Response Module. */
@@ -150,7 +150,7 @@ export function stowHandler(deps: StowDeps): RequestHandler {
   return async (req: Request, res: Response): Promise<void> => {
     const rawStudy = req.params['study'];
     const pathStudy = rawStudy === undefined ? undefined : uidParam(rawStudy, 'study UID');
-    const boundary = requireDicomMultipart(req.headers['content-type']);
+    const boundary = requireDicomMultipart(req.headers['content-type'], deps.limits.maxBoundaryLength);
     await mkdir(deps.tmpDir, { recursive: true });
     const outcomes: PartOutcome[] = [];
     const requestId = typeof res.locals['requestId'] === 'string' ? res.locals['requestId'] : undefined;

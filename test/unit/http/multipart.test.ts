@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import {
   readMultipart,
   boundaryFromContentType,
+  DEFAULT_MULTIPART_LIMITS,
+  validateBoundary,
   type MultipartLimits,
   type PartHeaders,
 } from '../../../src/http/multipart-reader';
@@ -208,9 +210,9 @@ describe('boundaryFromContentType', () => {
     );
     expect(
       await codeOf(
-        Promise.resolve().then(() => boundaryFromContentType(`multipart/related; boundary=${'a'.repeat(71)}`)),
+        Promise.resolve().then(() => boundaryFromContentType(`multipart/related; boundary=${'a'.repeat(257)}`)),
       ),
-    ).toBe('MalformedError:MULTIPART_BAD_BOUNDARY');
+    ).toBe('LimitExceededError:MULTIPART_BOUNDARY_TOO_LONG');
     expect(
       await codeOf(Promise.resolve().then(() => boundaryFromContentType('multipart/related; boundary="ends "'))),
     ).toBe('MalformedError:MULTIPART_BAD_BOUNDARY');
@@ -220,6 +222,48 @@ describe('boundaryFromContentType', () => {
     expect(await codeOf(Promise.resolve().then(() => boundaryFromContentType(undefined)))).toBe(
       'UnsupportedMediaTypeError:MULTIPART_NO_CONTENT_TYPE',
     );
+  });
+});
+
+// RFC 2046 §5.1.1 limits boundaries to 70 characters, but that binds senders: Orthanc 1.10 sends
+// two UUIDs (73). Accepted up to maxBoundaryLength (default 256); longer → 413; bad chars → 400.
+describe('boundary length (liberal in what is accepted)', () => {
+  const orthancBoundary = `${'0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'}-${'5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b'}`;
+  const cap = DEFAULT_MULTIPART_LIMITS.maxBoundaryLength;
+  const body = (b: string): Buffer =>
+    Buffer.from(`--${b}\r\nContent-Type: application/dicom\r\n\r\nDATA-${b.length}\r\n--${b}--\r\n`, 'latin1');
+  const read = async (b: string, limits: Partial<MultipartLimits> = {}): Promise<string[]> =>
+    (await collect(chunked(body(b), [7]), b, limits)).map((p) => p.body.toString('latin1'));
+
+  it('reads bodies whose boundary is 70, 73 (Orthanc) and exactly the cap characters long', async () => {
+    expect(orthancBoundary).toHaveLength(73);
+    expect(cap).toBe(256);
+    for (const b of ['b'.repeat(70), orthancBoundary, `${'c'.repeat(cap - 1)}z`]) {
+      expect(validateBoundary(b)).toBe(b);
+      expect(await read(b)).toEqual([`DATA-${b.length}`]);
+    }
+    expect(boundaryFromContentType(`multipart/related; type="application/dicom"; boundary=${orthancBoundary}`)).toBe(
+      orthancBoundary,
+    );
+  });
+
+  it('refuses cap+1 characters as a limit (413 LimitExceededError), also below a configured cap', async () => {
+    const over = 'd'.repeat(cap + 1);
+    expect(await codeOf(read(over))).toBe('LimitExceededError:MULTIPART_BOUNDARY_TOO_LONG');
+    expect(await codeOf(Promise.resolve().then(() => validateBoundary(over)))).toBe(
+      'LimitExceededError:MULTIPART_BOUNDARY_TOO_LONG',
+    );
+    expect(await read(orthancBoundary, { maxBoundaryLength: 73 })).toEqual(['DATA-73']);
+    expect(await codeOf(read(orthancBoundary, { maxBoundaryLength: 72 }))).toBe(
+      'LimitExceededError:MULTIPART_BOUNDARY_TOO_LONG',
+    );
+  });
+
+  it('still refuses characters outside the RFC 2046 set, a trailing space and an empty boundary (400)', async () => {
+    for (const b of [`${'e'.repeat(80)};`, `${'f'.repeat(80)} `, '', 'a"b'])
+      expect(await codeOf(Promise.resolve().then(() => validateBoundary(b)))).toBe(
+        'MalformedError:MULTIPART_BAD_BOUNDARY',
+      );
   });
 });
 
