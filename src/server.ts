@@ -136,7 +136,7 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
         tmpDir: path.join(config.dataDir, 'tmp', 'dimse'),
         maxObjectBytes: config.limits.maxPartBytes,
       });
-      gateway.logger.info('dimse.listening', { aeTitle: config.dimse.aeTitle, port: dimse.port });
+      // startDimse logs dimse.listening (host, port, AE title) itself: once per listener.
     } catch (err) {
       server.close();
       await gateway.close();

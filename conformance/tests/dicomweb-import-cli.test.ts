@@ -4,6 +4,8 @@
 // child process on real files. Exit codes (src/cli/exit-codes.ts): 0 nothing failed, 1 some file
 // failed, 2 usage error. Summary line and per-file skipped/failed lines on stdout; files that are
 // not DICOM are skipped, not failed. The stored result is then served by the gateway (QIDO-RS).
+// The same build answers `--help` / `-h` of every command and `--version` / `-V` with exit 0, and a
+// data folder that is a file (or that it cannot write) with one STORE_DATA_DIR_* line and exit 2.
 
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,12 +21,17 @@ const MAIN = path.join(OUT, 'cli', 'main.js');
 
 let work: string;
 
-function fovea(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `as` runs the CLI as another user (uid and gid), for a permission the root user would bypass. */
+function fovea(args: string[], as?: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [MAIN, ...args],
-      { timeout: 120_000, env: { ...process.env, FOVEA_DIMSE_PORT: '0' } },
+      {
+        timeout: 120_000,
+        env: { ...process.env, FOVEA_DIMSE_PORT: '0' },
+        ...(as === undefined ? {} : { uid: as, gid: as }),
+      },
       (err, stdout, stderr) => {
         resolve({
           code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1,
@@ -122,4 +129,56 @@ test.each([
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/fovea: /);
   expect(r.stdout).not.toMatch(/stored \d+/);
+});
+
+test.each([
+  ['serve', '--help'],
+  ['import', '-h'],
+  ['index', '--help'],
+  ['jpip', '-h'],
+])("fovea %s %s: that command's usage on stdout, exit 0", async (command, flag) => {
+  const r = await fovea([command, flag]);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(r.stdout).toMatch(new RegExp(`^usage: fovea ${command} \\[options\\]\\n`));
+});
+
+test.each(['--version', '-V'])('fovea %s: the package.json version, exit 0', async (flag) => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  expect(await fovea([flag])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+});
+
+test.each([
+  ['import', (file: string) => ['import', '--data', file, '--quiet', path.join(DICOM_DIR, 'CT_small.dcm')]],
+  ['serve', (file: string) => ['serve', '--data', file, '--port', '0', '--dimse-port', '0']],
+])('fovea %s with a data folder that is a file: one clear line, exit 2 (no raw EEXIST)', async (_label, argsOf) => {
+  const file = path.join(work, 'data-is-a-file');
+  fs.writeFileSync(file, 'x');
+  const r = await fovea(argsOf(file));
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe(
+    `fovea: the data folder ${file} (or one of its parents) exists and is not a folder ` +
+      '(STORE_DATA_DIR_NOT_A_FOLDER); choose the data folder with --data or FOVEA_DATA\n',
+  );
+});
+
+test('fovea import with a data folder it cannot write: STORE_DATA_DIR_NOT_WRITABLE, exit 2 (no raw EACCES)', async () => {
+  // A folder of another user, read-only for everyone else. Root bypasses file modes, so as root the
+  // CLI runs as the unprivileged user 65534 (nobody); otherwise the mode alone denies the write.
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-ro-'));
+  try {
+    fs.chmodSync(parent, 0o555);
+    const root = process.getuid?.() === 0;
+    const data = path.join(parent, 'data');
+    const r = await fovea(
+      ['import', '--data', data, '--quiet', path.join(DICOM_DIR, 'CT_small.dcm')],
+      root ? 65534 : undefined,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `fovea: the data folder ${data} is not writable (STORE_DATA_DIR_NOT_WRITABLE); choose the data folder with --data or FOVEA_DATA\n`,
+    );
+  } finally {
+    fs.chmodSync(parent, 0o755);
+    fs.rmSync(parent, { recursive: true, force: true });
+  }
 });

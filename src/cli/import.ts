@@ -11,6 +11,7 @@ import { createLogger } from '../log';
 import type { IngestOutcome } from '../ingest';
 import { parseCommandArgs, stringOpt } from './args';
 import { EXIT, UsageError } from './exit-codes';
+import { commandUsage } from './usage';
 
 /** Error codes meaning "this file is not a DICOM object": counted as skipped, not failed. */
 const NOT_DICOM_CODES = new Set(['DICOM_NO_DICM', 'INGEST_DICOMDIR']);
@@ -35,11 +36,15 @@ interface Summary {
 }
 
 export async function runImport(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
+  const { values, positionals, help } = parseCommandArgs(
     argv,
     { data: { type: 'string' }, 'public-url': { type: 'string' }, quiet: { type: 'boolean' } },
     true,
   );
+  if (help) {
+    process.stdout.write(commandUsage('import'));
+    return EXIT.ok;
+  }
   if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
   for (const p of positionals) {
     if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);

@@ -24,6 +24,7 @@ import {
 } from '../j2k';
 import { parseCommandArgs, stringOpt } from './args';
 import { EXIT, UsageError } from './exit-codes';
+import { commandUsage } from './usage';
 
 function isDicom(bytes: Uint8Array): boolean {
   return bytes.length > 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
@@ -84,11 +85,15 @@ function printJson(index: PacketIndex): void {
 }
 
 export async function runIndex(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
+  const { values, positionals, help } = parseCommandArgs(
     argv,
     { frame: { type: 'string' }, json: { type: 'boolean' } },
     true,
   );
+  if (help) {
+    process.stdout.write(commandUsage('index'));
+    return EXIT.ok;
+  }
   if (positionals.length !== 1) throw new UsageError('index needs exactly one FILE');
   const file = positionals[0] as string;
   const frameRaw = stringOpt(values, 'frame') ?? '1';

@@ -20,6 +20,7 @@ import {
 } from '../jpip';
 import { parseCommandArgs, stringOpt } from './args';
 import { EXIT, UsageError } from './exit-codes';
+import { commandUsage } from './usage';
 import { encodePng, encodePnm, pictureOf } from './picture-files';
 
 export interface JpipCommandIo {
@@ -179,6 +180,10 @@ export async function runJpip(argv: string[], io: JpipCommandIo = STDIO): Promis
   let timeoutMs: number;
   try {
     const parsed = parseCommandArgs(argv, OPTIONS, true);
+    if (parsed.help) {
+      io.out(commandUsage('jpip').trimEnd());
+      return EXIT.ok;
+    }
     values = parsed.values;
     if (parsed.positionals.length !== 1) throw new UsageError('jpip needs exactly one URL');
     url = parsed.positionals[0] as string;

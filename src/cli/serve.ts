@@ -3,9 +3,10 @@ import { readConfig } from '../config';
 import { startServer } from '../server';
 import { parseCommandArgs, stringOpt } from './args';
 import { EXIT } from './exit-codes';
+import { commandUsage } from './usage';
 
 export async function runServe(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(
+  const { values, help } = parseCommandArgs(
     argv,
     {
       port: { type: 'string' },
@@ -21,6 +22,10 @@ export async function runServe(argv: string[]): Promise<number> {
     },
     false,
   );
+  if (help) {
+    process.stdout.write(commandUsage('serve'));
+    return EXIT.ok;
+  }
   const config = readConfig(
     {
       port: stringOpt(values, 'port'),

@@ -238,7 +238,7 @@ export class FoveaScp extends Scp {
       final.setStatus(this.cancelled.has(request.getMessageId()) ? DimseStatus.Cancel : DimseStatus.Success);
       this.ctx.logger.info('dimse.find', {
         peer: this.peerName,
-        level: mapped.level,
+        queryLevel: mapped.level,
         matches: result.items.length,
         ignored: [...mapped.ignored, ...dropped],
       });

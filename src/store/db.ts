@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureDataFolder } from './data-dir';
 import { StoreSetupError } from './errors';
 
 export type SqliteDatabase = Database.Database;
@@ -91,7 +92,7 @@ export interface OpenDatabaseOptions {
 
 /** Opens (creating if needed) and migrates <dataDir>/fovea.sqlite. */
 export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  ensureDataFolder(options.dataDir);
   const migrations = loadMigrations(options.migrationsDir ?? findMigrationsDir());
   const db = new Database(path.join(options.dataDir, 'fovea.sqlite'));
   try {

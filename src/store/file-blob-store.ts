@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BadRequestError, NotFoundError } from '../errors';
 import { assertBlobKey } from './blob-key';
+import { ensureDataFolder } from './data-dir';
 import { BlobIntegrityError, InvalidWriteError } from './errors';
 import { isErrno } from './fs-errors';
 import { ReadHandleCache } from './read-handle-cache';
@@ -45,8 +46,8 @@ export class FileBlobStore implements BlobStore {
   constructor(dataDir: string) {
     this.objectsDir = path.join(dataDir, 'objects');
     this.tmpDir = path.join(dataDir, 'tmp');
-    fs.mkdirSync(this.objectsDir, { recursive: true });
-    fs.mkdirSync(this.tmpDir, { recursive: true });
+    ensureDataFolder(this.objectsDir);
+    ensureDataFolder(this.tmpDir);
   }
 
   private pathOf(key: string): string {

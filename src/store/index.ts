@@ -32,8 +32,15 @@ export function openStore(options: StoreOptions): OpenedStore {
       ? { dataDir: options.dataDir }
       : { dataDir: options.dataDir, migrationsDir: options.migrationsDir },
   );
+  let blobs: FileBlobStore;
+  try {
+    blobs = new FileBlobStore(options.dataDir);
+  } catch (err) {
+    // objects/ or tmp/ unusable (STORE_DATA_DIR_*): the database opened above is not leaked.
+    db.close();
+    throw err;
+  }
   const instances = new SqliteInstanceStore(db);
-  const blobs = new FileBlobStore(options.dataDir);
   const jpipSessions = new SqliteJpipSessionStore(db);
   return {
     dataDir: options.dataDir,

@@ -366,7 +366,7 @@ describe('WADO-URI rendered (PS3.18 §8.2)', () => {
     );
     expect([rect.width, rect.height]).toEqual([32, 16]);
   });
-  it('400 for a zero width or a lone windowCenter, transferSyntax with images; 406 for non-images', async () => {
+  it('400 for a zero width or a lone windowCenter, transferSyntax with images; 406 for non-images and text/html', async () => {
     const bad = async (extra: string): Promise<{ status: number; code: string }> => {
       const res = await get(q('MR_small.dcm', extra));
       return { status: res.status, code: (JSON.parse((res.body as Buffer).toString()) as { code: string }).code };
@@ -385,6 +385,14 @@ describe('WADO-URI rendered (PS3.18 §8.2)', () => {
       code: 'WADO_URI_BAD_REGION',
     });
     expect(await bad('&contentType=image/png&rows=0')).toEqual({ status: 400, code: 'WADO_URI_BAD_SIZE' });
+    // Types the renderer never produces are 406 (conformance/dicomweb.md), with the types it does produce named.
+    const html = await get(q('MR_small.dcm', '&contentType=text/html'));
+    expect(html.status).toBe(406);
+    expect(JSON.parse((html.body as Buffer).toString())).toEqual({
+      code: 'WADO_URI_CONTENT_TYPE_UNSUPPORTED',
+      message: 'contentType text/html cannot be produced; use application/dicom, image/jpeg, image/png or image/gif',
+    });
+    expect(await bad('&contentType=image/jp2')).toEqual({ status: 406, code: 'WADO_URI_CONTENT_TYPE_UNSUPPORTED' });
     const ct = f('CT_small.dcm');
     const sr = await get(`/wado?requestType=WADO&studyUID=${ct.study}&seriesUID=${ct.series}.9&objectUID=${SR_SOP}`);
     expect(sr.status).toBe(406);

@@ -7,8 +7,8 @@
 // default when contentType is absent, §8.2.5), image/png and image/gif (when the app has a renderer):
 // region (fractions), rows/columns (maxima, aspect kept), windowCenter+windowWidth (LINEAR, PS3.3
 // C.11.2.1.2), frameNumber (default 1), imageQuality; transferSyntax is then 400. Not implemented
-// (501): other rendered types (image/jp2, text/html...), presentationUID, annotation, anonymize=yes.
-// Other types are 406; unknown parameters are 400.
+// (501): presentationUID, annotation, anonymize=yes, and the rendered types when the app has no
+// renderer. Every other type (image/jp2, text/html, application/pdf...) is 406; unknown parameters are 400.
 
 import type { Request, RequestHandler, Response } from 'express';
 import { UnsupportedError } from '../../bytes';
@@ -66,23 +66,6 @@ const RENDERABLE: ReadonlyMap<string, RenderedMediaType> = new Map([
   ['image/gif', 'image/gif'],
   ['image/*', 'image/jpeg'],
 ]);
-const RENDERED_TYPES = new Set([
-  'image/jpeg',
-  'image/png',
-  'image/gif',
-  'image/jp2',
-  'image/jpx',
-  'image/*',
-  'text/html',
-  'text/plain',
-  'text/xml',
-  'application/pdf',
-  'application/text',
-  'application/html',
-  'video/mpeg',
-  'video/mp4',
-]);
-
 function one(params: URLSearchParams, name: string): string | undefined {
   const all = params.getAll(name);
   if (all.length > 1)
@@ -119,10 +102,13 @@ function chooseContentType(raw: string | undefined, canRender: boolean): 'applic
       if (hit !== undefined) return hit;
     }
   }
-  if (essences.some((e) => RENDERED_TYPES.has(e))) throw notImplemented(`rendered content type ${essences.join(', ')}`);
+  // A type this gateway renders, asked of a build without a renderer, is not implemented (501);
+  // any other type (image/jp2, text/html, application/pdf...) is never produced: 406.
+  if (essences.some((e) => RENDERABLE.has(e))) throw notImplemented(`rendered content type ${essences.join(', ')}`);
   throw new NotAcceptableError(
     'WADO_URI_CONTENT_TYPE_UNSUPPORTED',
-    `contentType ${essences.join(', ')} cannot be produced; use application/dicom`,
+    `contentType ${essences.join(', ')} cannot be produced; use application/dicom` +
+      (canRender ? ', image/jpeg, image/png or image/gif' : ''),
   );
 }
 

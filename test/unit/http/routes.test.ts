@@ -432,10 +432,20 @@ describe('WADO-URI', () => {
     );
     expect((f.body as Buffer).toString()).toBe(`DICM:${SOP1}:${EVRLE}`);
   });
-  it('501 for rendered types, 406 for unknown types, 400 for bad parameters, 404 for unknown objects', async () => {
+  it('501 for rendered types (no renderer), 406 for types never produced, 400 for bad parameters, 404 for unknown objects', async () => {
     expect((await request(app).get(q('&contentType=image/jpeg'))).status).toBe(501);
     expect((await request(app).get(q(''))).status).toBe(501);
     expect((await request(app).get(q('&contentType=application/x-foo'))).status).toBe(406);
+    // conformance/dicomweb.md: text/html, image/jp2 and the like are 406 (never produced), not 501.
+    for (const type of ['text/html', 'image/jp2', 'application/pdf', 'text/html,image/jp2']) {
+      const res = await request(app).get(q(`&contentType=${encodeURIComponent(type)}`));
+      expect({ type, status: res.status, code: res.body.code }).toEqual({
+        type,
+        status: 406,
+        code: 'WADO_URI_CONTENT_TYPE_UNSUPPORTED',
+      });
+      expect(res.body.message).toBe(`contentType ${type.replace(',', ', ')} cannot be produced; use application/dicom`);
+    }
     expect((await request(app).get(q('&contentType=application/dicom&rows=10'))).status).toBe(400);
     expect((await request(app).get(q('&contentType=application/dicom&bogus=1'))).body.code).toBe(
       'WADO_URI_UNKNOWN_PARAMETER',
