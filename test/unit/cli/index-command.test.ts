@@ -1,4 +1,3 @@
-// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // `fovea index FILE [--frame N] [--json]` (src/cli/index-command.ts), run as a child process from
 // a private build (tsconfig.build.json into node_modules/.cache, so a concurrently used dist/ is
 // never touched). Summary lines and --json rows are checked against buildPacketIndex of the same
@@ -10,10 +9,11 @@ import * as path from 'node:path';
 import { bufferSource } from '../../../src/bytes';
 import { frameLocations, parseDicom, pixelDescription, readExtendedOffsetTable, readFrame } from '../../../src/dicom';
 import { buildPacketIndex, encodePacketIndex, findCodestream, type PacketIndex } from '../../../src/j2k';
-import { CORPUS_DIR } from '../../corpus';
+import { FIXTURE_DIR } from '../../corpus';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
-const DATA = CORPUS_DIR;
+/** Small copies of corpus files (test/fixtures/corpus). */
+const DATA = FIXTURE_DIR;
 const OUT = path.join(REPO_ROOT, 'node_modules', '.cache', 'fovea-index-cli');
 const MAIN = path.join(OUT, 'cli', 'main.js');
 
@@ -116,7 +116,7 @@ describe('fovea index', () => {
   });
 
   it('finds the codestream inside a JP2 file and says so', async () => {
-    const file = path.join(DATA, 'j2k', 'db11217111510058.jp2');
+    const file = path.join(DATA, 'j2k', 'tnsot_zero.jp2');
     const loc = findCodestream(new Uint8Array(fs.readFileSync(file)));
     const r = await fovea(file);
     expect(r.code).toBe(0);

@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import type { PixelDescription } from '../../../src/codec';
-import { corpusPath } from '../../corpus';
+import { corpusPath, fixturePath } from '../../corpus';
 
 export const SHARED_DICOM = corpusPath('dicom');
+export const SHARED_FIXTURES = fixturePath('dicom');
 export const CODEC_FIXTURES = path.resolve(__dirname, '../../fixtures/codec');
 
 export interface TestFile {
@@ -66,5 +67,9 @@ export function openDicom(file: string): TestFile {
   };
 }
 
+/** A corpus file from ../shared/data/dicom (needs FOVEA_TEST_DATA). */
 export const sharedFile = (name: string): TestFile => openDicom(path.join(SHARED_DICOM, name));
+/** A small corpus file, from its copy in test/fixtures/corpus/dicom. */
+export const sharedFixture = (name: string): TestFile => openDicom(path.join(SHARED_FIXTURES, name));
+/** A file made for the codec tests, in test/fixtures/codec. */
 export const fixtureFile = (name: string): TestFile => openDicom(path.join(CODEC_FIXTURES, name));

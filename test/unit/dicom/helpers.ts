@@ -1,19 +1,29 @@
-// Shared helpers for the dicom unit tests: fixture paths, loading, canonical element dumps, and
-// optional dcmdump (DCMTK) availability.
+// Shared helpers for the dicom unit tests: loading named small files from test/fixtures/corpus/dicom
+// (load, source) or from the corpus ../shared/data/dicom (DICOM_DIR, loadCorpus, corpusSource),
+// canonical element dumps, and optional dcmdump (DCMTK) availability.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bufferSource, ParseError, type RandomAccessSource } from '../../../src/bytes';
 import { padEven, type DicomDataset } from '../../../src/dicom';
-import { corpusPath } from '../../corpus';
+import { corpusPath, fixturePath } from '../../corpus';
 
 export const DICOM_DIR = corpusPath('dicom');
+export const FIXTURE_DICOM_DIR = fixturePath('dicom');
 
+/** A small file, from its copy in test/fixtures/corpus/dicom. */
 export function load(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(path.join(DICOM_DIR, name)));
+  return new Uint8Array(readFileSync(path.join(FIXTURE_DICOM_DIR, name)));
 }
 export function source(name: string): RandomAccessSource {
   return bufferSource(load(name));
+}
+/** A corpus file (needs FOVEA_TEST_DATA). */
+export function loadCorpus(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(path.join(DICOM_DIR, name)));
+}
+export function corpusSource(name: string): RandomAccessSource {
+  return bufferSource(loadCorpus(name));
 }
 
 export function dcmdumpPath(): string | undefined {

@@ -1,6 +1,6 @@
-// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // DICOM JSON (PS3.18 F.2) on CT_small.dcm with values checked against dcmdump, plus the JPIP
-// Referenced builder, pixelDescription, the transfer syntax table and the dictionary.
+// Referenced builder, pixelDescription, the transfer syntax table and the dictionary (small copies
+// in test/fixtures/corpus/dicom; the HTJ2K RGB case is in json-jpip-corpus.test.ts).
 import {
   DicomDataset,
   jpipReferencedDataset,
@@ -91,31 +91,6 @@ describe('jpipReferencedDataset', () => {
     expect(out.string(Tags.PhotometricInterpretation)).toBe('MONOCHROME2');
     expect(out.number(Tags.NumberOfFrames)).toBe(10);
     expect(p.dataset.has(Tags.PixelData)).toBe(true);
-  });
-
-  it('maps RGB to YBR_RCT / YBR_ICT and refuses what has no equivalent', () => {
-    const p = parseDicom(source('HTJ2KLossless_08_RGB.dcm'));
-    const o = { url, transferSyntaxUid: '1.2.840.10008.1.2.4.204' };
-    expect(
-      jpipReferencedDataset(p.dataset, { ...o, codestreamColourTransform: 'rct' }).string(
-        Tags.PhotometricInterpretation,
-      ),
-    ).toBe('YBR_RCT');
-    expect(
-      jpipReferencedDataset(p.dataset, { ...o, codestreamColourTransform: 'ict' }).string(
-        Tags.PhotometricInterpretation,
-      ),
-    ).toBe('YBR_ICT');
-    expect(() => jpipReferencedDataset(p.dataset, { ...o, codestreamColourTransform: 'none' })).toThrow(
-      expect.objectContaining({ code: 'DICOM_JPIP_PHOTOMETRIC' }),
-    );
-    expect(() =>
-      jpipReferencedDataset(p.dataset, {
-        ...o,
-        transferSyntaxUid: '1.2.840.10008.1.2.1',
-        codestreamColourTransform: 'rct',
-      }),
-    ).toThrow(expect.objectContaining({ code: 'DICOM_NOT_JPIP_SYNTAX' }));
   });
 });
 

@@ -4,7 +4,7 @@
 // of Pixel Data fragment items after the Basic Offset Table).
 import { readdirSync } from 'node:fs';
 import { parseDicom, pixelDescription, Tags } from '../../../src/dicom';
-import { DICOM_DIR, source } from './helpers';
+import { corpusSource, DICOM_DIR } from './helpers';
 
 const J2K90 = '1.2.840.10008.1.2.4.90';
 const J2K91 = '1.2.840.10008.1.2.4.91';
@@ -125,7 +125,7 @@ describe('parseDicom over the shared corpus', () => {
   });
 
   it.each(EXPECTED)('%s', (file, ts, sop, rows, columns, frames, fragments) => {
-    const p = parseDicom(source(file));
+    const p = parseDicom(corpusSource(file));
     expect(p.transferSyntaxUid).toBe(ts);
     expect(p.fileMeta?.uid(Tags.TransferSyntaxUID)).toBe(ts);
     expect(p.dataset.uid(Tags.SOPInstanceUID)).toBe(sop);
@@ -139,14 +139,14 @@ describe('parseDicom over the shared corpus', () => {
   });
 
   it('records warnings instead of failing on recoverable oddities', () => {
-    expect(parseDicom(source('dx_image.dcm')).warnings.join('\n')).toMatch(/odd length/);
-    expect(parseDicom(source('explicit_VR-UN.dcm')).warnings.join('\n')).toMatch(/VR UN/);
-    expect(parseDicom(source('J2K_pixelrep_mismatch.dcm')).warnings.join('\n')).toMatch(/best effort/);
-    expect(parseDicom(source('CT_small.dcm')).warnings).toEqual([]);
+    expect(parseDicom(corpusSource('dx_image.dcm')).warnings.join('\n')).toMatch(/odd length/);
+    expect(parseDicom(corpusSource('explicit_VR-UN.dcm')).warnings.join('\n')).toMatch(/VR UN/);
+    expect(parseDicom(corpusSource('J2K_pixelrep_mismatch.dcm')).warnings.join('\n')).toMatch(/best effort/);
+    expect(parseDicom(corpusSource('CT_small.dcm')).warnings).toEqual([]);
   });
 
   it('keeps values over bulkThreshold as offsets into the source', () => {
-    const p = parseDicom(source('CT_small.dcm'), { bulkThreshold: 16 });
+    const p = parseDicom(corpusSource('CT_small.dcm'), { bulkThreshold: 16 });
     const el = p.dataset.get('ImagePositionPatient');
     expect(el?.value).toMatchObject({ kind: 'bulk', length: 34 });
     if (el?.value.kind !== 'bulk') throw new Error('expected bulk');

@@ -25,7 +25,7 @@ import {
   SEQUENCE_DELIMITER,
   Tags,
 } from '../../../src/dicom';
-import { canonical, DICOM_DIR, dcmdumpPath, source } from './helpers';
+import { canonical, corpusSource, DICOM_DIR, dcmdumpPath } from './helpers';
 
 const FILES = readdirSync(DICOM_DIR)
   .filter((f) => f.endsWith('.dcm'))
@@ -34,7 +34,7 @@ const DCMDUMP = dcmdumpPath();
 
 describe('encodePart10 round trip', () => {
   it.each(FILES)('%s keeps every element in its own transfer syntax', (file) => {
-    const p = parseDicom(source(file));
+    const p = parseDicom(corpusSource(file));
     const out = encodePart10(p.dataset, p.transferSyntaxUid, { source: p.source });
     const q = parseDicom(bufferSource(out));
     expect(q.transferSyntaxUid).toBe(p.transferSyntaxUid);
@@ -52,7 +52,7 @@ describe('encodePart10 round trip', () => {
     'sm_image.dcm',
   ];
   it.each(NATIVE)('%s converts to Implicit LE, Explicit BE and Deflated and back', (file) => {
-    const p = parseDicom(source(file));
+    const p = parseDicom(corpusSource(file));
     const reference = canonical(p.dataset, p.source, true);
     for (const ts of [IMPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN]) {
       const q = parseDicom(bufferSource(encodePart10(p.dataset, ts, { source: p.source })));
@@ -64,7 +64,7 @@ describe('encodePart10 round trip', () => {
   });
 
   it('needs the source for bulk values and says so with a code', () => {
-    const p = parseDicom(source('CT_small.dcm'));
+    const p = parseDicom(corpusSource('CT_small.dcm'));
     expect(() => encodeDataset(p.dataset, EXPLICIT_VR_LITTLE_ENDIAN)).toThrow(
       expect.objectContaining({ code: 'DICOM_BULK_UNRESOLVED' }),
     );
@@ -88,7 +88,7 @@ describe('encodePart10 round trip', () => {
   });
 
   it('streams encapsulated frames with prefix, item headers and delimiter', () => {
-    const p = parseDicom(source('emri_small_jpeg_2k_lossless.dcm'));
+    const p = parseDicom(corpusSource('emri_small_jpeg_2k_lossless.dcm'));
     const desc = pixelDescription(p.dataset);
     const frames = frameLocations(p.pixelData!, desc, p.source).map((l) => readFrame(p.source, l));
     const ds = p.dataset.clone();
@@ -124,7 +124,7 @@ describe('encodePart10 round trip', () => {
       ['examples_ybr_color.dcm', '1.2.840.10008.1.2.4.50'],
     ];
     it.each(cases)('%s as %s', (file, ts) => {
-      const p = parseDicom(source(file));
+      const p = parseDicom(corpusSource(file));
       const target = path.join(dir, `${file}.${ts}.dcm`);
       writeFileSync(target, encodePart10(p.dataset, ts, { source: p.source }));
       const dump = execFileSync(DCMDUMP as string, ['-q', '-E', '+P', '0008,0018', '+P', '0002,0010', target], {

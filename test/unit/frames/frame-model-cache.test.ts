@@ -1,4 +1,3 @@
-// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // The one frame-model cache (frames/): prepared once per frame however many users ask (JPIP service
 // and renderer share it), concurrent loads share one preparation, the byte bound holds under
 // eviction, and the codestream reader refuses reads outside the codestream.

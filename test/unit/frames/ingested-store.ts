@@ -8,9 +8,10 @@ import { loadCodecs, type Codecs } from '../../../src/codec';
 import { createIngestor } from '../../../src/ingest';
 import { createLogger } from '../../../src/log';
 import { openStore, type OpenedStore } from '../../../src/store';
-import { corpusPath } from '../../corpus';
+import { fixturePath } from '../../corpus';
 
-export const DICOM_DIR = corpusPath('dicom');
+/** The small copies of corpus files (test/fixtures/corpus/dicom) both picks below come from. */
+export const DICOM_DIR = fixturePath('dicom');
 /** 64x64 MONOCHROME2, one JPEG 2000 Lossless frame. */
 export const SINGLE_FRAME = 'MR_small_jp2klossless.dcm';
 /** 64x64 MONOCHROME2, ten JPEG 2000 Lossless frames. */

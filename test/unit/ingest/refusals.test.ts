@@ -1,4 +1,3 @@
-// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Ingest refuses what it cannot store whole (issue #2 "Errors": never a lost instance): pixel data
 // in an unknown transfer syntax, a missing Study Instance UID, a truncated file — each
 // a typed failure with its DICOM Failure Reason, and nothing left in the store or on disk.
@@ -12,9 +11,9 @@ import { parseDicom, encodePart10, Tags } from '../../../src/dicom';
 import { createIngestor, FailureReason, type IngestFailure, type Ingestor } from '../../../src/ingest';
 import { createLogger } from '../../../src/log';
 import { openStore, type OpenedStore } from '../../../src/store';
-import { corpusPath } from '../../corpus';
+import { fixturePath } from '../../corpus';
 
-const CT_SMALL = corpusPath('dicom', 'CT_small.dcm');
+const CT_SMALL = fixturePath('dicom', 'CT_small.dcm');
 
 let dir: string;
 let store: OpenedStore;

@@ -1,6 +1,7 @@
-// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
-// Truncation sweeps and corruption: only typed errors with stable codes (CONVENTIONS.md Tests).
-import { LimitExceededError, MalformedError, ParseError, TruncatedError } from '../../../src/bytes';
+// Corruption of small conformance codestreams (copies in test/fixtures/corpus/j2k): only typed
+// errors with stable codes (CONVENTIONS.md Tests). The truncation sweep over the whole corpus is
+// in malformed-corpus.test.ts.
+import { LimitExceededError, ParseError, TruncatedError } from '../../../src/bytes';
 import {
   buildPacketIndex,
   decodePacketIndex,
@@ -9,18 +10,8 @@ import {
   parseMainHeader,
   rebuildCodestream,
 } from '../../../src/j2k';
-import { corpusFiles, loadCodestream, loadFile } from './corpus-helper';
-
-function expectTyped(fn: () => unknown): ParseError | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    if (!(e instanceof ParseError)) throw e;
-    expect(typeof e.code).toBe('string');
-    return e;
-  }
-}
+import { loadCodestream, loadFile } from './corpus-helper';
+import { expectTyped } from './typed-helper';
 
 /** Finds the first marker segment `marker` in the main header; returns the offset of its FFxx. */
 function findMarker(cs: Uint8Array, marker: number): number {
@@ -32,20 +23,6 @@ function findMarker(cs: Uint8Array, marker: number): number {
   }
   throw new Error(`marker ${marker.toString(16)} not found`);
 }
-
-describe('truncation sweep', () => {
-  it.each(corpusFiles())('%s cut at 24 points: a partial index or a typed error', (name) => {
-    const cs = loadCodestream(name);
-    for (let i = 1; i < 24; i++) {
-      const cut = cs.subarray(0, Math.floor((cs.length * i) / 24));
-      const err = expectTyped(() => buildPacketIndex(cut));
-      if (err) expect(err instanceof TruncatedError || err instanceof MalformedError).toBe(true);
-    }
-    // Cut inside the main header: always an error.
-    const err = expectTyped(() => buildPacketIndex(cs.subarray(0, 40)));
-    expect(err).toBeInstanceOf(TruncatedError);
-  });
-});
 
 describe('corruption', () => {
   const cs = loadCodestream('p0_01.j2k');

@@ -1,41 +1,24 @@
-// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Precinct re-partitioning: the bit-level pieces against their decoders (B.10.1 bit stuffing,
 // B.10.2 tag trees, B.10.6 pass counts), typed refusals (PPM/PPT, code-block changes, bad sizes),
 // limits, and truncation / corruption sweeps where the only allowed failures are our typed errors.
+// Conformance codestreams are the small copies in test/fixtures/corpus/j2k; the cases on larger
+// corpus files are in repacketize-errors-corpus.test.ts.
 
-import {
-  BitReader,
-  LimitExceededError,
-  MalformedError,
-  ParseError,
-  TruncatedError,
-  UnsupportedError,
-} from '../../../src/bytes';
+import { BitReader, MalformedError, ParseError, TruncatedError, UnsupportedError } from '../../../src/bytes';
 import { loadCodecs } from '../../../src/codec';
-import { FoveaError } from '../../../src/errors';
 import { parseMainHeader, repartitionPrecincts } from '../../../src/j2k';
 import { TagTree } from '../../../src/j2k/tag-tree';
 import { BitWriter } from '../../../src/j2k/repacketize/bit-writer';
 import { lengthFields, readPassCount, writePassCount } from '../../../src/j2k/repacketize/block-coding';
 import { TagTreeEncoder } from '../../../src/j2k/repacketize/tag-tree-encoder';
 import { loadCodestream, loadFile } from './corpus-helper';
-import { syntheticImage } from './repacketize-helper';
+import { codeOf, syntheticImage } from './repacketize-helper';
 
 const P7 = { precincts: [{ PPx: 7, PPy: 7 }] };
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FoveaError) return e.code;
-    throw e;
-  }
-  return 'ok';
 }
 
 describe('bit-level round trips', () => {
@@ -106,7 +89,6 @@ describe('bit-level round trips', () => {
 describe('typed refusals', () => {
   test('packed headers are refused', () => {
     expect(codeOf(() => repartitionPrecincts(loadCodestream('g1_colr.j2c'), P7))).toBe('J2K_REPACK_PPM');
-    expect(codeOf(() => repartitionPrecincts(loadCodestream('p1_02.j2k'), P7))).toBe('J2K_REPACK_PPT');
   });
 
   test('sizes that change code-blocks, invalid sizes and wrong counts are refused', async () => {
@@ -160,12 +142,6 @@ describe('typed refusals', () => {
     expect(codes).toContain('J2K_TILE_MISSING');
     expect(out.length).toBeGreaterThan(0);
   });
-
-  test('limits are applied to the new layout', () => {
-    const cs = loadCodestream('p0_04.j2k');
-    expect(() => repartitionPrecincts(cs, { ...P7, limits: { maxPrecincts: 20 } })).toThrow(LimitExceededError);
-    expect(() => repartitionPrecincts(cs, { ...P7, limits: { maxPackets: 100 } })).toThrow(LimitExceededError);
-  });
 });
 
 describe('damaged input', () => {
@@ -175,7 +151,7 @@ describe('damaged input', () => {
   });
 
   test('truncation sweep: every cut gives TruncatedError', () => {
-    for (const cs of [encoded, loadCodestream('p0_08.j2k').subarray(0, 300000), loadCodestream('p1_01.j2k')]) {
+    for (const cs of [encoded, loadCodestream('p1_01.j2k')]) {
       const steps = 97;
       for (let k = 1; k < steps; k++) {
         const cut = Math.floor((k * (cs.length - 2)) / steps);

@@ -1,13 +1,24 @@
 // Test-only helpers for the precinct re-partitioning tests: deterministic synthetic images,
 // decoded-sample comparison with the OpenJPEG WASM codec, independent precinct counts (B.6
-// Eq. B-16 for an image anchored at 0), and the native OpenJPEG tools on temp files.
+// Eq. B-16 for an image anchored at 0), the native OpenJPEG tools on temp files, and the checks
+// shared by a test file and its -corpus sibling (codeOf, expectRepartitionsLosslessly,
+// expectTranscodeRepartitions).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Codecs, DecodedImage, PixelImage } from '../../../src/codec';
-import { buildPacketIndex, type PacketIndex } from '../../../src/j2k';
+import { FoveaError } from '../../../src/errors';
+import type { TestFile } from '../codec/dicom-frames';
+import {
+  buildPacketIndex,
+  codestreamSummary,
+  parseMainHeader,
+  repartitionPrecincts,
+  type PacketIndex,
+  type PrecinctSize,
+} from '../../../src/j2k';
 
 /** Smooth gradient plus LCG noise, so every sub-band has data; `bits` per sample, optional sign. */
 export function syntheticImage(
@@ -140,4 +151,66 @@ export function writePgm(
     }
   }
   writeFileSync(file, Buffer.concat([head, body]));
+}
+
+/** The stable code of a FoveaError thrown by fn, or 'ok'. */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof FoveaError) return e.code;
+    throw e;
+  }
+  return 'ok';
+}
+
+/** The codestream's own precinct sizes (one value for all levels when uniform). */
+export function ownSizes(cs: Uint8Array): PrecinctSize[] {
+  const cod = parseMainHeader(cs).cod;
+  const all = cod.PPx.map((PPx, r) => ({ PPx, PPy: cod.PPy[r] as number }));
+  // One value for all levels when uniform (COCs may have other level counts, e.g. p0_08).
+  return all.every((p) => p.PPx === all[0]?.PPx && p.PPy === all[0]?.PPy) ? all.slice(0, 1) : all;
+}
+
+/** Same packet bodies in the same data-bins, layer by layer. */
+export function expectIdenticalBodies(a: Uint8Array, b: Uint8Array): void {
+  const ba = packetBodies(a);
+  const bb = packetBodies(b);
+  expect([...bb.keys()]).toEqual([...ba.keys()]);
+  for (const [id, bodies] of ba) {
+    const other = bb.get(id) ?? [];
+    expect(other.length).toBe(bodies.length);
+    bodies.forEach((body, l) => expect(body.equals(other[l] as Buffer)).toBe(true));
+  }
+}
+
+/** Re-partitions src to PP (0: its own sizes): back to its own sizes gives the same packet bodies,
+ *  and opj_decompress decodes the result to the samples of src. */
+export function expectRepartitionsLosslessly(src: Uint8Array, pp: number): void {
+  const out = repartitionPrecincts(src, { precincts: pp === 0 ? ownSizes(src) : [{ PPx: pp, PPy: pp }] });
+  expectIdenticalBodies(
+    repartitionPrecincts(out, { precincts: ownSizes(src) }),
+    repartitionPrecincts(src, { precincts: ownSizes(src) }),
+  );
+  withTempDir((dir) => expect(opjDecompress(dir, 'out', out).equals(opjDecompress(dir, 'orig', src))).toBe(true));
+}
+
+/** Frame 0 of dcm transcoded to J2K and re-partitioned to 128x128 precincts: fast, bit-exact
+ *  (full decode, WASM and opj_decompress), with the precinct grid of B.6 Eq. B-16. */
+export function expectTranscodeRepartitions(codecs: Codecs, dcm: TestFile): void {
+  const { codestream, image } = codecs.transcodeToJ2k('native', dcm.frame(0), dcm.desc);
+  const t0 = process.hrtime.bigint();
+  const out = repartitionPrecincts(codestream, { precincts: [{ PPx: 7, PPy: 7 }] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  expect(ms).toBeLessThan(200 * Math.max(1, codestream.length / 1e6) + 200);
+  const decoded = codecs.decodeJ2k(out);
+  expect(decoded.width).toBe(image.columns);
+  expect(samples(decoded).equals(samples(codecs.decodeJ2k(codestream)))).toBe(true);
+  const { levels } = codestreamSummary(out);
+  expect(precinctsPerResolution(buildPacketIndex(out))).toEqual(
+    expectedPrecincts(image.columns, image.rows, levels, [7]),
+  );
+  withTempDir((dir) =>
+    expect(opjDecompress(dir, 'out', out).equals(opjDecompress(dir, 'orig', codestream))).toBe(true),
+  );
 }

@@ -1,10 +1,9 @@
-// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // Precinct re-partitioning of codestreams made by our own encoder (src/codec, OpenJPEG: 5/3,
 // RPCL, 4 layers, 64x64 code-blocks, no precincts) and of real DICOM transcodes: decoded samples
 // (full, reduced, layer-limited) stay bit-exact, the packet index shows the new precinct grid
-// (ISO/IEC 15444-1 B.6 Eq. B-16), and the native OpenJPEG tools read the result.
+// (ISO/IEC 15444-1 B.6 Eq. B-16), and the native OpenJPEG tools read the result. DICOM files are
+// the small copies in test/fixtures/corpus/dicom; the larger ones are in repacketize-corpus.test.ts.
 
-import path from 'node:path';
 import { loadCodecs, type Codecs, type PixelImage } from '../../../src/codec';
 import {
   buildPacketIndex,
@@ -13,9 +12,10 @@ import {
   repartitionPrecincts,
   type PrecinctSize,
 } from '../../../src/j2k';
-import { openDicom, SHARED_DICOM } from '../codec/dicom-frames';
+import { sharedFixture } from '../codec/dicom-frames';
 import {
   expectSameDecode,
+  expectTranscodeRepartitions,
   expectedPrecincts,
   opjDecompress,
   opjDumpPrecincts,
@@ -99,25 +99,7 @@ describe.each(CASES)('codec-encoded %s', (_name, make) => {
 });
 
 describe('real DICOM transcodes', () => {
-  test.each([['MR_small.dcm'], ['CT_small.dcm'], ['US1_UNCR.dcm'], ['dx_image.dcm'], ['MR2_UNCR.dcm']])(
-    '%s: 128x128 precincts, bit-exact',
-    (file) => {
-      const dcm = openDicom(path.join(SHARED_DICOM, file));
-      const { codestream, image } = codecs.transcodeToJ2k('native', dcm.frame(0), dcm.desc);
-      const t0 = process.hrtime.bigint();
-      const out = repartitionPrecincts(codestream, { precincts: [{ PPx: 7, PPy: 7 }] });
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      expect(ms).toBeLessThan(200 * Math.max(1, codestream.length / 1e6) + 200);
-      const decoded = codecs.decodeJ2k(out);
-      expect(decoded.width).toBe(image.columns);
-      expect(samples(decoded).equals(samples(codecs.decodeJ2k(codestream)))).toBe(true);
-      const { levels } = codestreamSummary(out);
-      expect(precinctsPerResolution(buildPacketIndex(out))).toEqual(
-        expectedPrecincts(image.columns, image.rows, levels, [7]),
-      );
-      withTempDir((dir) =>
-        expect(opjDecompress(dir, 'out', out).equals(opjDecompress(dir, 'orig', codestream))).toBe(true),
-      );
-    },
-  );
+  test.each([['MR_small.dcm'], ['CT_small.dcm'], ['dx_image.dcm']])('%s: 128x128 precincts, bit-exact', (file) => {
+    expectTranscodeRepartitions(codecs, sharedFixture(file));
+  });
 });

@@ -1,4 +1,3 @@
-// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // The JPIP service without HTTP (15444-9 Annex B/C/D) over a real SQLite store and real ingested
 // JPEG 2000 frames: session open and limit (UnavailableError), idle expiry (JPIP_UNKNOWN_CID),
 // extra channels, cclose, one response at a time per session, the cache model saved only when a

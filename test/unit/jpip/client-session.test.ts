@@ -1,4 +1,3 @@
-// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // The pure JPIP client: responses in any chunking merged into the cache over several responses,
 // codestreams rebuilt from partial bins and decoded (OpenJPEG wasm) to exactly the pixels of the
 // original at the same layers; JPT-stream tile bins; OpenJPEG's tile-header form; decode plans.
