@@ -11,6 +11,7 @@ import {
   chooseReturnType,
   emitResponse,
   modelContext,
+  planLength,
   planResponse,
   rawWrapper,
   resolveStreams,
@@ -131,7 +132,7 @@ export async function prepareResponse(ctx: ResolvedRequest, deps: ResponseDeps):
   return {
     mediaType: choice.kind === 'jpt-stream' ? 'image/jpt-stream' : 'image/jpp-stream',
     headers,
-    length: undefined,
+    length: planLength(plan), // planned before any byte is sent: the body is exactly this long
     body: emitResponse(plan, readers),
     cache: session === undefined ? undefined : cache,
   };

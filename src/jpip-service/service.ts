@@ -38,8 +38,13 @@ export interface JpipResponse {
   mediaType: string;
   /** JPIP response headers (15444-9 D.2: JPIP-tid, JPIP-cnew, JPIP-fsiz ...). */
   headers: Record<string, string>;
-  /** Body length in bytes when known before sending (type=raw, channel close), else undefined. */
+  /**
+   * Body length in bytes, known before any byte is sent (every response Fovea makes is planned
+   * first); undefined only for a body whose size cannot be known in advance (none today).
+   */
   length: number | undefined;
+  /** True when the request belongs to a JPIP session (cid given or a channel granted, Annex B). */
+  inSession: boolean;
   body: AsyncIterable<Uint8Array>;
   /**
    * Call exactly once when the body is over (also after a failure or an aborted transfer):
@@ -100,7 +105,14 @@ export class JpipService {
   }
 
   private stateless(p: PreparedResponse): JpipResponse {
-    return { mediaType: p.mediaType, headers: p.headers, length: p.length, body: p.body, finish: () => undefined };
+    return {
+      mediaType: p.mediaType,
+      headers: p.headers,
+      length: p.length,
+      inSession: false,
+      body: p.body,
+      finish: () => undefined,
+    };
   }
 
   /** Holds the session's lock from before the cache model is read until finish() is called. */
@@ -133,6 +145,7 @@ export class JpipService {
       mediaType: prepared.mediaType,
       headers: prepared.headers,
       length: prepared.length,
+      inSession: true,
       body: prepared.body,
       finish: (delivered: boolean): void => {
         if (finished) return;

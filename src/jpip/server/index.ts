@@ -15,6 +15,6 @@ export {
 } from './frame-model';
 export { modelContext } from './model-context';
 export { planResponse, type PlanOptions, type PlannedMessage, type ResponsePlan, type ServedFrame } from './plan';
-export { emitResponse, type EmitOptions } from './emit';
+export { emitResponse, planLength, type EmitOptions } from './emit';
 export { assertImplemented, chooseReturnType, refusedPreferences, type ReturnChoice } from './negotiate';
 export { rawWrapper, type RawWrapper } from './raw';
