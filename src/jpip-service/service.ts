@@ -12,6 +12,7 @@ import type { BlobStore, InstanceStore, JpipSessionRecord, JpipSessionStore } fr
 import { JpipPrefRefusedError } from './errors';
 import { prepareResponse, type PreparedResponse, type ResolvedRequest, type ResponseDeps } from './response';
 import { JpipSessions, type JpipSessionOptions } from './sessions';
+import { parseTargetName } from './target-name';
 
 export interface JpipServiceDeps {
   store: InstanceStore;
@@ -80,26 +81,28 @@ export class JpipService {
       if (target !== undefined && target !== session.target)
         throw new BadRequestError('JPIP_TARGET_CONFLICT', 'cid belongs to another target', { context: 'target' });
     }
-    const uid = session?.target ?? target;
-    if (uid === undefined)
+    const name = session?.target ?? target;
+    if (name === undefined)
       throw new BadRequestError('JPIP_NO_TARGET', 'no target: give target=<SOP Instance UID> or /jpip/<uid>', {
         context: 'target',
       });
+    const targetName = parseTargetName(name); // <uid> (raw codestreams) or <uid>.jp2 (JP2 view)
+    const uid = targetName.sopInstanceUid;
     if (this.deps.store.getInstance(uid) === undefined)
       throw new NotFoundError('JPIP_UNKNOWN_TARGET', `no instance ${uid}`, { context: 'target' });
     const frames = this.deps.store.listFrames(uid);
     if (frames.length === 0)
       throw new NotFoundError('JPIP_NO_CODESTREAM', `instance ${uid} has no JPEG 2000 frames`, { context: 'target' });
-    const tid = targetId(uid, frames);
+    const tid = targetId(name, frames); // the JP2 view is another logical target: another tid
     let newChannel: NewChannel | undefined;
     if (request.cnew?.includes('http') === true) {
       // C.3.3: grant only a transport the client offered; Fovea offers "http" (no http-tcp/udp).
       let cid: string;
       if (session !== undefined) cid = this.sessions.addChannel(session.sessionId, 'http');
-      else ({ session, cid } = this.sessions.open(uid, tid, new CacheModel().encode(), 'http'));
+      else ({ session, cid } = this.sessions.open(name, tid, new CacheModel().encode(), 'http'));
       newChannel = { cid, path: 'jpip', transport: 'http' };
     }
-    const ctx: ResolvedRequest = { request, frames, tid, session, newChannel };
+    const ctx: ResolvedRequest = { request, frames, tid, view: targetName.view, session, newChannel };
     if (session === undefined) return this.stateless(await prepareResponse(ctx, this.responseDeps));
     return this.withinSession(ctx, session.sessionId);
   }
