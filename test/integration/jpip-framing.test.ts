@@ -3,8 +3,11 @@
 // Content-Length equal to the body length and no Transfer-Encoding, because native JPIP clients
 // may not parse chunked bodies; with FOVEA_JPIP_CHUNKED_MIN_KB set, large session responses to
 // HTTP/1.1 clients are chunked (and de-chunk to the same bytes), HTTP/1.0 and stateless ones not.
+// A store failure discovered after the headers went out cuts the body short of its Content-Length.
 
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { readJpipStream } from '../../src/jpip';
 import { startTestServer, type TestServer } from './harness';
 import { generateJ2kDicom, stow, type GeneratedObject } from './jpip-helpers';
@@ -126,3 +129,41 @@ test('FOVEA_JPIP_CHUNKED_MIN_KB: small session responses and HTTP/1.0 clients ge
   expectContentLength(old);
   expect(old.raw.length).toBeGreaterThan(16 * 1024);
 });
+
+/** Every file called `name` under `dir`. */
+function findFiles(dir: string, name: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? findFiles(p, name) : e.name === name ? [p] : [];
+  });
+}
+
+test('a read failure after the headers went out: the connection closes short of Content-Length', async () => {
+  // A frame large enough that the body needs more than one 1 MiB read batch (emit.ts), so the first
+  // batch and the headers go out before the truncated tail of frames.bin is read.
+  const big = generateJ2kDicom({
+    width: 2048,
+    height: 1024,
+    components: 1,
+    bits: 16,
+    opj: ['-p', 'RPCL', '-c', '[64,64]'],
+  });
+  expect(big.codestreams[0]?.length).toBeGreaterThan(1.15 * 1024 * 1024);
+  const server = await startTestServer();
+  try {
+    await stow(server.url, [big.file]);
+    const before = findFiles(path.join(server.dataDir, 'objects'), 'frames.bin');
+    const file = before.find((f) => fs.statSync(f).size > 1024 * 1024);
+    if (file === undefined) throw new Error('no frames.bin for the big object');
+    fs.truncateSync(file, fs.statSync(file).size - 20 * 1024);
+    const w = await wire(server.url, `/jpip?target=${big.sopInstanceUid}&fsiz=2048,1024`);
+    expect(w.status).toBe(200);
+    expect(w.headers.has('transfer-encoding')).toBe(false);
+    const declared = Number(w.headers.get('content-length'));
+    expect(declared).toBeGreaterThan(1024 * 1024);
+    expect(w.raw.length).toBeGreaterThan(0);
+    expect(w.raw.length).toBeLessThan(declared); // never a complete-looking body of the wrong length
+  } finally {
+    await server.stop();
+  }
+}, 120_000);
