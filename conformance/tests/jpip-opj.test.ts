@@ -1,7 +1,8 @@
 // External JPIP client conformance (ISO/IEC 15444-9 Annex A messages, A.3 data-bins, D.3 EOR):
 // OpenJPEG's opj_jpip_transcode (package libopenjpip-dec-server) turns Fovea's jpp-stream and
 // jpt-stream responses into a codestream that opj_decompress decodes to the same pixels as the
-// original decoded at the same resolution (../shared/tools/peers/README.md §1, jpp-to-pgm.sh).
+// original decoded at the same resolution (../shared/tools/peers/README.md §1, jpp-to-pgm.sh),
+// also for the `<uid>.jp2` view whose metadata-bin 0 carries JP2 boxes; and opj_dec_server (below).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -136,6 +137,12 @@ d('opj_jpip_transcode + opj_decompress read Fovea responses', () => {
     async (name, obj, view, reduce) => check(name, obj(), view, reduce),
     60_000,
   );
+
+  test('the <uid>.jp2 view with metareq=[jp2h] (metadata-bin 0 with boxes) transcodes to the same pixels (A.3.6)', async () => {
+    const got = await viaOpenJpeg(`target=${img8.sopInstanceUid}.jp2&fsiz=512,384&metareq=[jp2h]&${jpp}`, 'jp2-view');
+    const expected = codecs.decodeJ2k(img8.codestreams[0] as Uint8Array, {});
+    expect(regionDiff(expected, got, 0, 0, expected.width, expected.height)).toBe(0);
+  }, 60_000);
 
   // Known OpenJPEG fault: a reduced-resolution view of a multi-tile codestream is rebuilt
   // wrongly by opj_jpip_transcode (~70 % of the samples differ) although Fovea's own client
