@@ -38,6 +38,8 @@ export interface JpipConfig {
   sessionIdleMs: number;
   /** Memory bound of the shared frame-model cache (decoded packet indexes and headers, used by JPIP and rendered images), bytes. */
   indexCacheBytes: number;
+  /** Smallest JPIP session response sent chunked to HTTP/1.1 clients, bytes; 0 = always Content-Length. */
+  chunkedMinBytes: number;
 }
 
 export interface DimsePeerConfig {
@@ -181,6 +183,7 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     maxSessions: integer('JPIP max sessions', env['FOVEA_JPIP_MAX_SESSIONS'], 256, 1, 1_000_000),
     sessionIdleMs: integer('JPIP session idle seconds', env['FOVEA_JPIP_SESSION_IDLE_S'], 600, 1, 7 * 24 * 3600) * 1000,
     indexCacheBytes: integer('frame-model cache MiB', env['FOVEA_JPIP_INDEX_CACHE_MB'], 64, 1, 1 << 20) * 1024 * 1024,
+    chunkedMinBytes: integer('JPIP chunked minimum KiB', env['FOVEA_JPIP_CHUNKED_MIN_KB'], 0, 0, 1 << 30) * 1024,
   });
   return Object.freeze({
     port,

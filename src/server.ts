@@ -66,6 +66,7 @@ export async function buildGateway(
         frames,
         sessionOptions: { maxSessions: config.jpip.maxSessions, idleMs: config.jpip.sessionIdleMs },
       }),
+      chunkedMinBytes: config.jpip.chunkedMinBytes,
     }),
     renderer: new FrameRenderer(store.instances, { blobs: store.blobs, codecs, frames }),
   });

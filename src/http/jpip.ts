@@ -3,16 +3,22 @@
 // frames, cache model, plan), writes status 200 and the service's headers, and streams the body
 // with back-pressure (send.ts), telling the service whether every byte went out (the cache model
 // is saved only then, B.2). Statuses come from error-map.ts only (conformance/jpip.md lists them).
+// Framing: Content-Length (the planned length, enforced by Node's strictContentLength so a body can
+// never disagree with it) unless jpip-framing.ts picks chunked; a failure after the headers went
+// out cuts the connection (error-map.ts), so the client sees a short body, never a wrong length.
 
 import { Router, type Request, type Response } from 'express';
 import { JpipPrefRefusedError, type JpipResponse, type JpipService } from '../jpip-service';
 import { useNotImplementedForUnsupported } from './error-map';
 import { MethodNotAllowedError } from './http-errors';
+import { jpipFraming } from './jpip-framing';
 import { readJpipRequest } from './jpip-request';
 import { sendStream } from './send';
 
 export interface JpipRouterDeps {
   service: JpipService;
+  /** Smallest session response sent chunked to HTTP/1.1 clients; 0 or absent = always Content-Length. */
+  chunkedMinBytes?: number;
 }
 
 /** True once the whole response was handed to the OS ('finish'), false if the connection closed first. */
@@ -40,7 +46,16 @@ export function createJpipRouter(deps: JpipRouterDeps): Router {
       ...response.headers,
       'Content-Type': response.mediaType,
     };
-    if (response.length !== undefined) headers['Content-Length'] = String(response.length);
+    const framing = jpipFraming({
+      httpVersion: req.httpVersion,
+      length: response.length,
+      inSession: response.inSession,
+      chunkedMinBytes: deps.chunkedMinBytes ?? 0,
+    });
+    if (framing === 'content-length' && response.length !== undefined) {
+      headers['Content-Length'] = String(response.length);
+      res.strictContentLength = true; // Node refuses to write more or end with less than declared
+    }
     const done = finished(res);
     let delivered = false;
     try {

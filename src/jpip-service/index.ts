@@ -4,3 +4,4 @@
 export { JpipService, type JpipCall, type JpipResponse, type JpipServiceDeps } from './service';
 export { JpipSessions, type JpipSessionOptions } from './sessions';
 export { JpipPrefRefusedError } from './errors';
+export { parseTargetName, type TargetName, type TargetView } from './target-name';

@@ -2,7 +2,8 @@
 // frames from the shared frame-model cache, applies the session's cache model and the request's
 // model= statements (C.9.2, ignored on a tid change, D.2.2), plans under len (C.6.1) and returns
 // the response headers and a lazily emitted jpp-stream / jpt-stream body (Annex A), or the whole
-// frame as a JP2/JPH file for type=raw. Plain data and async iterables only: no HTTP, no SQL.
+// frame as a JP2/JPH file for type=raw. A `<uid>.jp2` target gets the JP2 header boxes of frame 1
+// as metadata-bin 0 (A.3.6). Plain data and async iterables only: no HTTP, no SQL.
 
 import { NotFoundError } from '../errors';
 import type { FrameModelCache } from '../frames';
@@ -10,7 +11,9 @@ import {
   CacheModel,
   chooseReturnType,
   emitResponse,
+  jp2MetadataBin,
   modelContext,
+  planLength,
   planResponse,
   rawWrapper,
   resolveStreams,
@@ -19,16 +22,20 @@ import {
   type CodestreamReader,
   type FrameModel,
   type JpipRequest,
+  type MetadataBin,
   type NewChannel,
   type ServedFrame,
 } from '../jpip';
 import type { BlobStore, FrameRecord, JpipSessionRecord } from '../store';
+import type { TargetView } from './target-name';
 
 /** A request whose target, frames and session are known. */
 export interface ResolvedRequest {
   request: JpipRequest;
   frames: readonly FrameRecord[];
   tid: string;
+  /** How the target was named: raw codestreams, or the JP2 view of frame 1 (target-name.ts). */
+  view: TargetView;
   session: JpipSessionRecord | undefined;
   newChannel: NewChannel | undefined;
 }
@@ -101,19 +108,22 @@ export async function prepareResponse(ctx: ResolvedRequest, deps: ResponseDeps):
     loaded.set(csn, { ...(await deps.frames.load(row)), row });
   }
   if (choice.kind === 'raw') return prepareRaw(ctx, deps, loaded, streams.streams.length > 1 || streams.changed);
+  const metadata = ctx.view === 'jp2' ? await jp2Metadata(ctx, deps, loaded) : undefined;
   const cache =
     session === undefined ? new CacheModel(deps.cacheModel) : CacheModel.decode(session.cacheModel, deps.cacheModel);
   if (session !== undefined && session.tid !== ctx.tid) cache.clear(); // the target changed: the client's bins are stale
   const tidMismatch = request.tid !== undefined && request.tid !== '0' && request.tid !== ctx.tid;
   if (request.model !== undefined && !tidMismatch) {
     const models = new Map([...loaded].map(([csn, l]) => [csn, l.model] as const));
-    cache.apply(request.model, modelContext(models, streams.streams, ctx.frames.length)); // D.2.2: ignored on a tid change
+    const context = modelContext(models, streams.streams, ctx.frames.length, metadata?.bin.length ?? 0);
+    cache.apply(request.model, context); // D.2.2: ignored on a tid change
   }
   const served: ServedFrame[] = [...loaded].map(([csn, l]) => ({ csn, model: l.model }));
   const plan = planResponse(request, served, cache, {
     returnType: choice.kind,
     extended: choice.kind === 'jpp-stream' && choice.extended,
     ...(deps.maxPrecincts === undefined ? {} : { maxPrecincts: deps.maxPrecincts }),
+    ...(metadata === undefined ? {} : { metadata }),
   });
   const headers = responseHeaders(request, {
     tid: ctx.tid,
@@ -131,10 +141,22 @@ export async function prepareResponse(ctx: ResolvedRequest, deps: ResponseDeps):
   return {
     mediaType: choice.kind === 'jpt-stream' ? 'image/jpt-stream' : 'image/jpp-stream',
     headers,
-    length: undefined,
+    length: planLength(plan), // planned before any byte is sent: the body is exactly this long
     body: emitResponse(plan, readers),
     cache: session === undefined ? undefined : cache,
   };
+}
+
+/** Metadata-bin 0 of the JP2 view: frame 1 as a JP2 file; its messages carry CSn 1 (15444-9 A.3.6). */
+async function jp2Metadata(
+  ctx: ResolvedRequest,
+  deps: ResponseDeps,
+  loaded: Map<number, Loaded>,
+): Promise<{ bin: MetadataBin; csn: number }> {
+  const row = ctx.frames[0];
+  if (row === undefined) throw new NotFoundError('JPIP_NO_STREAM', 'no frame 1');
+  const model = loaded.get(1)?.model ?? (await deps.frames.load(row)).model;
+  return { bin: jp2MetadataBin(model.main, model.htj2k, 1, model.index.codestreamLength), csn: 1 };
 }
 
 /** type=raw: the first served frame as a JP2 (or JPH) file, streamed from the store. // C.7.3 */

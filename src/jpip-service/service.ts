@@ -12,6 +12,7 @@ import type { BlobStore, InstanceStore, JpipSessionRecord, JpipSessionStore } fr
 import { JpipPrefRefusedError } from './errors';
 import { prepareResponse, type PreparedResponse, type ResolvedRequest, type ResponseDeps } from './response';
 import { JpipSessions, type JpipSessionOptions } from './sessions';
+import { parseTargetName } from './target-name';
 
 export interface JpipServiceDeps {
   store: InstanceStore;
@@ -38,8 +39,13 @@ export interface JpipResponse {
   mediaType: string;
   /** JPIP response headers (15444-9 D.2: JPIP-tid, JPIP-cnew, JPIP-fsiz ...). */
   headers: Record<string, string>;
-  /** Body length in bytes when known before sending (type=raw, channel close), else undefined. */
+  /**
+   * Body length in bytes, known before any byte is sent (every response Fovea makes is planned
+   * first); undefined only for a body whose size cannot be known in advance (none today).
+   */
   length: number | undefined;
+  /** True when the request belongs to a JPIP session (cid given or a channel granted, Annex B). */
+  inSession: boolean;
   body: AsyncIterable<Uint8Array>;
   /**
    * Call exactly once when the body is over (also after a failure or an aborted transfer):
@@ -75,32 +81,41 @@ export class JpipService {
       if (target !== undefined && target !== session.target)
         throw new BadRequestError('JPIP_TARGET_CONFLICT', 'cid belongs to another target', { context: 'target' });
     }
-    const uid = session?.target ?? target;
-    if (uid === undefined)
+    const name = session?.target ?? target;
+    if (name === undefined)
       throw new BadRequestError('JPIP_NO_TARGET', 'no target: give target=<SOP Instance UID> or /jpip/<uid>', {
         context: 'target',
       });
+    const targetName = parseTargetName(name); // <uid> (raw codestreams) or <uid>.jp2 (JP2 view)
+    const uid = targetName.sopInstanceUid;
     if (this.deps.store.getInstance(uid) === undefined)
       throw new NotFoundError('JPIP_UNKNOWN_TARGET', `no instance ${uid}`, { context: 'target' });
     const frames = this.deps.store.listFrames(uid);
     if (frames.length === 0)
       throw new NotFoundError('JPIP_NO_CODESTREAM', `instance ${uid} has no JPEG 2000 frames`, { context: 'target' });
-    const tid = targetId(uid, frames);
+    const tid = targetId(name, frames); // the JP2 view is another logical target: another tid
     let newChannel: NewChannel | undefined;
     if (request.cnew?.includes('http') === true) {
       // C.3.3: grant only a transport the client offered; Fovea offers "http" (no http-tcp/udp).
       let cid: string;
       if (session !== undefined) cid = this.sessions.addChannel(session.sessionId, 'http');
-      else ({ session, cid } = this.sessions.open(uid, tid, new CacheModel().encode(), 'http'));
+      else ({ session, cid } = this.sessions.open(name, tid, new CacheModel().encode(), 'http'));
       newChannel = { cid, path: 'jpip', transport: 'http' };
     }
-    const ctx: ResolvedRequest = { request, frames, tid, session, newChannel };
+    const ctx: ResolvedRequest = { request, frames, tid, view: targetName.view, session, newChannel };
     if (session === undefined) return this.stateless(await prepareResponse(ctx, this.responseDeps));
     return this.withinSession(ctx, session.sessionId);
   }
 
   private stateless(p: PreparedResponse): JpipResponse {
-    return { mediaType: p.mediaType, headers: p.headers, length: p.length, body: p.body, finish: () => undefined };
+    return {
+      mediaType: p.mediaType,
+      headers: p.headers,
+      length: p.length,
+      inSession: false,
+      body: p.body,
+      finish: () => undefined,
+    };
   }
 
   /** Holds the session's lock from before the cache model is read until finish() is called. */
@@ -133,6 +148,7 @@ export class JpipService {
       mediaType: prepared.mediaType,
       headers: prepared.headers,
       length: prepared.length,
+      inSession: true,
       body: prepared.body,
       finish: (delivered: boolean): void => {
         if (finished) return;

@@ -1,7 +1,8 @@
 // JPIP sessions, channels and the HTTP binding (15444-9 Annex B, C.3, D.1, F): a channel sequence
 // (zoom in, pan, zoom out) never receives a byte twice and ends decoding to exactly the original;
 // a second gateway sharing the data folder continues the session; statuses per JPIP.md §2.1;
-// POST form bodies, the path form, the Pixel Data Provider URL, raw (JP2) and jpt-stream answers.
+// POST form bodies, the path form, the Pixel Data Provider URL, the <uid>.jp2 alias, raw (JP2) and
+// jpt-stream answers.
 
 import { readConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
@@ -171,6 +172,16 @@ test('HTTP binding: POST form body, path form, statuses (D.1, F.2; JPIP.md §2.1
   ).toBe(415);
   const meta = await jpip(`${server.url}/jpip?target=${uid}&metareq=[*]!!`);
   expect(meta.messages.map((m) => [m.classId, m.binId, m.data.length, m.last])).toEqual([[8, 0, 0, true]]);
+  // the JP2-view alias, in the field and in the path form (conformance/jpip.md "Targets")
+  const jp2View = await jpip(`${server.url}/jpip?target=${uid}.jp2&metareq=[jp2h]!!`);
+  expect(jp2View.messages.map((m) => [m.classId, Buffer.from(m.data.subarray(4, 8)).toString('latin1')])).toEqual([
+    [8, 'jP  '],
+    [8, 'ftyp'],
+    [8, 'jp2h'],
+    [8, 'phld'],
+  ]);
+  expect((await jpip(`${server.url}/jpip/${uid}.jp2?metareq=[jp2h]!!`)).body.equals(jp2View.body)).toBe(true);
+  expect(jp2View.headers.get('jpip-tid')).not.toBe(meta.headers.get('jpip-tid'));
 }, 60_000);
 
 test('type=raw answers a JP2 file; jpt-stream answers whole tiles (C.7.3, A.3.4)', async () => {

@@ -2,9 +2,12 @@
 // EOR message (D.3). Messages are produced in batches: the codestream ranges of a batch are
 // sorted and merged (adjacent or nearly adjacent ranges become one read), read through the
 // frame's CodestreamReader, and the batch is yielded as one chunk. Only planned bytes are read.
+// The body's length is known from the plan before any byte is produced (`planLength`, so the HTTP
+// adapter can send Content-Length); the emitter checks every batch against it and throws before
+// yielding bytes that would make the body longer or shorter than planned.
 
 import { MalformedError, concatBytes } from '../../bytes';
-import { JpipStreamWriter } from '../messages';
+import { JpipStreamWriter, encodeEor } from '../messages';
 import type { CodestreamReader } from './frame-model';
 import type { PlannedMessage, ResponsePlan } from './plan';
 
@@ -91,6 +94,15 @@ function messageData(m: PlannedMessage, spans: readonly Span[]): Uint8Array {
   return out;
 }
 
+/** Exact body length of `plan`: message headers + bodies (what `len` counts) + the EOR message. // D.3 */
+export function planLength(plan: ResponsePlan): number {
+  return plan.bytes + encodeEor(plan.eor).length;
+}
+
+function lengthMismatch(produced: number, planned: number): MalformedError {
+  return new MalformedError('JPIP_LENGTH_MISMATCH', `emitted ${produced} bytes where the plan has ${planned}`);
+}
+
 /** Yields the response body: the planned messages in order, then EOR. // 15444-9 A.2, D.3 */
 export async function* emitResponse(
   plan: ResponsePlan,
@@ -101,6 +113,8 @@ export async function* emitResponse(
   const gap = options.mergeGap ?? 256;
   const writer = new JpipStreamWriter();
   writer.beginResponse();
+  const planned = planLength(plan);
+  let produced = 0;
   let i = 0;
   while (i < plan.messages.length) {
     const batch: PlannedMessage[] = [];
@@ -126,7 +140,13 @@ export async function* emitResponse(
         }),
       );
     }
-    yield concatBytes(out);
+    const chunk = concatBytes(out);
+    produced += chunk.length;
+    if (produced > plan.bytes) throw lengthMismatch(produced, plan.bytes);
+    yield chunk;
   }
-  yield writer.eor(plan.eor);
+  if (produced !== plan.bytes) throw lengthMismatch(produced, plan.bytes);
+  const eor = writer.eor(plan.eor);
+  if (produced + eor.length !== planned) throw lengthMismatch(produced + eor.length, planned);
+  yield eor;
 }

@@ -15,6 +15,7 @@ export {
 } from './frame-model';
 export { modelContext } from './model-context';
 export { planResponse, type PlanOptions, type PlannedMessage, type ResponsePlan, type ServedFrame } from './plan';
-export { emitResponse, type EmitOptions } from './emit';
+export { emitResponse, planLength, type EmitOptions } from './emit';
 export { assertImplemented, chooseReturnType, refusedPreferences, type ReturnChoice } from './negotiate';
-export { rawWrapper, type RawWrapper } from './raw';
+export { jp2HeaderBoxes, rawWrapper, type Jp2HeaderBoxes, type RawWrapper } from './raw';
+export { codestreamPlaceholder, EMPTY_METADATA_BIN, jp2MetadataBin, type MetadataBin } from './metadata';

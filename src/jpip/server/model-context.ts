@@ -17,6 +17,7 @@ export function modelContext(
   frames: ReadonlyMap<number, FrameModel>,
   streams: readonly number[],
   frameCount: number,
+  metadataLength = 0,
 ): ModelContext {
   return {
     defaultStreams: streams,
@@ -25,7 +26,7 @@ export function modelContext(
       const f = frames.get(csn);
       if (f === undefined) return undefined;
       if (classId === 6) return binId === 0 ? f.mainHeaderBin.length : undefined;
-      if (classId === 8) return binId === 0 ? 0 : undefined;
+      if (classId === 8) return binId === 0 ? metadataLength : undefined;
       if (classId === 2) return binId < f.index.numTiles ? tileHeaderLayout(f, binId).length : undefined;
       if (classId === 4) return binId < f.index.numTiles ? tileLayout(f, binId).length : undefined;
       const e = findPrecinct(f.index, binId);

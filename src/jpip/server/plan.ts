@@ -1,6 +1,7 @@
 // Response planning (ISO/IEC 15444-9 Annex A, C.4, C.6.1, D.3): which byte ranges of which
 // data-bins a request gets, in a progressive order, under the `len` budget and the cache model.
-// Order: metadata-bin 0 (empty, final: raw codestreams have no boxes), then per frame the main
+// Order: metadata-bin 0 (empty and final for a raw-codestream target; for a JP2-view target its
+// boxes, one message per box, A.3.6, each sent once per cache model), then per frame the main
 // header, the tile headers of contributing tiles and the precincts of the view (lowest resolution
 // first), quality layer by layer: for each layer l, the layer-l packet of every precinct. JPT:
 // whole tile data-bins instead of tile headers and precincts. Only bytes the cache model lacks
@@ -22,6 +23,7 @@ import type { JpipRequest } from '../request';
 import { resolveComponents, type NewChannel } from '../response-headers';
 import { resolveViewWindow, type ViewWindow } from '../view-window';
 import { vbasLength } from '../vbas';
+import { EMPTY_METADATA_BIN, type MetadataBin } from './metadata';
 import {
   precinctLayout,
   sliceSegments,
@@ -44,6 +46,8 @@ export interface PlanOptions {
   extended: boolean;
   /** Most precincts one view may touch. */
   maxPrecincts?: number;
+  /** Metadata-bin 0 of the target and the CSn its messages carry; default: empty, first served frame. */
+  metadata?: { bin: MetadataBin; csn: number };
 }
 
 export interface PlannedMessage {
@@ -174,7 +178,7 @@ export function planResponse(
   const wanted = request.layers === undefined || request.layers === 0 ? maxLayers : Math.min(request.layers, maxLayers);
   const views = frames.map((f) => resolveViewWindow(f.model.geometry, request));
   const firstView = views[0] as ViewWindow;
-  budget.offer(BinClass.metadata, first.csn, 0, { segments: [], length: 0, layerEnds: [] }, 0, 0);
+  planMetadata(budget, options.metadata ?? { bin: EMPTY_METADATA_BIN, csn: first.csn });
   if (!metaOnly) {
     frames.forEach((f, i) => {
       const view = views[i] as ViewWindow;
@@ -199,6 +203,24 @@ export function planResponse(
   if (budget.messages.length === 0 && budget.suggested !== undefined && request.len !== 0)
     plan.suggestedLen = budget.suggested;
   return plan;
+}
+
+/** Metadata-bin 0, box by box (whole boxes per message, so box-per-message readers work). // A.3.6 */
+function planMetadata(budget: Budget, meta: { bin: MetadataBin; csn: number }): void {
+  const layout: BinLayout = {
+    segments: meta.bin.boxes.map((bytes) => ({ kind: 'bytes' as const, bytes })),
+    length: meta.bin.length,
+    layerEnds: [],
+  };
+  if (meta.bin.boxes.length === 0) {
+    budget.offer(BinClass.metadata, meta.csn, 0, layout, 0, 0);
+    return;
+  }
+  let start = 0;
+  for (const b of meta.bin.boxes) {
+    if (!budget.offer(BinClass.metadata, meta.csn, 0, layout, start, start + b.length)) return;
+    start += b.length;
+  }
 }
 
 function planFrame(

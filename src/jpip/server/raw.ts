@@ -7,7 +7,7 @@
 import { concatBytes } from '../../bytes';
 import type { MainHeader } from '../../j2k';
 
-function box(type: string, body: Uint8Array): Uint8Array {
+export function box(type: string, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(8 + body.length);
   const dv = new DataView(out.buffer);
   dv.setUint32(0, out.length);
@@ -26,8 +26,15 @@ export interface RawWrapper {
   prefix: Uint8Array;
 }
 
-/** File-format boxes around a codestream of `codestreamLength` bytes. */
-export function rawWrapper(main: MainHeader, htj2k: boolean, codestreamLength: number): RawWrapper {
+/** The boxes a JP2 (JPH) file of this codestream starts with: signature, ftyp, jp2h. // 15444-1 I.5 */
+export interface Jp2HeaderBoxes {
+  signature: Uint8Array;
+  ftyp: Uint8Array;
+  jp2h: Uint8Array;
+}
+
+/** Signature, File Type (brand `jp2 `, or `jph ` for HTJ2K) and JP2 Header boxes. // 15444-1 I.5.1-I.5.3 */
+export function jp2HeaderBoxes(main: MainHeader, htj2k: boolean): Jp2HeaderBoxes {
   const { siz } = main;
   const brand = htj2k ? 'jph ' : 'jp2 ';
   const signature = box('jP  ', new Uint8Array([0x0d, 0x0a, 0x87, 0x0a]));
@@ -47,9 +54,22 @@ export function rawWrapper(main: MainHeader, htj2k: boolean, codestreamLength: n
   if (!uniform) boxes.push(box('bpcc', new Uint8Array(siz.components.map((c) => c.Ssiz))));
   const colr = new Uint8Array([1, 0, 0, 0, 0, 0, siz.Csiz >= 3 ? 16 : 17]);
   boxes.push(box('colr', colr));
-  const jp2h = box('jp2h', concatBytes(boxes));
-  const jp2cHeader = new Uint8Array(8);
-  new DataView(jp2cHeader.buffer).setUint32(0, 8 + codestreamLength);
-  jp2cHeader.set(ascii('jp2c'), 4);
-  return { mediaType: htj2k ? 'image/jph' : 'image/jp2', prefix: concatBytes([signature, ftyp, jp2h, jp2cHeader]) };
+  return { signature, ftyp, jp2h: box('jp2h', concatBytes(boxes)) };
+}
+
+/** The header of the Contiguous Codestream box holding `codestreamLength` bytes. // 15444-1 I.5.4 */
+export function jp2cHeader(codestreamLength: number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setUint32(0, 8 + codestreamLength);
+  out.set(ascii('jp2c'), 4);
+  return out;
+}
+
+/** File-format boxes around a codestream of `codestreamLength` bytes. */
+export function rawWrapper(main: MainHeader, htj2k: boolean, codestreamLength: number): RawWrapper {
+  const { signature, ftyp, jp2h } = jp2HeaderBoxes(main, htj2k);
+  return {
+    mediaType: htj2k ? 'image/jph' : 'image/jp2',
+    prefix: concatBytes([signature, ftyp, jp2h, jp2cHeader(codestreamLength)]),
+  };
 }
