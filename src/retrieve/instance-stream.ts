@@ -53,13 +53,16 @@ export async function* decodedPixelData(
     const perFrame = desc.rows * desc.columns * desc.samplesPerPixel;
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i] as FrameRecord;
-      const img = decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k);
+      const img = decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k, desc);
       packBits(nativeSamples(img, 8), packed, i * perFrame);
     }
     yield packed;
   } else {
     for (const f of frames)
-      yield nativeSamples(decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k), desc.bitsAllocated);
+      yield nativeSamples(
+        decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k, desc),
+        desc.bitsAllocated,
+      );
   }
   if (length % 2 === 1) yield PAD;
 }
