@@ -1,9 +1,10 @@
 // Renders one stored frame (PS3.18 §8.3.5.1 rendered resources, §10.4.1.1.4): viewport geometry →
-// discard levels → partial decode of the precincts the region needs → area/bilinear resampling in
-// the sample domain (samples read as the header's Pixel Representation says) → grayscale: rescale, VOI (request window, else the object's VOI LUT or
-// window, else the rendered value range), MONOCHROME1 inversion; colour: YBR_FULL → RGB, samples
-// above 8 bits scaled → JPEG / PNG / GIF. Not supported: presentation states, PALETTE COLOR,
-// ICC profiles, annotations, overlays.
+// discard levels → partial decode of the precincts the region needs → samples read as the header's
+// Bits Stored / Pixel Representation say (PS3.3 C.7.6.3.1.1) → area/bilinear resampling in the
+// sample domain → grayscale: rescale, VOI (request window, else the object's VOI LUT or window,
+// else the rendered value range), MONOCHROME1 inversion; colour: YBR_FULL → RGB, samples above 8
+// bits scaled → JPEG / PNG / GIF. Not supported: presentation states, PALETTE COLOR, ICC profiles,
+// annotations, overlays.
 
 import { MalformedError } from '../bytes';
 import { followPixelRepresentation, type Codecs } from '../codec';
