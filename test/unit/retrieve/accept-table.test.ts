@@ -6,7 +6,8 @@
 // syntax that can and one that cannot be produced, q-values and `*/*`. Each row states the status,
 // multipart or single part, the media type and the transfer syntax produced, and how (stored bytes,
 // decoded, JPIP referenced). Rows marked "Orthanc:" were checked against Orthanc 1.10.1 + DICOMweb
-// 1.7 (shared/tools/peers/orthanc.sh) on 693_J2KR.dcm; "dcm4chee:" states what dcm4chee-arc answers.
+// 1.7 (shared/tools/peers/orthanc.sh) on 693_J2KR.dcm; "dcm4chee:" is what dcm4chee-arc-light's
+// WadoRS.java does as read (not run here) or as issue 9 reports it.
 
 import { MalformedError } from '../../../src/bytes';
 import { NotAcceptableError } from '../../../src/errors';
@@ -59,7 +60,8 @@ const ROWS: Row[] = [
     [200, 'multipart', DCM, 'explicitLE', 'decoded'],
   ],
   ['instances', 'J2K lossless', mr(DCM), [200, 'multipart', DCM, 'explicitLE', 'decoded']],
-  // Orthanc, dcm4chee: the stored object, labelled with its syntax.
+  // Orthanc: the stored object (its part says only application/dicom); dcm4chee: the stored object,
+  // labelled transfer-syntax=<stored UID> (WadoRS.parameters).
   ['instances', 'J2K lossless', mr(DCM, '*'), [200, 'multipart', DCM, 'j2kLossless', 'stored']],
   ['instances', 'J2K lossless', mr(DCM, UID.j2kLossless), [200, 'multipart', DCM, 'j2kLossless', 'stored']],
   ['instances', 'J2K lossless', mr(DCM, UID.j2k), [200, 'multipart', DCM, 'j2k', 'stored']],
@@ -107,8 +109,8 @@ const ROWS: Row[] = [
   ['frames', 'J2K lossless', mr(OCTET), [200, 'multipart', OCTET, 'explicitLE', 'decoded']],
   ['frames', 'J2K lossless', mr(OCTET, UID.explicitLE), [200, 'multipart', OCTET, 'explicitLE', 'decoded']],
   // The OHIF / Cornerstone default request. Orthanc: the stored codestream, parts labelled
-  // "image/jp2; transfer-syntax=1.2.840.10008.1.2.4.90"; dcm4chee: the stored codestream as
-  // "application/octet-stream; transfer-syntax=…", which Fovea follows (the part type the client asked for).
+  // "image/jp2; transfer-syntax=1.2.840.10008.1.2.4.90"; dcm4chee: the stored codestream (issue 9).
+  // Fovea labels the parts application/octet-stream, the part type the client asked for.
   [
     'frames',
     'J2K lossless',
