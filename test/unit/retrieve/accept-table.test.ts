@@ -199,6 +199,65 @@ function outcome(resource: Resource, kind: Kind, accept: string | undefined): Ex
   }
 }
 
+/**
+ * Every part media type × every transfer-syntax parameter (`multipart/related; type=…[;
+ * transfer-syntax=…]`), for J2K and HTJ2K objects, instances and frames. Cells: D/O/J/H = 200 as
+ * application/dicom / application/octet-stream / image/jp2 / image/jphc, then the syntax produced
+ * (Explicit VR LE is decoded, .94 JPIP referenced, the rest the stored bytes); '-' = 406.
+ */
+const TS_PARAMS = ['none', '*', 'explicitLE', 'implicitLE', 'j2kLossless', 'j2k', 'htj2kLossless', 'htj2k', 'jpip'];
+const MATRIX: Record<string, Record<string, string[]>> = {
+  'instances/J2K lossless': {
+    [DCM]: ['D explicitLE', 'D j2kLossless', 'D explicitLE', '-', 'D j2kLossless', 'D j2k', '-', '-', 'D jpip'],
+    '*/*': ['D explicitLE', 'D j2kLossless', 'D explicitLE', '-', 'D j2kLossless', 'D j2k', '-', '-', 'D jpip'],
+    [OCTET]: ['-', '-', '-', '-', '-', '-', '-', '-', '-'],
+  },
+  'instances/HTJ2K lossless': {
+    [DCM]: ['D explicitLE', 'D htj2kLossless', 'D explicitLE', '-', '-', '-', 'D htj2kLossless', 'D htj2k', '-'],
+    '*/*': ['D explicitLE', 'D htj2kLossless', 'D explicitLE', '-', '-', '-', 'D htj2kLossless', 'D htj2k', '-'],
+  },
+  'frames/J2K lossless': {
+    [OCTET]: ['O explicitLE', 'O j2kLossless', 'O explicitLE', '-', 'O j2kLossless', 'O j2k', '-', '-', '-'],
+    [JP2]: ['J j2kLossless', 'J j2kLossless', '-', '-', 'J j2kLossless', 'J j2k', '-', '-', '-'],
+    [JPHC]: ['-', '-', '-', '-', '-', '-', '-', '-', '-'],
+    '*/*': ['O explicitLE', 'J j2kLossless', 'O explicitLE', '-', 'J j2kLossless', 'J j2k', '-', '-', '-'],
+    [DCM]: ['-', '-', '-', '-', '-', '-', '-', '-', '-'],
+  },
+  'frames/HTJ2K lossless': {
+    [OCTET]: ['O explicitLE', 'O htj2kLossless', 'O explicitLE', '-', '-', '-', 'O htj2kLossless', 'O htj2k', '-'],
+    [JP2]: ['-', '-', '-', '-', '-', '-', '-', '-', '-'],
+    [JPHC]: ['H htj2kLossless', 'H htj2kLossless', '-', '-', '-', '-', 'H htj2kLossless', 'H htj2k', '-'],
+    '*/*': ['O explicitLE', 'H htj2kLossless', 'O explicitLE', '-', '-', '-', 'H htj2kLossless', 'H htj2k', '-'],
+  },
+};
+const LETTER: Record<string, string> = { D: DCM, O: OCTET, J: JP2, H: JPHC };
+const deliveryOf = (s: Syntax): Delivery =>
+  s === 'explicitLE' ? 'decoded' : s === 'jpip' ? 'jpip-referenced' : 'stored';
+const MATRIX_ROWS: Row[] = Object.entries(MATRIX).flatMap(([key, byType]) =>
+  Object.entries(byType).flatMap(([type, cells]) =>
+    cells.map((cell, i): Row => {
+      const [resource, kind] = key.split('/') as [Resource, Kind];
+      const param = TS_PARAMS[i] as string;
+      const ts = param === 'none' ? undefined : param === '*' ? '*' : UID[param as Syntax];
+      const [letter, syntax] = cell.split(' ') as [string, Syntax | undefined];
+      const expected: Expected =
+        letter === '-' || syntax === undefined
+          ? [406]
+          : [200, 'multipart', LETTER[letter] as string, syntax, deliveryOf(syntax)];
+      return [resource, kind, mr(type, ts), expected];
+    }),
+  ),
+);
+
+describe('PS3.18 §8.7.3: every media type × every transfer-syntax parameter', () => {
+  test.each(MATRIX_ROWS)('%s of %s, Accept %s → %j', (resource, kind, accept, expected) => {
+    expect(outcome(resource, kind, accept)).toEqual(expected);
+  });
+  test('the matrix is complete', () => {
+    expect(MATRIX_ROWS).toHaveLength(14 * TS_PARAMS.length);
+  });
+});
+
 describe('PS3.18 §8.7.3 Accept table (negotiation + transfer-syntax rules)', () => {
   test.each(ROWS)('%s of %s, Accept %s → %j', (resource, kind, accept, expected) => {
     expect(outcome(resource, kind, accept)).toEqual(expected);
