@@ -6,6 +6,8 @@
 // and as JPIP Referenced .94 / JPIP Referenced Deflate .95 (PS3.5 A.6/A.7, DICOM-JPIP.md), and by
 // WADO-URI (§8.2 / §9, transferSyntax=). A JPIP Referenced object received from elsewhere keeps its
 // Pixel Data Provider URL (no frames). Skipped, with a message, when the tools are not installed.
+// 693_J2KR and TOSHIBA_J2K_OpenJPEGv2Regression carry Group Length elements (gggg,0000): retrieved
+// objects have none (they are retired, PS3.5 §7.2), so dciodvfy never reports "Bad group length".
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +20,7 @@ import {
   dciodvfyErrors,
   dcmdump,
   hasCommand,
+  run,
   inflateJpipDeflate,
   uidsOf,
   type FileUids,
@@ -42,7 +45,11 @@ const FILES = [
   'SC_rgb_2frame.dcm',
   'examples_ybr_color.dcm',
   'dx_image.dcm',
+  '693_J2KR.dcm',
+  'TOSHIBA_J2K_OpenJPEGv2Regression.dcm',
 ];
+/** The inputs above that have Group Length elements other than (0002,0000) (found with dcmdump). */
+const WITH_GROUP_LENGTHS = new Set(['693_J2KR.dcm', 'TOSHIBA_J2K_OpenJPEGv2Regression.dcm']);
 const uids = new Map<string, FileUids>(FILES.map((f) => [f, uidsOf(f)]));
 /** MR_small_jp2klossless shares MR_small's SOP Instance UID, so only one of them is in the set. */
 const CHOICES: { label: string; accept: string; expectTs: (stored: string) => string }[] = [
@@ -145,6 +152,19 @@ describe.each(FILES)('%s', (file) => {
         const errors = await dciodvfyErrors(save(`${name}.iod.dcm`, readable));
         const before = new Set(inputErrors.get(file) ?? []);
         expect(errors.filter((e) => !before.has(e))).toEqual([]);
+      });
+
+      withDciodvfy('no Group Length element is left, so none is "Bad" (PS3.5 §7.2)', async () => {
+        const { ts, bytes } = await get();
+        const readable = ts === TS.jpipDeflate ? inflateJpipDeflate(bytes) : bytes;
+        const r = await run('dciodvfy', [save(`${name}.gl.dcm`, readable)]);
+        const out = r.stdout + r.stderr;
+        expect(out).not.toMatch(/bad group length/i);
+        expect(out).not.toMatch(/\(0x[0-9a-f]{4},0x0000\) UL Group Length/i);
+        if (WITH_GROUP_LENGTHS.has(file)) {
+          const input = await run('dciodvfy', [path.join(DICOM_DIR, file)]);
+          expect(input.stdout + input.stderr).toMatch(/\(0x0008,0x0000\) UL Group Length/); // the input has them
+        }
       });
     },
   );

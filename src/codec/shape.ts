@@ -56,6 +56,38 @@ export function toPixelImage(
   return imageOf(desc, photometricInterpretation, data);
 }
 
+/**
+ * Decoded samples read as the DICOM header says (PS3.3 C.7.6.3.1.1: Bits Stored, Pixel
+ * Representation), whatever the codestream's SIZ Ssiz sign bit says (15444-1 A.5.1): the low Bits
+ * Stored bits of each sample, two's complement when Pixel Representation is 1. Some writers code
+ * signed CT as unsigned (TOSHIBA_J2K_OpenJPEGv2Regression, J2K_pixelrep_mismatch, pydicom issue
+ * 1149); GDCM and DCMTK follow the header, and so does Fovea. Unchanged when both agree.
+ */
+export function followPixelRepresentation(
+  decoded: DecodedImage,
+  bitsStored: number,
+  pixelRepresentation: number,
+): DecodedImage {
+  const signed = pixelRepresentation === 1;
+  if (decoded.signed === signed || !(bitsStored >= 1 && bitsStored <= 16)) return decoded;
+  const n = decoded.data.length;
+  const mask = 2 ** bitsStored - 1;
+  const signBit = 2 ** (bitsStored - 1);
+  const narrow = bitsStored <= 8 && decoded.bitsPerSample <= 8;
+  const data = signed
+    ? narrow
+      ? new Int8Array(n)
+      : new Int16Array(n)
+    : narrow
+      ? new Uint8Array(n)
+      : new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = (decoded.data[i] ?? 0) & mask;
+    data[i] = signed && m >= signBit ? m - mask - 1 : m;
+  }
+  return { ...decoded, signed, data };
+}
+
 /** Wider-than-allocated samples are accepted only if every value fits (e.g. 8-bit signed coded at 9 bits). */
 function checkRange(decoded: DecodedImage, bits: number): void {
   const lo = decoded.signed ? -(2 ** (bits - 1)) : 0;

@@ -2,6 +2,9 @@
 // VR Big Endian, and deflated Explicit VR LE (A.5). Sequences and items are written with
 // undefined length (§7.5.2); values are padded to even length (§6.2: UI with 0x00, other text
 // with space, binary with 0x00). Bulk values and fragments are read from `options.source`.
+// Group Length elements (gggg,0000) are dropped, at every nesting level, except the File Meta
+// Information's (0002,0000): they are retired (PS3.5 §7.2), and a re-encoded data set (undefined-
+// length sequences, rebuilt pixel data) would otherwise carry the lengths of the bytes received.
 
 import { concatBytes, LimitExceededError, UnsupportedError, type RandomAccessSource } from '../bytes';
 import type { DicomDataset, DicomElement } from './dataset';
@@ -101,9 +104,15 @@ function valueBytes(el: DicomElement, form: Form, options: EncodeOptions): Uint8
   return form.littleEndian ? out : swapBytes(out, unit);
 }
 
+/** A Group Length (gggg,0000) other than the File Meta Information's (0002,0000), which is rebuilt. // PS3.5 §7.2 */
+function isStaleGroupLength(tag: number): boolean {
+  return tagElement(tag) === 0x0000 && tagGroup(tag) !== 0x0002;
+}
+
 function writeElements(ds: DicomDataset, form: Form, options: EncodeOptions, out: Out, topLevel: boolean): void {
   for (const el of ds.elements()) {
     if (topLevel && (tagGroup(el.tag) === 0x0002 || el.tag === Tags.DataSetTrailingPadding)) continue;
+    if (isStaleGroupLength(el.tag)) continue;
     const v = el.value;
     if (v.kind === 'sequence') {
       out.push(elementHeader(el.tag, 'SQ', UNDEFINED_LENGTH, form));

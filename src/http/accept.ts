@@ -4,11 +4,15 @@
 // "as stored"). Ranges are tried by descending q (ties keep header order); the first range that
 // can be served wins. A missing transfer-syntax parameter means the default syntax of the media
 // type, falling back to the stored syntax when the default cannot be produced (the PS3.18
-// §8.7.3.5.2 lossy exception). Not supported: specificity overrides between ranges (q=0 only
-// excludes the range it is on), application/dicom+xml metadata, single-part application/dicom.
+// §8.7.3.5.2 lossy exception). A frame range of application/octet-stream that names a transfer
+// syntax (or `*`) gets the frame in that syntax as application/octet-stream, labelled with it: the
+// stored codestream for `*`, as Orthanc and dcm4chee answer the OHIF / Cornerstone default request
+// `multipart/related; type=application/octet-stream; transfer-syntax=*`. Not supported: specificity
+// overrides between ranges (q=0 only excludes the range it is on), application/dicom+xml metadata,
+// single-part application/dicom.
 
 import { MalformedError } from '../bytes';
-import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom';
+import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../dicom';
 import { NotAcceptableError } from '../errors';
 import { parseMediaType, splitOutsideQuotes } from './media-type';
 import { FRAME_MEDIA_TYPES, frameMediaTypeFor } from './frame-media-types';
@@ -83,6 +87,14 @@ function rangeShape(range: MediaRange, singlePartAllowed: boolean): { multipart:
   return singlePartAllowed ? { multipart: false, partPattern: essence } : null;
 }
 
+const OCTET_STREAM = 'application/octet-stream';
+
+/** Can a frame be sent alone in this syntax? Not in the JPIP Referenced ones (PS3.5 A.6/A.7: no pixels). */
+function isFrameSyntax(uid: string): boolean {
+  const fam = transferSyntax(uid)?.family;
+  return fam !== 'jpip' && fam !== 'jpip-htj2k';
+}
+
 /** Candidates (media type, syntax) of one range against the syntaxes an object offers, best first. */
 function candidates(
   resource: RetrieveResource,
@@ -92,9 +104,14 @@ function candidates(
 ): [string, string][] {
   const mediaFor = (uid: string): string | undefined =>
     resource === 'instances' ? 'application/dicom' : frameMediaTypeFor(uid);
+  const named = ts !== undefined;
   const servable = (uid: string): string | undefined => {
+    if (!available.includes(uid)) return undefined;
     const m = mediaFor(uid);
-    return m !== undefined && available.includes(uid) && rangeMatches(partPattern, m) ? m : undefined;
+    if (m !== undefined && rangeMatches(partPattern, m)) return m;
+    return resource === 'frames' && named && isFrameSyntax(uid) && rangeMatches(partPattern, OCTET_STREAM)
+      ? OCTET_STREAM
+      : undefined;
   };
   const out: [string, string][] = [];
   const add = (uid: string): void => {

@@ -33,6 +33,9 @@ export interface FramePresentation {
   rows: number;
   columns: number;
   samplesPerPixel: number;
+  /** Bits Stored and Pixel Representation: how decoded samples are read (the header wins over the codestream). */
+  bitsStored: number;
+  pixelRepresentation: number;
   photometricInterpretation: string;
   colour: ColourModel;
   /** MONOCHROME1: displayed inverted. */
@@ -152,6 +155,8 @@ export function framePresentation(ds: DicomDataset, frameNumber: number): FrameP
     rows: desc.rows,
     columns: desc.columns,
     samplesPerPixel: desc.samplesPerPixel,
+    bitsStored: desc.bitsStored,
+    pixelRepresentation: desc.pixelRepresentation,
     photometricInterpretation: desc.photometricInterpretation,
     colour,
     invert: desc.photometricInterpretation === 'MONOCHROME1',

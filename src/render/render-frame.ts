@@ -1,12 +1,13 @@
 // Renders one stored frame (PS3.18 §8.3.5.1 rendered resources, §10.4.1.1.4): viewport geometry →
-// discard levels → partial decode of the precincts the region needs → area/bilinear resampling in
-// the sample domain → grayscale: rescale, VOI (request window, else the object's VOI LUT or
-// window, else the rendered value range), MONOCHROME1 inversion; colour: YBR_FULL → RGB, samples
-// above 8 bits scaled → JPEG / PNG / GIF. Not supported: presentation states, PALETTE COLOR,
-// ICC profiles, annotations, overlays.
+// discard levels → partial decode of the precincts the region needs → samples read as the header's
+// Bits Stored / Pixel Representation say (PS3.3 C.7.6.3.1.1) → area/bilinear resampling in the
+// sample domain → grayscale: rescale, VOI (request window, else the object's VOI LUT or window,
+// else the rendered value range), MONOCHROME1 inversion; colour: YBR_FULL → RGB, samples above 8
+// bits scaled → JPEG / PNG / GIF. Not supported: presentation states, PALETTE COLOR, ICC profiles,
+// annotations, overlays.
 
 import { MalformedError } from '../bytes';
-import type { Codecs } from '../codec';
+import { followPixelRepresentation, type Codecs } from '../codec';
 import type { DicomDataset } from '../dicom';
 import { encodeDisplayImage, type DisplayImage } from './encode-image';
 import { decodeView, type StoredCodestream } from './partial-decode';
@@ -64,9 +65,14 @@ export async function renderFrame(
   const wantR = discardLevelsFor(geo, 32);
   const region = { x0: Math.floor(geo.x0), y0: Math.floor(geo.y0), x1: Math.ceil(geo.x1), y1: Math.ceil(geo.y1) };
   const started = performance.now();
-  const dv = await decodeView(codecs, cs, region, wantR);
+  let dv = await decodeView(codecs, cs, region, wantR);
+  // Signed samples coded as unsigned (or the reverse) wrap around zero in the codestream: a reduced
+  // resolution averages wrapped values into garbage at every air/tissue edge, so such a frame is
+  // decoded at full resolution and resampled here.
+  if (dv.r > 0 && dv.image.signed !== (pres.pixelRepresentation === 1)) dv = await decodeView(codecs, cs, region, 0);
   const decodeMs = performance.now() - started;
-  const img = dv.image;
+  // The header's Pixel Representation wins over the codestream's (e.g. signed CT coded as unsigned).
+  const img = followPixelRepresentation(dv.image, pres.bitsStored, pres.pixelRepresentation);
   const wantChannels = pres.colour === 'gray' ? 1 : 3;
   if (img.components !== wantChannels) {
     throw new MalformedError(

@@ -16,7 +16,6 @@ import {
   pixelDescription,
   SEQUENCE_DELIMITER,
   Tags,
-  EXPLICIT_VR_LITTLE_ENDIAN,
   type CodestreamColourTransform,
   type DicomDataset,
 } from '../dicom';
@@ -54,21 +53,24 @@ export async function* decodedPixelData(
     const perFrame = desc.rows * desc.columns * desc.samplesPerPixel;
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i] as FrameRecord;
-      const img = decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k);
+      const img = decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k, desc);
       packBits(nativeSamples(img, 8), packed, i * perFrame);
     }
     yield packed;
   } else {
     for (const f of frames)
-      yield nativeSamples(decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k), desc.bitsAllocated);
+      yield nativeSamples(
+        decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k, desc),
+        desc.bitsAllocated,
+      );
   }
   if (length % 2 === 1) yield PAD;
 }
 
-/** An object without frames (or a received JPIP-referenced one): dataset.dcm (Explicit VR LE) is the
- *  whole object; in another syntax it is re-encoded so that its file meta names that syntax. */
-function wholeDataset(ds: DicomDataset, bytes: Uint8Array, ts: string, meta: FileMeta): ObjectStream {
-  if (ts === EXPLICIT_VR_LITTLE_ENDIAN) return { transferSyntaxUid: ts, length: bytes.length, chunks: once(bytes) };
+/** An object without frames (or a received JPIP-referenced one): dataset.dcm is the whole object. It is
+ *  re-encoded (also in its own syntax), so that its file meta names the syntax and no Group Length
+ *  stored before they were dropped on output (PS3.5 §7.2) goes out stale. */
+function wholeDataset(ds: DicomDataset, ts: string, meta: FileMeta): ObjectStream {
   const file = encodePart10(ds, ts, meta);
   return { transferSyntaxUid: ts, length: file.length, chunks: once(file) };
 }
@@ -164,10 +166,10 @@ export async function retrieveInstance(
 ): Promise<ObjectStream> {
   const rec: InstanceRecord = instanceOrThrow(ctx, sop);
   const { transferSyntaxUid: ts, delivery } = decideTransferSyntax(rec, choice, 'instance');
-  const { ds, bytes } = await storedDataset(ctx, rec);
+  const { ds } = await storedDataset(ctx, rec);
   const frames = framesOf(ctx, rec);
   const meta: FileMeta = { mediaStorageSopClassUid: rec.sopClassUid, mediaStorageSopInstanceUid: sop };
-  if (frames.length === 0) return wholeDataset(ds, bytes, ts, meta);
+  if (frames.length === 0) return wholeDataset(ds, ts, meta);
   switch (delivery) {
     case 'stored':
       return storedFrames(ctx, ds, ts, meta, frames);

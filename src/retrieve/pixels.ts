@@ -1,7 +1,7 @@
 // Decoded frames as DICOM native Pixel Data (PS3.5 §8.1.1, §8.2): little-endian samples of
 // Bits Allocated each, interleaved; 1-bit data packed LSB first, continuous across frames.
 
-import type { Codecs, DecodedImage } from '../codec';
+import { followPixelRepresentation, type Codecs, type DecodedImage } from '../codec';
 import type { PixelDescription } from '../dicom';
 
 /** Bytes of one decoded frame as native samples of `bitsAllocated` (8 or 16; 1 is packed by the caller). */
@@ -36,6 +36,14 @@ export function nativeLength(desc: PixelDescription, frames: number): number {
   return samples * (desc.bitsAllocated / 8) * frames;
 }
 
-export function decodeStored(codecs: Codecs, codestream: Uint8Array, htj2k: boolean): DecodedImage {
-  return htj2k ? codecs.decodeHtj2k(codestream) : codecs.decodeJ2k(codestream);
+/** A stored codestream decoded, its samples read as the header says (Bits Stored, Pixel Representation):
+ *  signed samples go out sign-extended to Bits Allocated even when the codestream says unsigned. */
+export function decodeStored(
+  codecs: Codecs,
+  codestream: Uint8Array,
+  htj2k: boolean,
+  desc: Pick<PixelDescription, 'bitsStored' | 'pixelRepresentation'>,
+): DecodedImage {
+  const img = htj2k ? codecs.decodeHtj2k(codestream) : codecs.decodeJ2k(codestream);
+  return followPixelRepresentation(img, desc.bitsStored, desc.pixelRepresentation);
 }

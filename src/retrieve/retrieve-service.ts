@@ -47,7 +47,7 @@ async function retrieveFrame(
     };
   const { ds } = await storedDataset(ctx, rec);
   const desc = pixelDescription(ds);
-  const img = decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k);
+  const img = decodeStored(ctx.codecs, await frameBytes(ctx, f), f.summary.htj2k, desc);
   if (desc.bitsAllocated === 1) {
     const packed = new Uint8Array(nativeLength(desc, 1));
     packBits(nativeSamples(img, 8), packed, 0);

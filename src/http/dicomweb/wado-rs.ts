@@ -1,7 +1,8 @@
 // WADO-RS (PS3.18 §10.4): instances at study/series/instance level (§10.4.1.1.1, multipart/related;
 // type="application/dicom" with the transfer syntax negotiated per instance, §8.7.3), metadata at
 // every level (§10.4.1.1.2, DICOM JSON with absolute BulkDataURIs), frames (§10.4.1.1.3,
-// /frames/1,3,5; 400 for a malformed list, 404 for a frame beyond Number of Frames) and bulk data
+// /frames/1,3,5; 400 for a malformed list, 404 for a frame beyond Number of Frames; each part labelled
+// with the negotiated media type and the syntax sent, so octet-stream may carry a codestream) and bulk data
 // (§10.4.1.1.4, /bulkdata/{tag}[/{item}/{tag}...]). Single-part frame and bulk data responses honour
 // one HTTP Range (206/416); multipart responses ignore Range. Not supported: rendered, thumbnail,
 // application/dicom+xml metadata, study/series-level bulk data.
@@ -152,7 +153,7 @@ export function framesHandler(deps: WadoDeps): RequestHandler {
     const instanceUrl = deps.urls.instance(rec.studyInstanceUid, rec.seriesInstanceUid, rec.sopInstanceUid);
     if (!rep.multipart) {
       const f = await deps.retrieve.frame(rec.sopInstanceUid, frames[0] ?? 1, rep.transferSyntaxUid);
-      sendBytes(req, res, `${f.mediaType}; transfer-syntax=${f.transferSyntaxUid}`, f.bytes, {
+      sendBytes(req, res, `${rep.mediaType}; transfer-syntax=${f.transferSyntaxUid}`, f.bytes, {
         'Content-Location': `${instanceUrl}/frames/${frames[0] ?? 1}`,
       });
       return;
@@ -163,7 +164,7 @@ export function framesHandler(deps: WadoDeps): RequestHandler {
       for (const n of frames) {
         const f = await deps.retrieve.frame(sop, n, rep.transferSyntaxUid);
         yield {
-          contentType: `${f.mediaType}; transfer-syntax=${f.transferSyntaxUid}`,
+          contentType: `${rep.mediaType}; transfer-syntax=${f.transferSyntaxUid}`,
           contentLocation: `${instanceUrl}/frames/${n}`,
           contentLength: f.bytes.length,
           body: f.bytes,

@@ -34,9 +34,11 @@ export function dcmdumpPath(): string | undefined {
   }
 }
 
-/** Canonical dump: tag, vr, value bytes (bulk resolved, padded to even) or items, recursively. */
+/** Canonical dump: tag, vr, value bytes (bulk resolved, padded to even) or items, recursively.
+ *  Group Length elements (gggg,0000) are left out: the writer drops them (retired, PS3.5 §7.2). */
 export function canonical(ds: DicomDataset, src: RandomAccessSource, ignoreVr = false): unknown[] {
-  return ds.elements().map((el) => {
+  const elements = ds.elements().filter((el) => (el.tag & 0xffff) !== 0 || el.tag >>> 16 === 0x0002);
+  return elements.map((el) => {
     const v = el.value;
     const vr = ignoreVr ? '' : el.vr;
     if (v.kind === 'sequence') return [el.tag, vr, v.items.map((i) => canonical(i, src, ignoreVr))];

@@ -63,6 +63,44 @@ describe('encodePart10 round trip', () => {
     }
   });
 
+  it.each(['693_J2KR.dcm', 'TOSHIBA_J2K_OpenJPEGv2Regression.dcm'])(
+    '%s: Group Length elements are dropped (PS3.5 §7.2), (0002,0000) is the real length',
+    (file) => {
+      const p = parseDicom(source(file));
+      const groupLengths = (ds: DicomDataset): number[] =>
+        ds
+          .elements()
+          .flatMap((el) => [
+            ...((el.tag & 0xffff) === 0 ? [el.tag] : []),
+            ...(el.value.kind === 'sequence' ? el.value.items.flatMap(groupLengths) : []),
+          ]);
+      expect(groupLengths(p.dataset)).toContain(0x00080000); // the input has them
+      const out = encodePart10(p.dataset, p.transferSyntaxUid, { source: p.source });
+      const q = parseDicom(bufferSource(out));
+      expect(groupLengths(q.dataset)).toEqual([]);
+      const metaLength = Buffer.from(out).readUInt32LE(132 + 8);
+      expect(
+        Buffer.from(out)
+          .subarray(132 + 12 + metaLength, 132 + 12 + metaLength + 2)
+          .readUInt16LE(0),
+      ).not.toBe(0x0002);
+      expect(q.fileMeta?.number(0x00020000)).toBe(metaLength);
+      // Inside sequence items too: a synthetic item with its own (0008,0000).
+      const ds = new DicomDataset();
+      ds.setNumber(0x00080000, 'UL', 999);
+      ds.setString(Tags.SOPInstanceUID, 'UI', '1.2.3');
+      const item = new DicomDataset();
+      item.setNumber(0x00080000, 'UL', 4);
+      item.setString(0x00081155, 'UI', '1.2.3.4');
+      ds.setSequence(0x00081140, [item]);
+      const back = parseDicom(bufferSource(encodeDataset(ds, EXPLICIT_VR_LITTLE_ENDIAN)), {
+        transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN,
+      });
+      expect(groupLengths(back.dataset)).toEqual([]);
+      expect(back.dataset.sequence(0x00081140)?.[0]?.uid(0x00081155)).toBe('1.2.3.4');
+    },
+  );
+
   it('needs the source for bulk values and says so with a code', () => {
     const p = parseDicom(corpusSource('CT_small.dcm'));
     expect(() => encodeDataset(p.dataset, EXPLICIT_VR_LITTLE_ENDIAN)).toThrow(

@@ -102,16 +102,22 @@ describe('negotiate frames', () => {
   it('defaults to application/octet-stream in Explicit VR LE', () => {
     expect(n(undefined)).toEqual({ multipart: true, mediaType: 'application/octet-stream', transferSyntaxUid: EVRLE });
   });
-  it('image/jp2 gives the J2K codestream; transfer-syntax=* the stored one', () => {
+  it('image/jp2 and octet-stream with transfer-syntax=* give the stored J2K codestream', () => {
     expect(n('multipart/related; type="image/jp2"')).toEqual({
       multipart: true,
       mediaType: 'image/jp2',
       transferSyntaxUid: J2KL,
     });
+    // octet-stream with "*" is the stored codestream, as octet-stream (the OHIF / Cornerstone request).
     expect(n('multipart/related; type="application/octet-stream"; transfer-syntax=*')).toEqual({
       multipart: true,
       mediaType: 'application/octet-stream',
-      transferSyntaxUid: EVRLE,
+      transferSyntaxUid: J2KL,
+    });
+    expect(n(`multipart/related; type="application/octet-stream"; transfer-syntax=${HTJ}`, [HTJ, EVRLE])).toEqual({
+      multipart: true,
+      mediaType: 'application/octet-stream',
+      transferSyntaxUid: HTJ,
     });
     expect(n('multipart/related; type="image/*"; transfer-syntax=*')).toEqual({
       multipart: true,
