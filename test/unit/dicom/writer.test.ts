@@ -66,7 +66,7 @@ describe('encodePart10 round trip', () => {
   it.each(['693_J2KR.dcm', 'TOSHIBA_J2K_OpenJPEGv2Regression.dcm'])(
     '%s: Group Length elements are dropped (PS3.5 §7.2), (0002,0000) is the real length',
     (file) => {
-      const p = parseDicom(source(file));
+      const p = parseDicom(corpusSource(file));
       const groupLengths = (ds: DicomDataset): number[] =>
         ds
           .elements()
