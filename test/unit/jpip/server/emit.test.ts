@@ -16,7 +16,7 @@ import {
   type CodestreamReader,
   type FrameModel,
 } from '../../../../src/jpip';
-import { loadCodestream } from '../../j2k/corpus-helper';
+import { loadCorpusCodestream } from '../../j2k/corpus-helper';
 
 /** Reads the codestream; ranges ending beyond `shortFrom` come back one byte short (a truncated file). */
 function reader(cs: Uint8Array, shortFrom = Infinity): CodestreamReader {
@@ -27,7 +27,7 @@ function reader(cs: Uint8Array, shortFrom = Infinity): CodestreamReader {
 }
 
 async function model(name: string): Promise<{ cs: Uint8Array; model: FrameModel }> {
-  const cs = loadCodestream(name);
+  const cs = loadCorpusCodestream(name);
   return { cs, model: await prepareFrame(buildPacketIndex(cs), reader(cs)) };
 }
 

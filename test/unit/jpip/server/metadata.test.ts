@@ -19,13 +19,13 @@ import {
   type MetadataBin,
   type PlanOptions,
 } from '../../../../src/jpip';
-import { loadCodestream } from '../../j2k/corpus-helper';
+import { loadCorpusCodestream } from '../../j2k/corpus-helper';
 
 let frame: FrameModel;
 let meta: MetadataBin;
 
 beforeAll(async () => {
-  const cs = loadCodestream('p1_02.j2k'); // 640x480, 3 components, 8 bits
+  const cs = loadCorpusCodestream('p1_02.j2k'); // 640x480, 3 components, 8 bits
   frame = await prepareFrame(buildPacketIndex(cs), { read: (o, n) => Promise.resolve(cs.subarray(o, o + n)) });
   meta = jp2MetadataBin(frame.main, frame.htj2k, 1, frame.index.codestreamLength);
 });
