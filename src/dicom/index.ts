@@ -36,6 +36,9 @@ export {
   JPIP_HTJ2K_REFERENCED,
   JPIP_HTJ2K_REFERENCED_DEFLATE,
   RLE_LOSSLESS,
+  JPEG_XL_LOSSLESS,
+  JPEG_XL_JPEG_RECOMPRESSION,
+  JPEG_XL,
   type TransferSyntax,
   type TransferSyntaxFamily,
 } from './transfer-syntaxes';
