@@ -96,3 +96,13 @@ test('a truncated object is still refused, not kept: truncation is not a codec l
   const cut = await ingestor.ingestBytes(whole.subarray(0, whole.length - 100));
   expect(cut.status).toBe('failed');
 });
+
+test('ingestBytes of a Node Buffer: the Big Endian object is stored byte for byte and the buffer left as sent', async () => {
+  // Buffer#slice is a view: the parser's Big Endian value swap once rewrote the caller's bytes.
+  const file = fixture('as-received', 'rtdose_expb_1frame.dcm');
+  const sent = fs.readFileSync(file);
+  const before = Buffer.from(sent);
+  const r = await ingestor.ingestBytes(sent);
+  expect(sent.equals(before)).toBe(true);
+  expect(r.status === 'failed' ? r.error.code : r.status).toBe('unchanged');
+});
