@@ -95,6 +95,27 @@ d('DIMSE SCP with DCMTK', () => {
     );
   });
 
+  test('C-STORE of objects Fovea cannot transcode: Success (0000), kept as received (conformance statement)', async () => {
+    const fixtures = path.join(__dirname, '..', '..', 'test', 'fixtures', 'as-received');
+    const cases = [
+      { file: 'liver_1frame.dcm', opts: [] as string[], sop: '1.2.276.0.7230010.3.1.4.0.42154.1458337731.665796' },
+      { file: 'rtdose_1frame.dcm', opts: [], sop: '1.9.999.999.99.9.9999.9999.20030818153516' },
+      { file: 'JPGExtended.dcm', opts: ['-xx'], sop: '1.3.6.1.4.1.5962.1.1.8.1.5.20040826185059.5457' },
+    ];
+    for (const c of cases) {
+      const r = await run('storescu', [
+        ...args('-v', '-R', ...c.opts),
+        '127.0.0.1',
+        port(),
+        path.join(fixtures, c.file),
+      ]);
+      expect([c.file, r.code, r.code === 0 ? '' : r.stdout + r.stderr]).toEqual([c.file, 0, '']);
+      expect(r.stdout + r.stderr).toMatch(/Received Store Response \(Success\)/);
+      const rec = gw.http.running.gateway.store.instances.getInstance(c.sop);
+      expect([c.file, rec?.asReceivedReason ?? null]).toEqual([c.file, expect.stringMatching(/^CODEC_/)]);
+    }
+  });
+
   /** Runs findscu with -X and returns each response's dump (dcmdump text). */
   async function find(model: '-S' | '-P', keys: string[]): Promise<{ code: number; responses: string[]; out: string }> {
     const dir = fs.mkdtempSync(path.join(work, 'find-'));
