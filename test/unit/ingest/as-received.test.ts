@@ -106,3 +106,9 @@ test('ingestBytes of a Node Buffer: the Big Endian object is stored byte for byt
   expect(sent.equals(before)).toBe(true);
   expect(r.status === 'failed' ? r.error.code : r.status).toBe('unchanged');
 });
+
+test('the discarded transcode attempts leave no temp file and no journalled version', () => {
+  const tmp = path.join(dir, 'tmp');
+  expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
+  expect(store.instances.pendingVersions(Date.now() + 1000)).toEqual([]);
+});
