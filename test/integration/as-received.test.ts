@@ -219,3 +219,11 @@ test('rendered and thumbnail on an object kept as received: 406 RENDER_STORED_AS
     expect([suffix, r.status, JSON.parse(r.body.toString()).code]).toEqual([suffix, 406, 'RENDER_STORED_AS_RECEIVED']);
   }
 });
+
+test('odd rows x columns at 8 bits is transcoded as usual, and its frame decodes to the 15 bytes sent', async () => {
+  const edge = edges.transcoded[0] as EdgeObject;
+  const f = await get(`${instanceUrl(odd8)}/frames/1`, 'application/octet-stream');
+  expect([f.status, f.body.equals(Buffer.from(edge.pixels))]).toEqual([200, true]);
+  const j = await get(`${instanceUrl(odd8)}/frames/1`, 'image/jp2');
+  expect([j.status, [...j.body.subarray(0, 2)]]).toEqual([200, [0xff, 0x4f]]);
+});
