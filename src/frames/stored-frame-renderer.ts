@@ -96,13 +96,13 @@ export class FrameRenderer {
 
   /** Renders frame `frameNumber` of `rec`; NotAcceptableError for objects without pixels. */
   async render(rec: InstanceRecord, frameNumber: number, options: RenderOptions): Promise<RenderResult> {
-    if (rec.numberOfFrames === 0)
-      throw new NotAcceptableError('RENDER_NOT_AN_IMAGE', `instance ${rec.sopInstanceUid} has no pixel data to render`);
     if (rec.asReceivedReason !== null)
       throw new NotAcceptableError(
         'RENDER_STORED_AS_RECEIVED',
         `instance ${rec.sopInstanceUid} is kept as received in ${rec.storedTransferSyntaxUid} (Fovea cannot transcode it: ${rec.asReceivedReason}), so it cannot be rendered; retrieve it as stored`,
       );
+    if (rec.numberOfFrames === 0)
+      throw new NotAcceptableError('RENDER_NOT_AN_IMAGE', `instance ${rec.sopInstanceUid} has no pixel data to render`);
     const f = this.store.getFrame(rec.sopInstanceUid, frameNumber);
     if (f === undefined)
       throw new NotFoundError(

@@ -218,6 +218,8 @@ test('rendered and thumbnail on an object kept as received: 406 RENDER_STORED_AS
     const r = await get(`${instanceUrl(byName('SC_rgb_rle_16bit.dcm'))}/${suffix}`, 'image/jpeg');
     expect([suffix, r.status, JSON.parse(r.body.toString()).code]).toEqual([suffix, 406, 'RENDER_STORED_AS_RECEIVED']);
   }
+  const float = await get(`${instanceUrl(byName('float pixel data'))}/rendered`, 'image/jpeg');
+  expect([float.status, JSON.parse(float.body.toString()).code]).toEqual([406, 'RENDER_STORED_AS_RECEIVED']);
 });
 
 test('odd rows x columns at 8 bits is transcoded as usual, and its frame decodes to the 15 bytes sent', async () => {
