@@ -77,4 +77,4 @@ export {
 export { jpipReferencedDataset, type JpipReferencedOptions, type CodestreamColourTransform } from './jpip-referenced';
 export { pixelDescription, type PixelDescription } from './pixel-description';
 export { decodeText, encodeText, isExactCharset } from './charset';
-export { Tags, VRS, isVr, formatTag, describeTag, makeTag, isPrivateTag, swapBytes, type Vr } from './vr';
+export { Tags, VRS, isVr, formatTag, describeTag, makeTag, isPrivateTag, swapBytes, swapUnit, type Vr } from './vr';

@@ -17,7 +17,7 @@ import {
   readExtendedOffsetTable,
   readFrame,
   swapBytes,
-  Tags,
+  swapUnit,
   transferSyntax,
   encodePart10,
   type ParsedDicom,
@@ -98,13 +98,14 @@ async function openObject(
   }
 }
 
-/** Native samples as little-endian bytes (Big Endian swapped per sample, PS3.5 A.3). */
-function littleEndian(bytes: Uint8Array, parsed: ParsedDicom, bitsAllocated: number): Uint8Array {
+/**
+ * Native Pixel Data as little-endian bytes: Big Endian values swapped in units of the element's VR
+ * (PS3.5 §7.3: OW as 16-bit words whatever Bits Allocated is, OL/OF 32-bit, OD 64-bit), as DCMTK does.
+ */
+function littleEndian(bytes: Uint8Array, parsed: ParsedDicom): Uint8Array {
   const layout = parsed.pixelData;
   if (layout?.kind !== 'native' || !layout.bigEndian) return bytes;
-  if (bitsAllocated === 16 || bitsAllocated === 32 || bitsAllocated === 64)
-    return swapBytes(bytes.slice(), (bitsAllocated / 8) as 2 | 4 | 8);
-  return bytes;
+  return swapBytes(bytes.slice(), swapUnit(layout.vr));
 }
 
 async function* stream(ctx: RetrieveContext, key: string, size: number): AsyncGenerator<Uint8Array> {
@@ -130,8 +131,7 @@ export async function asReceivedInstance(
     const parts = [encodePart10(ds, ts, meta)];
     const layout = parsed.pixelData;
     if (layout?.kind === 'native') {
-      const bits = ds.number(Tags.BitsAllocated) ?? 8;
-      const samples = littleEndian(parsed.source.read(layout.offset, layout.length), parsed, bits);
+      const samples = littleEndian(parsed.source.read(layout.offset, layout.length), parsed);
       parts.push(nativePixelDataHeader(samples.length, layout.vr === 'OB' ? 'OB' : 'OW'), samples);
       if (samples.length % 2 === 1) parts.push(PAD);
     }
@@ -166,7 +166,7 @@ export async function asReceivedFrame(
       const loc = locations[frameNumber - 1];
       if (loc === undefined)
         throw new NotFoundError('FRAME_NOT_FOUND', `instance ${rec.sopInstanceUid} has no frame ${frameNumber}`);
-      const bytes = littleEndian(readFrame(parsed.source, loc), parsed, desc.bitsAllocated);
+      const bytes = littleEndian(readFrame(parsed.source, loc), parsed);
       return { transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, mediaType: 'application/octet-stream', bytes };
     }
     if (transferSyntax(ts)?.family === 'video')
@@ -197,8 +197,7 @@ export async function asReceivedPixelData(
     if (layout === null)
       throw new NotFoundError('BULKDATA_NOT_FOUND', `instance ${rec.sopInstanceUid} has no Pixel Data`);
     if (layout.kind === 'native') {
-      const bits = parsed.dataset.number(Tags.BitsAllocated) ?? 8;
-      const bytes = littleEndian(parsed.source.read(layout.offset, layout.length), parsed, bits);
+      const bytes = littleEndian(parsed.source.read(layout.offset, layout.length), parsed);
       return { mediaType: 'application/octet-stream', bytes };
     }
     const ts = rec.storedTransferSyntaxUid;

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bufferSource } from '../../src/bytes';
-import { EXPLICIT_VR_LITTLE_ENDIAN, parseDicom } from '../../src/dicom';
+import { EXPLICIT_VR_LITTLE_ENDIAN, parseDicom, swapBytes } from '../../src/dicom';
 import { edgeObjects, EDGE_STUDY, MPEG2_MPML, type EdgeObject } from '../fixtures/make/edge-objects';
 import { parseMultipart, startTestServer, stowBody, type TestServer } from './harness';
 
@@ -114,11 +114,13 @@ test('WADO-URI gives the object as stored, even when Explicit VR LE cannot be pr
   }
 });
 
-test('native Big Endian 32-bit: Explicit VR LE instance and frame carry the samples little-endian', async () => {
-  const le = parseDicom(bufferSource(fs.readFileSync(path.join(FIXTURES, 'as-received', 'rtdose_1frame.dcm'))));
-  const layout = le.pixelData;
-  if (layout?.kind !== 'native') throw new Error('rtdose_1frame.dcm has native pixels');
-  const samples = Buffer.from(le.source.read(layout.offset, layout.length));
+test('native Big Endian (32-bit, OW): Explicit VR LE instance and frame carry the words swapped (PS3.5 §7.3)', async () => {
+  // OW is 16-bit words in Big Endian whatever Bits Allocated is (DCMTK dcmconv agrees, see
+  // conformance/tests/dicomweb-as-received.test.ts); pydicom wrote this file with 32-bit swaps.
+  const be = parseDicom(bufferSource(fs.readFileSync(path.join(FIXTURES, 'as-received', 'rtdose_expb_1frame.dcm'))));
+  const layout = be.pixelData;
+  if (layout?.kind !== 'native') throw new Error('rtdose_expb_1frame.dcm has native pixels');
+  const samples = Buffer.from(swapBytes(be.source.read(layout.offset, layout.length).slice(), 2));
   const s = byName('rtdose_expb_1frame.dcm');
   const r = await get(
     instanceUrl(s),
