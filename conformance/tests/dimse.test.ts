@@ -251,6 +251,33 @@ d('DIMSE SCP with DCMTK', () => {
     expect(dumps).toContain('1.3.6.1.4.1.5962.1.1.13.1.3.20040826185059.5457');
   });
 
+  test('C-GET of an object kept as received (RT Dose, 32-bit) returns its Pixel Data unchanged', async () => {
+    const file = path.join(__dirname, '..', '..', 'test', 'fixtures', 'as-received', 'rtdose_1frame.dcm');
+    expect((await run('storescu', [...args('-R'), '127.0.0.1', port(), file])).code).toBe(0);
+    const dir = fs.mkdtempSync(path.join(work, 'get-as-received-'));
+    const r = await run('getscu', [
+      ...args('-S', '-od', dir),
+      '-k',
+      'QueryRetrieveLevel=IMAGE',
+      '-k',
+      'StudyInstanceUID=1.2.999.999.99.9.9999.8888',
+      '-k',
+      'SeriesInstanceUID=1.2.777.777.77.7.7777.7777',
+      '-k',
+      'SOPInstanceUID=1.9.999.999.99.9.9999.9999.20030818153516',
+      '127.0.0.1',
+      port(),
+    ]);
+    expect(r.code).toBe(0);
+    const got = listFiles(dir);
+    expect(got).toHaveLength(1);
+    const pixels = async (f: string): Promise<string> =>
+      (await run('dcmdump', ['+P', 'PixelData', '+L', f])).stdout.replace(/#.*$/gm, '').trim();
+    const sent = await pixels(file);
+    expect(sent).toMatch(/^\(7fe0,0010\) OW [0-9a-f]{4}\\/);
+    expect(await pixels(got[0] ?? '')).toBe(sent);
+  });
+
   test('an unsupported SOP class (Modality Worklist) is rejected in negotiation', async () => {
     const r = await run('findscu', [...args('-W'), '-k', 'PatientName=*', '127.0.0.1', port()]);
     expect(r.code).not.toBe(0);
