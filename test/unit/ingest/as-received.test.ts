@@ -52,6 +52,7 @@ test.each([
   ['SC_rgb_rle_16bit.dcm', 'CODEC_ENCODE_16BIT_COLOUR'],
   ['rtdose_expb_1frame.dcm', 'CODEC_UNSUPPORTED_BITS_ALLOCATED'], // 32-bit, Big Endian
   ['JPGExtended.dcm', 'CODEC_JPEG_12BIT'],
+  ['JPEG2000-embedded-sequence-delimiter.dcm', 'J2K_LIMIT_TILES'], // a J2K the indexer cannot take
 ])('%s (refused with %s before) is stored as received, byte for byte', async (name, reason) => {
   const file = fixture('as-received', name);
   await expectKept(await ingestor.ingestFile(file), reason, fs.readFileSync(file));
