@@ -3,7 +3,8 @@
 // tsconfig.build.json into a private folder, so a concurrently used dist/ is never touched) run as a
 // child process on real files. Exit codes (src/cli/exit-codes.ts): 0 nothing failed, 1 some file
 // failed, 2 usage error. Summary line and per-file skipped/failed lines on stdout; files that are
-// not DICOM are skipped, not failed. The stored result is then served by the gateway (QIDO-RS).
+// not DICOM are skipped, not failed; objects Fovea cannot transcode are stored as received and
+// listed. The stored result is then served by the gateway (QIDO-RS).
 // The same build answers `--help` / `-h` of every command and `--version` / `-V` with exit 0, and a
 // data folder that is a file (or that it cannot write) with one STORE_DATA_DIR_* line and exit 2.
 
@@ -101,6 +102,24 @@ test('a folder walked recursively: non-DICOM files are skipped with a reason, ex
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('stored 1, replaced 0, unchanged 0, skipped 1, failed 0 (of 2 files)');
   expect(r.stdout).toMatch(/^skipped .*README\.txt: [A-Z_]+: /m);
+});
+
+test('objects Fovea cannot transcode are stored (kept as received), exit 0, each listed with its reason', async () => {
+  const dir = path.join(REPO_ROOT, 'test', 'fixtures', 'as-received');
+  const files = ['liver_1frame.dcm', 'SC_rgb_rle_16bit.dcm', 'rtdose_1frame.dcm', 'JPGExtended.dcm'];
+  const r = await fovea([
+    'import',
+    '--data',
+    path.join(work, 'as-received-data'),
+    '--quiet',
+    ...files.map((f) => path.join(dir, f)),
+  ]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('stored 4, replaced 0, unchanged 0, skipped 0, failed 0 (of 4 files)');
+  expect(r.stdout).toMatch(/^kept as received .*liver_1frame\.dcm: CODEC_ENCODE_BITS_ALLOCATED$/m);
+  expect(r.stdout).toMatch(/^kept as received .*SC_rgb_rle_16bit\.dcm: CODEC_ENCODE_16BIT_COLOUR$/m);
+  expect(r.stdout).toMatch(/^kept as received .*rtdose_1frame\.dcm: CODEC_UNSUPPORTED_BITS_ALLOCATED$/m);
+  expect(r.stdout).toMatch(/^kept as received .*JPGExtended\.dcm: CODEC_JPEG_12BIT$/m);
 });
 
 test('a broken DICOM file: exit 1 with a "failed" line naming the file and the error code', async () => {

@@ -95,6 +95,27 @@ d('DIMSE SCP with DCMTK', () => {
     );
   });
 
+  test('C-STORE of objects Fovea cannot transcode: Success (0000), kept as received (conformance statement)', async () => {
+    const fixtures = path.join(__dirname, '..', '..', 'test', 'fixtures', 'as-received');
+    const cases = [
+      { file: 'liver_1frame.dcm', opts: [] as string[], sop: '1.2.276.0.7230010.3.1.4.0.42154.1458337731.665796' },
+      { file: 'rtdose_1frame.dcm', opts: [], sop: '1.9.999.999.99.9.9999.9999.20030818153516' },
+      { file: 'JPGExtended.dcm', opts: ['-xx'], sop: '1.3.6.1.4.1.5962.1.1.8.1.5.20040826185059.5457' },
+    ];
+    for (const c of cases) {
+      const r = await run('storescu', [
+        ...args('-v', '-R', ...c.opts),
+        '127.0.0.1',
+        port(),
+        path.join(fixtures, c.file),
+      ]);
+      expect([c.file, r.code, r.code === 0 ? '' : r.stdout + r.stderr]).toEqual([c.file, 0, '']);
+      expect(r.stdout + r.stderr).toMatch(/Received Store Response \(Success\)/);
+      const rec = gw.http.running.gateway.store.instances.getInstance(c.sop);
+      expect([c.file, rec?.asReceivedReason ?? null]).toEqual([c.file, expect.stringMatching(/^CODEC_/)]);
+    }
+  });
+
   /** Runs findscu with -X and returns each response's dump (dcmdump text). */
   async function find(model: '-S' | '-P', keys: string[]): Promise<{ code: number; responses: string[]; out: string }> {
     const dir = fs.mkdtempSync(path.join(work, 'find-'));
@@ -228,6 +249,33 @@ d('DIMSE SCP with DCMTK', () => {
     const dumps = (await Promise.all(got.map((f) => run('dcmdump', [f])))).map((x) => x.stdout).join('\n');
     expect(dumps).toContain(MR.sop);
     expect(dumps).toContain('1.3.6.1.4.1.5962.1.1.13.1.3.20040826185059.5457');
+  });
+
+  test('C-GET of an object kept as received (RT Dose, 32-bit) returns its Pixel Data unchanged', async () => {
+    const file = path.join(__dirname, '..', '..', 'test', 'fixtures', 'as-received', 'rtdose_1frame.dcm');
+    expect((await run('storescu', [...args('-R'), '127.0.0.1', port(), file])).code).toBe(0);
+    const dir = fs.mkdtempSync(path.join(work, 'get-as-received-'));
+    const r = await run('getscu', [
+      ...args('-S', '-od', dir),
+      '-k',
+      'QueryRetrieveLevel=IMAGE',
+      '-k',
+      'StudyInstanceUID=1.2.999.999.99.9.9999.8888',
+      '-k',
+      'SeriesInstanceUID=1.2.777.777.77.7.7777.7777',
+      '-k',
+      'SOPInstanceUID=1.9.999.999.99.9.9999.9999.20030818153516',
+      '127.0.0.1',
+      port(),
+    ]);
+    expect(r.code).toBe(0);
+    const got = listFiles(dir);
+    expect(got).toHaveLength(1);
+    const pixels = async (f: string): Promise<string> =>
+      (await run('dcmdump', ['+P', 'PixelData', '+L', f])).stdout.replace(/#.*$/gm, '').trim();
+    const sent = await pixels(file);
+    expect(sent).toMatch(/^\(7fe0,0010\) OW [0-9a-f]{4}\\/);
+    expect(await pixels(got[0] ?? '')).toBe(sent);
   });
 
   test('an unsupported SOP class (Modality Worklist) is rejected in negotiation', async () => {

@@ -12,8 +12,13 @@ export interface RandomAccessSource {
   read(offset: number, length: number): Uint8Array;
 }
 
-/** A source over bytes already in memory; `read` returns views, not copies. */
-export function bufferSource(data: Uint8Array): RandomAccessSource {
+/**
+ * A source over bytes already in memory; `read` returns views, not copies. A Node Buffer is seen
+ * as a plain Uint8Array, so that a caller's `.slice()` of a view copies (Buffer#slice is a view:
+ * a parser swapping Big Endian values in its "copy" would otherwise rewrite the caller's bytes).
+ */
+export function bufferSource(input: Uint8Array): RandomAccessSource {
+  const data = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   return {
     size: data.byteLength,
     read(offset: number, length: number): Uint8Array {

@@ -1,6 +1,7 @@
 // `fovea import PATH...`: walk files and folders (recursive), push every file through the ingest
 // pipeline, show a progress bar, print a summary of stored / unchanged / replaced / skipped /
-// failed with reasons. Exit code 0 only if nothing failed.
+// failed with reasons, and the files kept as received (stored whole, not transcoded: a codec
+// limit). Exit code 0 only if nothing failed.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -33,6 +34,8 @@ interface Summary {
   replaced: number;
   skipped: { file: string; reason: string }[];
   failed: { file: string; reason: string }[];
+  /** Stored, but kept as received (not transcoded): the file and the codec limit's code. */
+  asReceived: { file: string; reason: string }[];
 }
 
 export async function runImport(argv: string[]): Promise<number> {
@@ -67,7 +70,7 @@ export async function runImport(argv: string[]): Promise<number> {
     Presets.shades_classic,
   );
   if (!quiet) bar.start(files.length, 0, { stored: 0, failed: 0 });
-  const summary: Summary = { stored: 0, unchanged: 0, replaced: 0, skipped: [], failed: [] };
+  const summary: Summary = { stored: 0, unchanged: 0, replaced: 0, skipped: [], failed: [], asReceived: [] };
   try {
     for (const file of files) {
       const outcome: IngestOutcome = await gateway.ingestor.ingestFile(file);
@@ -77,6 +80,8 @@ export async function runImport(argv: string[]): Promise<number> {
         else summary.failed.push({ file, reason });
       } else {
         summary[outcome.status] += 1;
+        // Stored whole, but not transcoded (a codec limit): served as stored, not over JPIP.
+        if (outcome.asReceivedReason !== null) summary.asReceived.push({ file, reason: outcome.asReceivedReason });
       }
       if (!quiet)
         bar.increment(1, {
@@ -94,6 +99,7 @@ export async function runImport(argv: string[]): Promise<number> {
       `skipped ${summary.skipped.length}, failed ${summary.failed.length} (of ${files.length} files)\n`,
   );
   for (const s of summary.skipped) out.write(`skipped ${s.file}: ${s.reason}\n`);
+  for (const a of summary.asReceived) out.write(`kept as received ${a.file}: ${a.reason}\n`);
   for (const f of summary.failed) out.write(`failed  ${f.file}: ${f.reason}\n`);
   return summary.failed.length === 0 ? EXIT.ok : EXIT.failures;
 }

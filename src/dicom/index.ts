@@ -36,6 +36,9 @@ export {
   JPIP_HTJ2K_REFERENCED,
   JPIP_HTJ2K_REFERENCED_DEFLATE,
   RLE_LOSSLESS,
+  JPEG_XL_LOSSLESS,
+  JPEG_XL_JPEG_RECOMPRESSION,
+  JPEG_XL,
   type TransferSyntax,
   type TransferSyntaxFamily,
 } from './transfer-syntaxes';
@@ -74,4 +77,4 @@ export {
 export { jpipReferencedDataset, type JpipReferencedOptions, type CodestreamColourTransform } from './jpip-referenced';
 export { pixelDescription, type PixelDescription } from './pixel-description';
 export { decodeText, encodeText, isExactCharset } from './charset';
-export { Tags, VRS, isVr, formatTag, describeTag, makeTag, isPrivateTag, swapBytes, type Vr } from './vr';
+export { Tags, VRS, isVr, formatTag, describeTag, makeTag, isPrivateTag, swapBytes, swapUnit, type Vr } from './vr';

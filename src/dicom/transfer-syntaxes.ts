@@ -1,7 +1,8 @@
 // Transfer syntax table (PS3.5 §10 and Annex A, PS3.6 Table A-1): for each UID the data set
 // encoding (explicit VR, byte order, deflate) and the pixel data encoding family. MPEG/HEVC video
-// syntaxes are listed with family 'video' so callers can reject them on purpose. A UID not in
-// the table is unknown: PS3.5 §10.1 makes every such syntax Explicit VR Little Endian.
+// syntaxes are listed with family 'video' and JPEG XL with 'jpeg-xl': Fovea decodes neither and
+// keeps such objects as received. A UID not in the table is unknown: PS3.5 §10.1 makes every such
+// syntax Explicit VR Little Endian.
 
 export type TransferSyntaxFamily =
   | 'native'
@@ -15,6 +16,7 @@ export type TransferSyntaxFamily =
   | 'jpip'
   | 'jpip-htj2k'
   | 'video'
+  | 'jpeg-xl'
   | 'other';
 
 export interface TransferSyntax {
@@ -53,6 +55,9 @@ export const HTJ2K = '1.2.840.10008.1.2.4.203';
 export const JPIP_HTJ2K_REFERENCED = '1.2.840.10008.1.2.4.204';
 export const JPIP_HTJ2K_REFERENCED_DEFLATE = '1.2.840.10008.1.2.4.205';
 export const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
+export const JPEG_XL_LOSSLESS = '1.2.840.10008.1.2.4.110';
+export const JPEG_XL_JPEG_RECOMPRESSION = '1.2.840.10008.1.2.4.111';
+export const JPEG_XL = '1.2.840.10008.1.2.4.112';
 
 type Row = [
   uid: string,
@@ -140,6 +145,9 @@ const ROWS: Row[] = [
   ['1.2.840.10008.1.2.4.106.1', 'Fragmentable MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2', 'video', true, true],
   ['1.2.840.10008.1.2.4.107', 'HEVC/H.265 Main Profile / Level 5.1', 'video', true, true],
   ['1.2.840.10008.1.2.4.108', 'HEVC/H.265 Main 10 Profile / Level 5.1', 'video', true, true],
+  [JPEG_XL_LOSSLESS, 'JPEG XL Lossless', 'jpeg-xl', true, false],
+  [JPEG_XL_JPEG_RECOMPRESSION, 'JPEG XL JPEG Recompression', 'jpeg-xl', true, false],
+  [JPEG_XL, 'JPEG XL', 'jpeg-xl', true, true],
   ['1.2.840.10008.1.2.6.1', 'RFC 2557 MIME encapsulation', 'other', false, false, { retired: true }],
   ['1.2.840.10008.1.2.6.2', 'XML Encoding', 'other', false, false, { retired: true }],
 ];

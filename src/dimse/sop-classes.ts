@@ -5,6 +5,7 @@
 // (Patient/Study Only, Composite Instance Root, WADO/CMOVE-less variants) are rejected.
 
 import {
+  allTransferSyntaxes,
   DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
   EXPLICIT_VR_BIG_ENDIAN,
   EXPLICIT_VR_LITTLE_ENDIAN,
@@ -61,9 +62,15 @@ export const UNCOMPRESSED_SYNTAXES: readonly string[] = [
   EXPLICIT_VR_BIG_ENDIAN,
 ];
 
+/** Video (MPEG-2, H.264, HEVC) and JPEG XL: Fovea decodes none of them and keeps such objects as received. */
+const AS_RECEIVED_SYNTAXES: readonly string[] = allTransferSyntaxes()
+  .filter((ts) => ts.family === 'video' || ts.family === 'jpeg-xl')
+  .map((ts) => ts.uid);
+
 /**
  * Syntaxes accepted for Storage, in order of preference: the J2K/HTJ2K family first (Fovea stores
- * those as received), then the other compressed syntaxes ingest transcodes, then uncompressed.
+ * those as received), then the other compressed syntaxes ingest transcodes, then the ones it keeps
+ * as received (video, JPEG XL), then uncompressed.
  */
 export const STORAGE_SYNTAXES: readonly string[] = [
   HTJ2K_LOSSLESS,
@@ -78,6 +85,7 @@ export const STORAGE_SYNTAXES: readonly string[] = [
   JPEG_BASELINE,
   JPEG_EXTENDED,
   RLE_LOSSLESS,
+  ...AS_RECEIVED_SYNTAXES,
   DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
   ...UNCOMPRESSED_SYNTAXES,
 ];

@@ -56,7 +56,8 @@ export class FrameRenderer {
         scope.series === undefined ? 'DICOMWEB_STUDY_NOT_FOUND' : 'DICOMWEB_SERIES_NOT_FOUND',
         `no such ${scope.series === undefined ? 'study' : 'series'}`,
       );
-    const images = all.filter((r) => r.numberOfFrames > 0);
+    // Objects kept as received have no stored codestream to render from.
+    const images = all.filter((r) => r.numberOfFrames > 0 && r.asReceivedReason === null);
     if (images.length === 0)
       throw new NotAcceptableError(
         'RENDER_NOT_AN_IMAGE',
@@ -95,6 +96,11 @@ export class FrameRenderer {
 
   /** Renders frame `frameNumber` of `rec`; NotAcceptableError for objects without pixels. */
   async render(rec: InstanceRecord, frameNumber: number, options: RenderOptions): Promise<RenderResult> {
+    if (rec.asReceivedReason !== null)
+      throw new NotAcceptableError(
+        'RENDER_STORED_AS_RECEIVED',
+        `instance ${rec.sopInstanceUid} is kept as received in ${rec.storedTransferSyntaxUid} (Fovea cannot transcode it: ${rec.asReceivedReason}), so it cannot be rendered; retrieve it as stored`,
+      );
     if (rec.numberOfFrames === 0)
       throw new NotAcceptableError('RENDER_NOT_AN_IMAGE', `instance ${rec.sopInstanceUid} has no pixel data to render`);
     const f = this.store.getFrame(rec.sopInstanceUid, frameNumber);

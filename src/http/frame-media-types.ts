@@ -8,6 +8,16 @@ import {
   HTJ2K_LOSSLESS_RPCL,
   JPEG_2000,
   JPEG_2000_LOSSLESS,
+  JPEG_BASELINE,
+  JPEG_EXTENDED,
+  JPEG_LOSSLESS,
+  JPEG_LOSSLESS_SV1,
+  JPEG_LS_LOSSLESS,
+  JPEG_LS_NEAR_LOSSLESS,
+  RLE_LOSSLESS,
+  JPEG_XL,
+  JPEG_XL_JPEG_RECOMPRESSION,
+  JPEG_XL_LOSSLESS,
 } from '../dicom';
 
 /**
@@ -18,6 +28,11 @@ export const FRAME_MEDIA_TYPES: ReadonlyMap<string, readonly string[]> = new Map
   ['application/octet-stream', [EXPLICIT_VR_LITTLE_ENDIAN]],
   ['image/jp2', [JPEG_2000_LOSSLESS, JPEG_2000]],
   ['image/jphc', [HTJ2K_LOSSLESS, HTJ2K_LOSSLESS_RPCL, HTJ2K]],
+  // Only objects kept as received (not transcoded) have frames in these; video is not a frame type.
+  ['image/jpeg', [JPEG_LOSSLESS_SV1, JPEG_BASELINE, JPEG_EXTENDED, JPEG_LOSSLESS]],
+  ['image/jls', [JPEG_LS_LOSSLESS, JPEG_LS_NEAR_LOSSLESS]],
+  ['image/dicom-rle', [RLE_LOSSLESS]],
+  ['image/jxl', [JPEG_XL_LOSSLESS, JPEG_XL_JPEG_RECOMPRESSION, JPEG_XL]],
 ]);
 
 /** The frame media type for a syntax, or undefined if frames cannot be sent in it (e.g. JPIP). */

@@ -117,12 +117,7 @@ export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Code
   const desc: PixelDescription = pixelDescription(ds);
   const warnings: string[] = [];
   const onWarning = (m: string): void => void warnings.push(m);
-  const locations =
-    layout.kind === 'native'
-      ? frameLocations(layout, desc, source)
-      : frameLocations(layout, desc.numberOfFrames, source, readExtendedOffsetTable(ds), { onWarning });
-  const frames: FrameWrite[] = [];
-
+  // The syntax is checked first: video (one stream, not frames) and JPEG XL are never located as frames.
   const keep = ts.family === 'j2k' || ts.family === 'htj2k';
   const transcodeFrom = keep ? null : transcodableFamily(ts.family);
   if (!keep && transcodeFrom === null) {
@@ -132,6 +127,12 @@ export function planFrames(parsed: ParsedDicom, ts: TransferSyntax, codecs: Code
       { context: ts.uid },
     );
   }
+  const locations =
+    layout.kind === 'native'
+      ? frameLocations(layout, desc, source)
+      : frameLocations(layout, desc.numberOfFrames, source, readExtendedOffsetTable(ds), { onWarning });
+  const frames: FrameWrite[] = [];
+
   const storedTs = keep ? ts.uid : JPEG_2000_LOSSLESS;
   const plan: FramePlan = {
     storedTransferSyntaxUid: storedTs,

@@ -2,6 +2,7 @@
 export { createIngestor } from './pipeline';
 export {
   FailureReason,
+  WarningReason,
   type IngestDeps,
   type IngestOutcome,
   type IngestSuccess,

@@ -1,9 +1,9 @@
 // PartOutcome builders: the one place an ingest outcome, or a part that never reached ingest,
 // becomes the per-instance entry of a multi-instance response (PS3.18 Table 10.5.3-3).
 
-import type { IngestOutcome, PartOutcome } from './types';
+import { WarningReason, type IngestOutcome, type PartOutcome } from './types';
 
-/** The reported entry of an ingested object: its UIDs, and its Failure Reason if it failed. */
+/** The reported entry of an ingested object: its UIDs, its Failure Reason if it failed, its Warning Reason if kept as received. */
 export function partOutcomeOf(o: IngestOutcome): PartOutcome {
   if (o.status === 'failed') {
     return {
@@ -12,6 +12,7 @@ export function partOutcomeOf(o: IngestOutcome): PartOutcome {
       studyInstanceUid: null,
       seriesInstanceUid: null,
       failureReason: o.failureReason,
+      warningReason: null,
       warnings: o.warnings.length,
     };
   }
@@ -21,6 +22,7 @@ export function partOutcomeOf(o: IngestOutcome): PartOutcome {
     studyInstanceUid: o.studyInstanceUid,
     seriesInstanceUid: o.seriesInstanceUid,
     failureReason: null,
+    warningReason: o.asReceivedReason === null ? null : WarningReason.StoredAsReceived,
     warnings: o.warnings.length,
   };
 }
@@ -33,6 +35,7 @@ export function failedPart(failureReason: number): PartOutcome {
     studyInstanceUid: null,
     seriesInstanceUid: null,
     failureReason,
+    warningReason: null,
     warnings: 0,
   };
 }

@@ -50,7 +50,7 @@ async function ingestOne(
     checkObjectSize(source, deps.maxObjectBytes);
     const parsed = parseReceived(attempt, source);
     const identity = identifyInstance(attempt, parsed, options);
-    const received = { parsed, identity, contentSha256: contentSha256(parsed), sizeBytes: source.size };
+    const received = { parsed, identity, contentSha256: contentSha256(parsed), sizeBytes: source.size, raw: source };
     return await queue.run(identity.sopInstanceUid, () => storeVersion(deps, attempt, received));
   } catch (err) {
     return await failedIngest(deps, attempt, err);

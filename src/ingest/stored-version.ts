@@ -1,10 +1,12 @@
 // The ingest phases that store one received version, run under the per-SOP queue: the
 // "unchanged" check, the storage plan (frames kept or transcoded, or none; PS3.5 §10.1 unknown
-// syntaxes refused when they carry pixels), the version's blobs (frames.bin, then dataset.dcm
-// without Pixel Data, durable together before the commit), the InstanceWrite with its DICOM JSON
-// (PS3.18 F.2), the one SQLite commit, and the removal of the version a replacement made obsolete.
+// syntaxes refused when they carry pixels; the object kept as received when a codec limit stops
+// the pixel stage, as-received.ts), the version's blobs (frames.bin or object.dcm, then
+// dataset.dcm without Pixel Data, durable together before the commit), the InstanceWrite with its
+// DICOM JSON (PS3.18 F.2), the one SQLite commit, and the removal of the version a replacement
+// made obsolete.
 
-import { UnsupportedError } from '../bytes';
+import { UnsupportedError, type RandomAccessSource } from '../bytes';
 import {
   encodePart10,
   EXPLICIT_VR_LITTLE_ENDIAN,
@@ -20,11 +22,13 @@ import { FoveaError } from '../errors';
 import {
   datasetBlobKey,
   framesBlobKey,
+  objectBlobKey,
   versionKeyFor,
   type InstanceUids,
   type InstanceWrite,
   type OpenedStore,
 } from '../store';
+import { codecLimitReason, receivedObjectChunks } from './as-received';
 import { planFrames, type FramePlan } from './frame-producer';
 import type { IngestAttempt } from './received-instance';
 import type { IngestDeps, IngestOutcome } from './types';
@@ -39,12 +43,20 @@ export interface ReceivedInstance {
   contentSha256: string;
   /** Size of the object as received, in bytes. */
   sizeBytes: number;
+  /** The received bytes (before any inflate): what an object kept as received stores. */
+  raw: RandomAccessSource;
 }
 
-/** How the object is stored: its frames (kept or transcoded), or none (no pixels, or JPIP referenced). */
+/** How the object is stored: its frames (kept or transcoded), none (no pixels, or JPIP referenced), or as received. */
 interface StoragePlan {
   isJpipReferenced: boolean;
   framePlan: FramePlan | null;
+  /** Set when the object is kept as received: the code of the codec limit (as-received.ts). */
+  asReceivedReason: string | null;
+}
+
+function asReceivedPlan(reason: string): StoragePlan {
+  return { isJpipReferenced: false, framePlan: null, asReceivedReason: reason };
 }
 
 function planStorage(parsed: ParsedDicom, deps: Pick<IngestDeps, 'codecs'>): StoragePlan {
@@ -58,10 +70,18 @@ function planStorage(parsed: ParsedDicom, deps: Pick<IngestDeps, 'codecs'>): Sto
       context: tsUid,
     });
   }
-  return {
-    isJpipReferenced,
-    framePlan: ts === undefined || isJpipReferenced ? null : planFrames(parsed, ts, deps.codecs),
-  };
+  // Float / Double Float Pixel Data (PS3.3 C.7.6.24, parametric maps): pixels Fovea cannot encode as J2K.
+  const ds = parsed.dataset;
+  if (!isJpipReferenced && (ds.has(Tags.FloatPixelData) || ds.has(Tags.DoubleFloatPixelData)))
+    return asReceivedPlan('INGEST_FLOAT_PIXEL_DATA');
+  if (ts === undefined || isJpipReferenced) return { isJpipReferenced, framePlan: null, asReceivedReason: null };
+  try {
+    return { isJpipReferenced, framePlan: planFrames(parsed, ts, deps.codecs), asReceivedReason: null };
+  } catch (err) {
+    const reason = codecLimitReason(err);
+    if (reason === null) throw err;
+    return asReceivedPlan(reason);
+  }
 }
 
 /** The dataset kept in dataset.dcm: everything but the pixel data, with a transcode's new colour space. */
@@ -86,6 +106,7 @@ function metadataOf(
   ds: DicomDataset,
   parsed: ParsedDicom,
   frames: FramePlan | null,
+  asReceived: boolean,
   instancePath: string,
 ): DicomJsonObject {
   const json = toDicomJson(ds, {
@@ -98,9 +119,16 @@ function metadataOf(
       return `${instancePath}/bulkdata/${path.map((p, i) => (i % 2 === 0 ? formatTag(p) : String(p))).join('/')}`;
     },
   });
+  const pixelUri = `${instancePath}/bulkdata/${formatTag(Tags.PixelData)}`;
   if (frames !== null) {
     const vr = (ds.number(Tags.BitsAllocated) ?? 8) > 8 ? 'OW' : 'OB';
-    json[formatTag(Tags.PixelData)] = { vr, BulkDataURI: `${instancePath}/bulkdata/${formatTag(Tags.PixelData)}` };
+    json[formatTag(Tags.PixelData)] = { vr, BulkDataURI: pixelUri };
+  } else if (asReceived && parsed.pixelData !== null) {
+    // Kept as received: Pixel Data served as stored (native OB/OW, or encapsulated OB).
+    json[formatTag(Tags.PixelData)] = {
+      vr: parsed.pixelData.kind === 'native' ? parsed.pixelData.vr : 'OB',
+      BulkDataURI: pixelUri,
+    };
   }
   return json;
 }
@@ -113,10 +141,11 @@ function metadataOf(
 async function writeVersionBlobs(
   deps: IngestDeps,
   attempt: IngestAttempt,
-  parsed: ParsedDicom,
+  received: ReceivedInstance,
   plan: StoragePlan,
   versionKey: string,
 ): Promise<DicomDataset> {
+  const parsed = received.parsed;
   deps.store.instances.reserveVersion(versionKey);
   attempt.pendingVersionKey = versionKey;
   const frames = plan.framePlan;
@@ -126,12 +155,22 @@ async function writeVersionBlobs(
     stored = storedDataset(parsed, frames);
     yield encodePart10(stored, EXPLICIT_VR_LITTLE_ENDIAN, { source: parsed.source });
   };
-  await deps.store.blobs.putMany([
-    ...(frames !== null ? [{ key: framesBlobKey(versionKey), chunks: frames.produce() }] : []),
-    { key: datasetBlobKey(versionKey), chunks: datasetChunks() },
-  ]);
+  const pixels =
+    frames !== null
+      ? [{ key: framesBlobKey(versionKey), chunks: frames.produce() }]
+      : plan.asReceivedReason !== null
+        ? [{ key: objectBlobKey(versionKey), chunks: receivedObjectChunks(received.raw, parsed) }]
+        : [];
+  await deps.store.blobs.putMany([...pixels, { key: datasetBlobKey(versionKey), chunks: datasetChunks() }]);
   if (stored === undefined) throw new FoveaError('INGEST_INTERNAL', 'the stored data set was not produced');
   return stored;
+}
+
+/** Frames of an object kept as received: Number of Frames (PS3.3 C.7.6.6) when it has Pixel Data, else 0. */
+function asReceivedFrameCount(parsed: ParsedDicom): number {
+  if (parsed.pixelData === null) return 0;
+  const n = parsed.dataset.number(Tags.NumberOfFrames) ?? 1;
+  return Number.isSafeInteger(n) && n >= 1 ? n : 1;
 }
 
 function instanceWrite(
@@ -143,20 +182,27 @@ function instanceWrite(
   const { parsed, identity } = received;
   const tsUid = parsed.transferSyntaxUid;
   const frames = plan.framePlan;
+  const asReceived = plan.asReceivedReason !== null;
   return {
     ...identity,
     receivedTransferSyntaxUid: tsUid,
     storedTransferSyntaxUid:
-      frames !== null ? frames.storedTransferSyntaxUid : plan.isJpipReferenced ? tsUid : EXPLICIT_VR_LITTLE_ENDIAN,
+      frames !== null
+        ? frames.storedTransferSyntaxUid
+        : plan.isJpipReferenced || asReceived
+          ? tsUid
+          : EXPLICIT_VR_LITTLE_ENDIAN,
     contentSha256: received.contentSha256,
     versionKey,
     sizeBytes: received.sizeBytes,
-    numberOfFrames: frames !== null ? frames.frames.length : 0,
+    numberOfFrames: frames !== null ? frames.frames.length : asReceived ? asReceivedFrameCount(parsed) : 0,
     pixelDataProviderUrl: plan.isJpipReferenced ? (parsed.dataset.string(Tags.PixelDataProviderURL) ?? null) : null,
+    asReceivedReason: plan.asReceivedReason,
     metadata: metadataOf(
       stored,
       parsed,
       frames,
+      asReceived,
       `studies/${identity.studyInstanceUid}/series/${identity.seriesInstanceUid}/instances/${identity.sopInstanceUid}`,
     ),
     frames: frames !== null ? frames.frames : [],
@@ -197,11 +243,25 @@ export async function storeVersion(
   const base = { ...identity, warnings: attempt.warnings };
   const existing = deps.store.instances.getInstance(identity.sopInstanceUid);
   if (existing !== undefined && existing.contentSha256 === received.contentSha256)
-    return { status: 'unchanged', ...base };
+    return { status: 'unchanged', ...base, asReceivedReason: existing.asReceivedReason };
 
-  const plan = planStorage(received.parsed, deps);
+  let plan = planStorage(received.parsed, deps);
   const versionKey = versionKeyFor(identity.sopInstanceUid, received.contentSha256);
-  const stored = await writeVersionBlobs(deps, attempt, received.parsed, plan, versionKey);
+  let stored: DicomDataset;
+  try {
+    stored = await writeVersionBlobs(deps, attempt, received, plan, versionKey);
+  } catch (err) {
+    // A codec limit met while producing the frames (one frame at a time, inside the blob write):
+    // the partial version is discarded and the object kept as received instead.
+    const reason = plan.asReceivedReason === null ? codecLimitReason(err) : null;
+    if (reason === null) throw err;
+    await discardVersion(deps.store, versionKey);
+    attempt.pendingVersionKey = null;
+    plan = asReceivedPlan(reason);
+    stored = await writeVersionBlobs(deps, attempt, received, plan, versionKey);
+  }
+  if (plan.asReceivedReason !== null)
+    attempt.warnings.push(`kept as received (${plan.asReceivedReason}): not transcoded, not JPIP-servable`);
   const write = instanceWrite(received, plan, stored, versionKey);
   const result = deps.store.instances.commitInstance(write);
   attempt.pendingVersionKey = null;
@@ -211,6 +271,7 @@ export async function storeVersion(
     outcome: result.outcome,
     frames: write.numberOfFrames,
     ts: write.receivedTransferSyntaxUid,
+    ...(plan.asReceivedReason === null ? {} : { asReceived: plan.asReceivedReason }),
   });
-  return { status: result.outcome, ...base };
+  return { status: result.outcome, ...base, asReceivedReason: plan.asReceivedReason };
 }

@@ -19,6 +19,17 @@ export const FailureReason = {
   TransferSyntaxNotSupported: 0xc122,
 } as const;
 
+/**
+ * PS3.18 Table 10.5.3-3 Warning Reason (0008,1196) / PS3.4 B.2.3 warning statuses. Only one is
+ * used: an object kept as received (stored whole, byte for byte, but not transcoded to JPEG 2000
+ * and not JPIP-servable). None of B000 / B006 / B007 describes that exactly; B007 "Data Set does
+ * not match SOP Class" is the closest reading of "stored, but Fovea could not process its pixel
+ * data" (nothing was coerced, B000, nor discarded, B006). conformance/dicomweb.md states it.
+ */
+export const WarningReason = {
+  StoredAsReceived: 0xb007,
+} as const;
+
 /** What the ingest pipeline works with. */
 export interface IngestDeps {
   store: OpenedStore;
@@ -32,6 +43,8 @@ export interface IngestDeps {
 export interface IngestSuccess extends InstanceUids {
   status: CommitOutcome;
   warnings: string[];
+  /** Set when the object is kept as received (a codec limit, e.g. CODEC_ENCODE_BITS_ALLOCATED), else null. */
+  asReceivedReason: string | null;
 }
 
 export interface IngestFailure {
@@ -58,6 +71,8 @@ export interface PartOutcome {
   seriesInstanceUid: string | null;
   /** null when the instance is stored (or unchanged / replaced). */
   failureReason: number | null;
+  /** Warning Reason (0008,1196) of a stored instance (kept as received), else null. */
+  warningReason: number | null;
   /** Number of ingest notes (logged, not reported as PS3.18 warnings). */
   warnings: number;
 }

@@ -88,8 +88,14 @@ export class JpipService {
       });
     const targetName = parseTargetName(name); // <uid> (raw codestreams) or <uid>.jp2 (JP2 view)
     const uid = targetName.sopInstanceUid;
-    if (this.deps.store.getInstance(uid) === undefined)
-      throw new NotFoundError('JPIP_UNKNOWN_TARGET', `no instance ${uid}`, { context: 'target' });
+    const rec = this.deps.store.getInstance(uid);
+    if (rec === undefined) throw new NotFoundError('JPIP_UNKNOWN_TARGET', `no instance ${uid}`, { context: 'target' });
+    if (rec.asReceivedReason !== null)
+      throw new NotFoundError(
+        'JPIP_TARGET_STORED_AS_RECEIVED',
+        `instance ${uid} is kept as received in ${rec.storedTransferSyntaxUid} (Fovea cannot transcode it: ${rec.asReceivedReason}); it has no JPEG 2000 codestream to serve over JPIP`,
+        { context: 'target' },
+      );
     const frames = this.deps.store.listFrames(uid);
     if (frames.length === 0)
       throw new NotFoundError('JPIP_NO_CODESTREAM', `instance ${uid} has no JPEG 2000 frames`, { context: 'target' });

@@ -2,13 +2,15 @@
 // chosen transfer syntax and streamed (PS3.18 §8.7.3 transfer syntax negotiation, PS3.5 A.4
 // encapsulation, Supplement 106 JPIP Referenced objects), single frames and bulk data. The rules
 // are transfer-syntax-rules.ts, whole instances instance-stream.ts; this file wires the phases
-// over one RetrieveContext and holds the frame and bulk data retrieves.
+// over one RetrieveContext and holds the frame and bulk data retrieves; objects kept as received
+// (no frames, served as stored) go to as-received.ts.
 
 import { concatBytes } from '../bytes';
 import type { Codecs } from '../codec';
 import { formatTag, pixelDescription, Tags } from '../dicom';
 import { NotFoundError } from '../errors';
 import type { OpenedStore } from '../store';
+import { asReceivedFrame, asReceivedInstance, asReceivedPixelData, asReceivedSyntaxes } from './as-received';
 import { bulkValue } from './bulk-value';
 import { decodedPixelData, retrieveInstance } from './instance-stream';
 import { decodeStored, nativeLength, nativeSamples, packBits } from './pixels';
@@ -32,6 +34,7 @@ async function retrieveFrame(
   choice: TransferSyntaxChoice,
 ): Promise<FrameBytes> {
   const rec = instanceOrThrow(ctx, sop);
+  if (rec.asReceivedReason !== null) return asReceivedFrame(ctx, rec, frameNumber, choice);
   const f = ctx.instances.getFrame(sop, frameNumber);
   if (f === undefined)
     throw new NotFoundError(
@@ -68,6 +71,7 @@ async function retrieveBulkdata(
 ): Promise<{ mediaType: string; bytes: Uint8Array }> {
   const rec = instanceOrThrow(ctx, sop);
   if (tagPath.length === 1 && tagPath[0] === PIXEL_DATA) {
+    if (rec.asReceivedReason !== null) return asReceivedPixelData(ctx, rec);
     const frames = framesOf(ctx, rec);
     if (frames.length === 0) throw new NotFoundError('BULKDATA_NOT_FOUND', `instance ${sop} has no Pixel Data`);
     const { ds } = await storedDataset(ctx, rec);
@@ -91,8 +95,14 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
     publicUrl: deps.publicUrl,
   };
   return {
-    transferSyntaxesFor: (sop) => availableSyntaxes(instanceOrThrow(ctx, sop)),
-    instance: (sop, choice) => retrieveInstance(ctx, sop, choice),
+    transferSyntaxesFor: (sop) => {
+      const rec = instanceOrThrow(ctx, sop);
+      return rec.asReceivedReason !== null ? asReceivedSyntaxes(rec) : availableSyntaxes(rec);
+    },
+    instance: (sop, choice) => {
+      const rec = instanceOrThrow(ctx, sop);
+      return rec.asReceivedReason !== null ? asReceivedInstance(ctx, rec, choice) : retrieveInstance(ctx, sop, choice);
+    },
     frame: (sop, frameNumber, choice) => retrieveFrame(ctx, sop, frameNumber, choice),
     bulkdata: (sop, tagPath) => retrieveBulkdata(ctx, sop, tagPath),
   };

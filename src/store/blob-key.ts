@@ -2,7 +2,8 @@
 // [A-Za-z0-9._-], never "." or "..", no leading slash, no backslash, bounded length. Anything
 // else is a caller bug and throws InvalidBlobKeyError (STORE_BLOB_KEY_INVALID) before any fs call.
 // Layout of a version folder (docs/architecture.md "Storage model"): <hash2>/<sop>/<version>/
-// holding dataset.dcm and frames.bin; this file is the one place that spells it.
+// holding dataset.dcm and frames.bin (object.dcm for an object kept as received); this file is
+// the one place that spells it.
 
 import { createHash } from 'node:crypto';
 import { InvalidBlobKeyError } from './errors';
@@ -48,4 +49,9 @@ export function datasetBlobKey(versionKey: string): string {
 /** Blob key of a version's frames file (the codestreams back to back). */
 export function framesBlobKey(versionKey: string): string {
   return `${versionKey}/frames.bin`;
+}
+
+/** Blob key of a version's object as received, byte for byte (objects Fovea cannot transcode). */
+export function objectBlobKey(versionKey: string): string {
+  return `${versionKey}/object.dcm`;
 }

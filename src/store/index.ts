@@ -57,7 +57,7 @@ export function openStore(options: StoreOptions): OpenedStore {
 
 export { fileSource } from './file-source';
 export { findMigrationsDir } from './db';
-export { versionKeyFor, datasetBlobKey, framesBlobKey, assertBlobKey } from './blob-key';
+export { versionKeyFor, datasetBlobKey, framesBlobKey, objectBlobKey, assertBlobKey } from './blob-key';
 export { sweepOrphans, type SweepOptions, type SweepReport } from './sweep';
 export { InvalidBlobKeyError, BlobIntegrityError, StoreSetupError, InvalidWriteError } from './errors';
 export {

@@ -8,7 +8,8 @@ import type { SqliteDatabase } from './db';
 export type Scope = { studyInstanceUid: string; seriesInstanceUid?: string; sopInstanceUid?: string };
 
 const INSTANCE_SELECT = `SELECT st.study_uid, se.series_uid, i.sop_uid, i.sop_class_uid, i.received_ts, i.stored_ts, i.content_sha256,
-  i.version_key, i.size_bytes, i.number_of_frames, i.pixel_data_provider_url, i.instance_number
+  i.version_key, i.size_bytes, i.number_of_frames, i.pixel_data_provider_url, i.instance_number,
+  i.as_received_reason
   FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = i.study_pk`;
 const FRAME_SELECT = `SELECT i.sop_uid, f.frame_number, f.frames_key, f.byte_offset, f.byte_length, f.sha256, f.codestream_offset, f.transfer_syntax_uid,
   f.width, f.height, f.components, f.bit_depth, f.is_signed, f.levels, f.layers, f.progression, f.tiles_x, f.tiles_y,
@@ -62,6 +63,7 @@ const INSTANCE_COLS = cols([
   'version_key',
   'size_bytes',
   'pixel_data_provider_url',
+  'as_received_reason',
   'metadata_json',
   'committed_at',
 ]);

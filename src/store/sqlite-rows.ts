@@ -93,6 +93,7 @@ export function instanceColumns(w: InstanceWrite): Record<string, string | numbe
     version_key: w.versionKey,
     size_bytes: w.sizeBytes,
     pixel_data_provider_url: w.pixelDataProviderUrl,
+    as_received_reason: w.asReceivedReason ?? null,
     metadata_json: JSON.stringify(w.metadata),
     committed_at: new Date().toISOString(),
   };
@@ -111,6 +112,7 @@ export interface InstanceRow {
   number_of_frames: number;
   pixel_data_provider_url: string | null;
   instance_number: number | null;
+  as_received_reason: string | null;
 }
 
 export function toInstanceRecord(r: InstanceRow): InstanceRecord {
@@ -127,6 +129,7 @@ export function toInstanceRecord(r: InstanceRow): InstanceRecord {
     numberOfFrames: r.number_of_frames,
     pixelDataProviderUrl: r.pixel_data_provider_url,
     instanceNumber: r.instance_number,
+    asReceivedReason: r.as_received_reason,
   };
 }
 

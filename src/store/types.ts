@@ -43,7 +43,8 @@ export interface InstanceWrite extends InstanceUids {
   receivedTransferSyntaxUid: string;
   /**
    * Transfer syntax of the stored representation: the frames' syntax for pixel objects,
-   * Explicit VR LE for objects without pixels, .94/.95/.204/.205 for JPIP-referenced objects.
+   * Explicit VR LE for objects without pixels, .94/.95/.204/.205 for JPIP-referenced objects,
+   * the received syntax for objects kept as received.
    */
   storedTransferSyntaxUid: string;
   /** SHA-256 of the received object's content (dataset without group 0002); decides no-op vs replace. */
@@ -55,6 +56,12 @@ export interface InstanceWrite extends InstanceUids {
   numberOfFrames: number;
   /** Pixel Data Provider URL of a received JPIP-referenced object, else null. */
   pixelDataProviderUrl: string | null;
+  /**
+   * Set when the object is kept as received (`${versionKey}/object.dcm` holds its received bytes,
+   * there are no frame rows): the stable code of the codec limit that stopped the transcode or
+   * index. Absent or null for objects stored as frames, without pixels, or JPIP referenced.
+   */
+  asReceivedReason?: string | null;
   /** The instance's full DICOM JSON (BulkDataURIs relative to the DICOMweb root: "studies/.../bulkdata/..."). */
   metadata: DicomJsonObject;
   frames: FrameWrite[];
@@ -70,8 +77,10 @@ export interface CommitResult {
 }
 
 /** A stored instance: what was written, less the metadata and frames (read separately). */
-export type InstanceRecord = Omit<InstanceWrite, 'metadata' | 'frames'> & {
+export type InstanceRecord = Omit<InstanceWrite, 'metadata' | 'frames' | 'asReceivedReason'> & {
   instanceNumber: number | null;
+  /** Why the object is kept as received (see InstanceWrite.asReceivedReason), else null. */
+  asReceivedReason: string | null;
 };
 
 export type QidoLevel = 'study' | 'series' | 'instance';

@@ -91,6 +91,8 @@ function responseBody(outcomes: PartOutcome[], urls: DicomwebUrls, pathStudy: st
         if (o.studyInstanceUid !== null && o.seriesInstanceUid !== null && o.sopInstanceUid !== null) {
           item['00081190'] = attr('UR', urls.instance(o.studyInstanceUid, o.seriesInstanceUid, o.sopInstanceUid));
         }
+        // Kept as received (not transcoded, not JPIP-servable): Warning Reason (0008,1196).
+        if (o.warningReason !== null) item['00081196'] = attr('US', o.warningReason);
         return item;
       }),
     };
@@ -211,12 +213,17 @@ export function stowHandler(deps: StowDeps): RequestHandler {
       stored: outcomes.filter((o) => o.failureReason === null).length,
       failed: outcomes.filter((o) => o.failureReason !== null).length,
       // Ingest notes (a parse oddity, a frame without packet index) change nothing that was stored:
-      // they are logged, not reported as PS3.18 warnings, which mean coerced or discarded
-      // elements (Warning Reason B000/B006/B007) — Fovea never coerces.
-      warnings: 0,
+      // they are logged, not reported as PS3.18 warnings — Fovea never coerces. The one reported
+      // warning is an object kept as received (Warning Reason, ingest/types.ts WarningReason).
+      warnings: outcomes.filter((o) => o.failureReason === null && o.warningReason !== null).length,
     };
     const noted = outcomes.filter((o) => o.failureReason === null && o.warnings > 0).length;
     deps.logger.info('stow_done', { requestId, ...summary, withNotes: noted });
+    if (summary.warnings > 0)
+      res.setHeader(
+        'Warning',
+        `299 fovea "${summary.warnings} instance(s) stored as received: Fovea cannot transcode their pixel data; served as stored, not over JPIP"`,
+      );
     sendDicomJson(res, stowStatus(summary), responseBody(outcomes, deps.urls, pathStudy));
   };
 }

@@ -202,7 +202,12 @@ export function wadoUriHandler(deps: WadoUriDeps): RequestHandler {
       throw new NotFoundError('WADO_URI_OBJECT_NOT_FOUND', 'no such object in this study/series');
     }
     const available = deps.retrieve.transferSyntaxesFor(sop);
-    const ts = [requestedTs ?? EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN].find((u) => available.includes(u));
+    // An object kept as received that cannot be produced in Explicit VR LE either is sent as stored
+    // (its bytes are all Fovea has; a 406 would make it unreachable through WADO-URI).
+    const asStored = rec.asReceivedReason !== null ? [rec.storedTransferSyntaxUid] : [];
+    const ts = [requestedTs ?? EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, ...asStored].find((u) =>
+      available.includes(u),
+    );
     if (ts === undefined) {
       throw new NotAcceptableError(
         'WADO_URI_NO_TRANSFER_SYNTAX',

@@ -88,7 +88,14 @@ describe('negotiation choices', () => {
     expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.2', ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'])).toBe(
       '1.2.840.10008.1.2.1',
     );
-    expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.2', ['1.2.840.10008.1.2.4.110'])).toBeNull();
+    expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.2', ['1.2.840.10008.1.2.4.999'])).toBeNull();
+    // JPEG XL and video are accepted for storage: ingest keeps them as received.
+    expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.2', ['1.2.840.10008.1.2.4.110'])).toBe(
+      '1.2.840.10008.1.2.4.110',
+    );
+    expect(chooseTransferSyntax('1.2.840.10008.5.1.4.1.1.77.1.1.1', ['1.2.840.10008.1.2.4.102'])).toBe(
+      '1.2.840.10008.1.2.4.102',
+    );
     expect(chooseTransferSyntax('1.2.840.10008.1.1', ['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2'])).toBe(
       '1.2.840.10008.1.2',
     );

@@ -23,6 +23,7 @@ const ok = (status: 'stored' | 'unchanged' | 'replaced'): IngestOutcome => ({
   sopInstanceUid: '3',
   sopClassUid: '4',
   warnings: [],
+  asReceivedReason: null,
 });
 
 describe('storeStatusFor', () => {

@@ -36,6 +36,7 @@ function record(sop: string, frames: number): InstanceRecord {
     numberOfFrames: frames,
     pixelDataProviderUrl: null,
     instanceNumber: 1,
+    asReceivedReason: null,
   };
 }
 const records = [record(SOP1, 3), record(SOP2, 0)];
@@ -141,6 +142,7 @@ function fakeIngest(content: string, options: { expectedStudyInstanceUid?: strin
       sopInstanceUid: m[1],
       sopClassUid: '1.2.840.10008.5.1.4.1.1.7',
       warnings: m[2] === undefined ? [] : ['w'],
+      asReceivedReason: null,
     };
   }
   return {
