@@ -142,6 +142,8 @@ export interface PixelStats {
   varied: number;
   /** Distinct luma values. */
   levels: number;
+  /** Share of pixels with luma above 200 (near white). */
+  bright: number;
 }
 
 /** Pixel statistics of the viewport canvas (its own pixels, without the DOM overlays on it). */
@@ -149,16 +151,22 @@ export async function canvasStats(page: Page): Promise<PixelStats> {
   const url = (await page.evaluate(
     `(() => { const c = document.querySelector('canvas.cornerstone-canvas'); return c ? c.toDataURL('image/png') : ''; })()`,
   )) as string;
-  if (!url.startsWith('data:image/png;base64,')) return { varied: 0, levels: 0 };
+  if (!url.startsWith('data:image/png;base64,')) return { varied: 0, levels: 0, bright: 0 };
   const img = PNG.sync.read(Buffer.from(url.slice('data:image/png;base64,'.length), 'base64'));
   const counts = new Map<number, number>();
+  let bright = 0;
   for (let i = 0; i < img.data.length; i += 4) {
     const luma = Math.round(0.299 * img.data[i]! + 0.587 * img.data[i + 1]! + 0.114 * img.data[i + 2]!);
     counts.set(luma, (counts.get(luma) ?? 0) + 1);
+    if (luma > 200) bright++;
   }
   const total = img.width * img.height;
   const mode = Math.max(0, ...counts.values());
-  return { varied: total === 0 ? 0 : (total - mode) / total, levels: counts.size };
+  return {
+    varied: total === 0 ? 0 : (total - mode) / total,
+    levels: counts.size,
+    bright: total === 0 ? 0 : bright / total,
+  };
 }
 
 /** An image is drawn: at least 1 % of the canvas differs from its most common colour (a canvas

@@ -71,6 +71,8 @@ export interface Representation {
   mediaType: string;
   /** Concrete transfer syntax UID (never '*'). */
   transferSyntaxUid: string;
+  /** The range said `transfer-syntax=*`: any syntax will do (PS3.18 §8.7.3.5.2), the stored one preferred. */
+  anySyntax: boolean;
 }
 
 /** The part media type a range asks for, and whether the response is multipart; null if the range cannot apply. */
@@ -150,8 +152,10 @@ export function negotiate(
     if (range.q <= 0) continue;
     const shape = rangeShape(range, options.singlePartAllowed ?? false);
     if (shape === null) continue;
-    const c = candidates(resource, shape.partPattern, range.params.get('transfer-syntax'), available)[0];
-    if (c !== undefined) return { multipart: shape.multipart, mediaType: c[0], transferSyntaxUid: c[1] };
+    const ts = range.params.get('transfer-syntax');
+    const c = candidates(resource, shape.partPattern, ts, available)[0];
+    if (c !== undefined)
+      return { multipart: shape.multipart, mediaType: c[0], transferSyntaxUid: c[1], anySyntax: ts?.trim() === '*' };
   }
   throw new NotAcceptableError(
     'HTTP_NOT_ACCEPTABLE',

@@ -7,16 +7,16 @@
 
 import { concatBytes } from '../bytes';
 import type { Codecs } from '../codec';
-import { formatTag, pixelDescription, Tags } from '../dicom';
+import { EXPLICIT_VR_LITTLE_ENDIAN, formatTag, pixelDescription, Tags } from '../dicom';
 import { NotFoundError } from '../errors';
-import type { OpenedStore } from '../store';
+import type { FrameRecord, InstanceRecord, OpenedStore } from '../store';
 import { asReceivedFrame, asReceivedInstance, asReceivedPixelData, asReceivedSyntaxes } from './as-received';
 import { bulkValue } from './bulk-value';
 import { decodedPixelData, retrieveInstance } from './instance-stream';
 import { decodeStored, nativeLength, nativeSamples, packBits } from './pixels';
 import { framesOf, frameBytes, instanceOrThrow, storedDataset, type RetrieveContext } from './retrieve-context';
 import { availableSyntaxes, decideTransferSyntax } from './transfer-syntax-rules';
-import type { FrameBytes, RetrieveService, TransferSyntaxChoice } from './types';
+import type { FrameBytes, FrameOptions, RetrieveService, TransferSyntaxChoice } from './types';
 
 export interface RetrieveDeps {
   store: OpenedStore;
@@ -25,6 +25,7 @@ export interface RetrieveDeps {
 }
 
 const PIXEL_DATA = formatTag(Tags.PixelData);
+const PIXEL_REPRESENTATION = '00280103';
 
 /** One frame: the stored codestream, or its samples decoded to native little-endian (1-bit packed). */
 async function retrieveFrame(
@@ -32,6 +33,7 @@ async function retrieveFrame(
   sop: string,
   frameNumber: number,
   choice: TransferSyntaxChoice,
+  options: FrameOptions = {},
 ): Promise<FrameBytes> {
   const rec = instanceOrThrow(ctx, sop);
   if (rec.asReceivedReason !== null) return asReceivedFrame(ctx, rec, frameNumber, choice);
@@ -41,7 +43,11 @@ async function retrieveFrame(
       'FRAME_NOT_FOUND',
       `instance ${sop} has no frame ${frameNumber} (it has ${rec.numberOfFrames})`,
     );
-  const { transferSyntaxUid: ts, delivery } = decideTransferSyntax(rec, choice, 'frame');
+  const decided = decideTransferSyntax(rec, choice, 'frame');
+  const { transferSyntaxUid: ts, delivery } =
+    decided.delivery === 'stored' && options.anySyntax === true && signContradictsHeader(ctx, rec, f)
+      ? decideTransferSyntax(rec, EXPLICIT_VR_LITTLE_ENDIAN, 'frame')
+      : decided;
   if (delivery === 'stored')
     return {
       transferSyntaxUid: ts,
@@ -61,6 +67,18 @@ async function retrieveFrame(
     mediaType: 'application/octet-stream',
     bytes: nativeSamples(img, desc.bitsAllocated),
   };
+}
+
+/** Does the stored codestream's sign (SIZ Ssiz, 15444-1 A.5.1) contradict the header's Pixel
+ *  Representation (0028,0103)? Read from the instance's DICOM JSON, not the stored data set file. */
+function signContradictsHeader(ctx: RetrieveContext, rec: InstanceRecord, f: FrameRecord): boolean {
+  const [json] = ctx.instances.metadata({
+    studyInstanceUid: rec.studyInstanceUid,
+    seriesInstanceUid: rec.seriesInstanceUid,
+    sopInstanceUid: rec.sopInstanceUid,
+  });
+  const pr = json?.[PIXEL_REPRESENTATION]?.Value?.[0];
+  return (pr === 1) !== f.summary.signed;
 }
 
 /** Bulk data of one attribute; Pixel Data (7FE0,0010) is served decoded to native samples. */
@@ -103,7 +121,7 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
       const rec = instanceOrThrow(ctx, sop);
       return rec.asReceivedReason !== null ? asReceivedInstance(ctx, rec, choice) : retrieveInstance(ctx, sop, choice);
     },
-    frame: (sop, frameNumber, choice) => retrieveFrame(ctx, sop, frameNumber, choice),
+    frame: (sop, frameNumber, choice, options) => retrieveFrame(ctx, sop, frameNumber, choice, options),
     bulkdata: (sop, tagPath) => retrieveBulkdata(ctx, sop, tagPath),
   };
 }

@@ -4,7 +4,9 @@
 // stored, labelled `transfer-syntax=<stored UID>`, byte for byte the codestream of the original file
 // (as Orthanc and dcm4chee answer it; conformance/dicomweb.md). Naming the stored HTJ2K syntax with
 // octet-stream gives the HTJ2K codestream; without a transfer-syntax parameter octet-stream still
-// means decoded Explicit VR Little Endian samples.
+// means decoded Explicit VR Little Endian samples. The exception: a codestream whose sign contradicts
+// the header's Pixel Representation (TOSHIBA_J2K_OpenJPEGv2Regression, J2K_pixelrep_mismatch) is
+// answered decoded as the header says, since a viewer decoding the codestream would follow SIZ.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -65,12 +67,17 @@ function htj2kWithUids(): Buffer {
   return Buffer.from(encodePart10(ds, p.transferSyntaxUid, { source: p.source }));
 }
 
+/** SIZ says unsigned, the header Pixel Representation 1. */
+const MISMATCH = ['TOSHIBA_J2K_OpenJPEGv2Regression.dcm', 'J2K_pixelrep_mismatch.dcm'];
+const EXPLICIT_LE = '1.2.840.10008.1.2.1';
+
 let server: TestServer;
 const samples: Record<string, Sample> = {};
 
 beforeAll(async () => {
   server = await startTestServer();
-  for (const n of ['RG1_J2KI.dcm', '693_J2KR.dcm']) samples[n] = sample(n, fs.readFileSync(path.join(DICOM_DIR, n)));
+  for (const n of ['RG1_J2KI.dcm', '693_J2KR.dcm', ...MISMATCH])
+    samples[n] = sample(n, fs.readFileSync(path.join(DICOM_DIR, n)));
   samples['HTJ2K'] = sample('HTJ2K', htj2kWithUids());
   const { body, contentType } = stowBody(Object.values(samples).map((s) => s.bytes));
   const res = await request(server.url).post('/dicomweb/studies').set('Content-Type', contentType).send(body);
@@ -144,4 +151,30 @@ test('octet-stream naming the stored HTJ2K syntax (.201) gives the HTJ2K codestr
     `multipart/related; type="application/octet-stream"; transfer-syntax=${HTJ2K_LOSSLESS}`,
   );
   expect(j2k.status).toBe(406);
+});
+
+describe.each(MISMATCH)('%s (codestream unsigned, header signed)', (name) => {
+  test(`${OHIF_ACCEPT} answers the frame decoded as the header says, labelled Explicit VR LE`, async () => {
+    const s = samples[name] as Sample;
+    const res = await frame1(s, OHIF_ACCEPT);
+    expect(res.status).toBe(200);
+    expect(String(res.headers['content-type'])).toMatch(/transfer-syntax=1\.2\.840\.10008\.1\.2\.1(;|$)/);
+    const part = onlyPart(res);
+    expect(part.headers['content-type']).toBe(`application/octet-stream; transfer-syntax=${EXPLICIT_LE}`);
+    // The same bytes as asking for Explicit VR LE by name: the samples follow the header (sign-extended).
+    const named = onlyPart(
+      await frame1(s, `multipart/related; type="application/octet-stream"; transfer-syntax=${EXPLICIT_LE}`),
+    );
+    expect(Buffer.compare(part.body, named.body)).toBe(0);
+    let min = 0;
+    for (let i = 0; i + 1 < part.body.length; i += 2) min = Math.min(min, part.body.readInt16LE(i));
+    expect(min).toBeLessThan(-500); // air is negative, not a large unsigned value
+  });
+
+  test('image/jp2 with transfer-syntax=* still gives the codestream as stored', async () => {
+    const s = samples[name] as Sample;
+    const part = onlyPart(await frame1(s, 'multipart/related; type="image/jp2"; transfer-syntax=*'));
+    expect(part.headers['content-type']).toBe(`image/jp2; transfer-syntax=${s.ts}`);
+    expect(Buffer.compare(part.body, s.frame)).toBe(0);
+  });
 });

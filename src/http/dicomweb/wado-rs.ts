@@ -150,9 +150,11 @@ export function framesHandler(deps: WadoDeps): RequestHandler {
       deps.retrieve.transferSyntaxesFor(rec.sopInstanceUid),
       { singlePartAllowed: frames.length === 1 },
     );
+    // Any syntax as octet-stream: the retrieve may send a frame decoded where its codestream misleads (FrameOptions).
+    const frameOptions = { anySyntax: rep.anySyntax && rep.mediaType === 'application/octet-stream' };
     const instanceUrl = deps.urls.instance(rec.studyInstanceUid, rec.seriesInstanceUid, rec.sopInstanceUid);
     if (!rep.multipart) {
-      const f = await deps.retrieve.frame(rec.sopInstanceUid, frames[0] ?? 1, rep.transferSyntaxUid);
+      const f = await deps.retrieve.frame(rec.sopInstanceUid, frames[0] ?? 1, rep.transferSyntaxUid, frameOptions);
       sendBytes(req, res, `${rep.mediaType}; transfer-syntax=${f.transferSyntaxUid}`, f.bytes, {
         'Content-Location': `${instanceUrl}/frames/${frames[0] ?? 1}`,
       });
@@ -160,9 +162,11 @@ export function framesHandler(deps: WadoDeps): RequestHandler {
     }
     const boundary = randomBoundary();
     const sop = rec.sopInstanceUid;
+    // The first frame is produced before the headers go out, so the outer transfer-syntax says what it holds.
+    const first = await deps.retrieve.frame(sop, frames[0] ?? 1, rep.transferSyntaxUid, frameOptions);
     async function* parts(): AsyncGenerator<OutgoingPart> {
-      for (const n of frames) {
-        const f = await deps.retrieve.frame(sop, n, rep.transferSyntaxUid);
+      for (const [i, n] of frames.entries()) {
+        const f = i === 0 ? first : await deps.retrieve.frame(sop, n, rep.transferSyntaxUid, frameOptions);
         yield {
           contentType: `${rep.mediaType}; transfer-syntax=${f.transferSyntaxUid}`,
           contentLocation: `${instanceUrl}/frames/${n}`,
@@ -171,7 +175,7 @@ export function framesHandler(deps: WadoDeps): RequestHandler {
         };
       }
     }
-    const contentType = multipartContentType(rep.mediaType, boundary, [['transfer-syntax', rep.transferSyntaxUid]]);
+    const contentType = multipartContentType(rep.mediaType, boundary, [['transfer-syntax', first.transferSyntaxUid]]);
     await sendStream(res, 200, { 'Content-Type': contentType }, encodeMultipart(parts(), boundary));
   };
 }

@@ -65,7 +65,12 @@ describe('negotiate instances', () => {
   const stored = [J2KL, EVRLE, JPIP];
   const n = (accept: string | undefined, available = stored) => negotiate('instances', parseAccept(accept), available);
   it('uses Explicit VR LE by default (PS3.18 §8.7.3.5.2)', () => {
-    expect(n(undefined)).toEqual({ multipart: true, mediaType: 'application/dicom', transferSyntaxUid: EVRLE });
+    expect(n(undefined)).toEqual({
+      multipart: true,
+      mediaType: 'application/dicom',
+      transferSyntaxUid: EVRLE,
+      anySyntax: false,
+    });
     expect(n('multipart/related; type="application/dicom"').transferSyntaxUid).toBe(EVRLE);
   });
   it('transfer-syntax=* means as stored; explicit UIDs incl. JPIP are honoured', () => {
@@ -100,38 +105,53 @@ describe('negotiate frames', () => {
   const n = (accept: string | undefined, available = avail, single = false) =>
     negotiate('frames', parseAccept(accept), available, { singlePartAllowed: single });
   it('defaults to application/octet-stream in Explicit VR LE', () => {
-    expect(n(undefined)).toEqual({ multipart: true, mediaType: 'application/octet-stream', transferSyntaxUid: EVRLE });
+    expect(n(undefined)).toEqual({
+      multipart: true,
+      mediaType: 'application/octet-stream',
+      transferSyntaxUid: EVRLE,
+      anySyntax: false,
+    });
   });
   it('image/jp2 and octet-stream with transfer-syntax=* give the stored J2K codestream', () => {
     expect(n('multipart/related; type="image/jp2"')).toEqual({
       multipart: true,
       mediaType: 'image/jp2',
       transferSyntaxUid: J2KL,
+      anySyntax: false,
     });
     // octet-stream with "*" is the stored codestream, as octet-stream (the OHIF / Cornerstone request).
     expect(n('multipart/related; type="application/octet-stream"; transfer-syntax=*')).toEqual({
       multipart: true,
       mediaType: 'application/octet-stream',
       transferSyntaxUid: J2KL,
+      anySyntax: true,
     });
     expect(n(`multipart/related; type="application/octet-stream"; transfer-syntax=${HTJ}`, [HTJ, EVRLE])).toEqual({
       multipart: true,
       mediaType: 'application/octet-stream',
       transferSyntaxUid: HTJ,
+      anySyntax: false,
     });
     expect(n('multipart/related; type="image/*"; transfer-syntax=*')).toEqual({
       multipart: true,
       mediaType: 'image/jp2',
       transferSyntaxUid: J2KL,
+      anySyntax: true,
     });
     expect(n('multipart/related; type="image/jp2"', [J2K])).toEqual({
       multipart: true,
       mediaType: 'image/jp2',
       transferSyntaxUid: J2K,
+      anySyntax: false,
     });
   });
   it('single-part only when allowed', () => {
-    expect(n('image/jp2', avail, true)).toEqual({ multipart: false, mediaType: 'image/jp2', transferSyntaxUid: J2KL });
+    expect(n('image/jp2', avail, true)).toEqual({
+      multipart: false,
+      mediaType: 'image/jp2',
+      transferSyntaxUid: J2KL,
+      anySyntax: false,
+    });
     expect(codeOf(() => n('image/jp2', avail, false))).toBe('NotAcceptableError:HTTP_NOT_ACCEPTABLE');
   });
   it('406 for JPIP syntaxes and mismatched type/syntax', () => {
