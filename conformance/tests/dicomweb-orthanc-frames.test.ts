@@ -6,30 +6,20 @@
 // application/octet-stream, the part type the client asked for; conformance/dicomweb.md.)
 // Skipped when Orthanc or the peers script is not installed. Loopback only, bounded timeouts.
 
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseMultipart, startTestServer, stowBody, type TestServer } from '../../test/integration/harness';
-import { PEER_TOOLS_DIR } from '../../test/corpus';
 import { DICOM_DIR, uidsOf, type FileUids } from './dicomweb-helpers';
-import { freePort, hasCommand } from './peer-tools';
+import { freePort } from './peer-tools';
+import { orthancInstalled, orthancSh, stopOrthanc } from './orthanc-peer';
 
-const ORTHANC_SH = path.join(PEER_TOOLS_DIR, 'orthanc.sh');
-const HAVE_ORTHANC = hasCommand('Orthanc') && fs.existsSync(ORTHANC_SH);
+const HAVE_ORTHANC = orthancInstalled();
 if (!HAVE_ORTHANC)
   console.warn('Orthanc (or shared/tools/peers/orthanc.sh) not installed: Orthanc frame comparison skipped');
 const d = HAVE_ORTHANC ? describe : describe.skip;
 
 const OHIF_ACCEPT = 'multipart/related; type=application/octet-stream; transfer-syntax=*';
 const FILES = ['693_J2KR.dcm', 'RG1_J2KI.dcm'];
-
-async function orthancSh(args: string[]): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    execFile(ORTHANC_SH, args, { timeout: 60_000, killSignal: 'SIGKILL' }, (err) =>
-      err === null ? resolve() : reject(new Error(`orthanc.sh ${args.join(' ')} failed`, { cause: err })),
-    );
-  });
-}
 
 interface FrameAnswer {
   status: number;
@@ -82,8 +72,7 @@ d('OHIF / Cornerstone frame request: Fovea and Orthanc', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (started) await orthancSh(['stop', String(httpPort)]).catch(() => undefined);
-    fs.rmSync(`/tmp/orthanc.${httpPort}`, { recursive: true, force: true }); // the script's state folder
+    await stopOrthanc(httpPort, started);
     await fovea?.stop();
   }, 60_000);
 

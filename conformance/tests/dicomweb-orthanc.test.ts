@@ -8,31 +8,21 @@
 // Orthanc, orthanc.sh or GDCM is absent (a missing pydicom fails: .ci/run installs it).
 // Loopback only, bounded timeouts.
 
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestServer, type TestServer } from '../../test/integration/harness';
-import { PEER_TOOLS_DIR } from '../../test/corpus';
-import { freePort, hasCommand } from './peer-tools';
+import { freePort } from './peer-tools';
 import { run, TS } from './dicomweb-helpers';
 import { havePydicom, makeFixtures, summarise, type DicomSummary, type Fixtures } from './study-fixtures';
+import { orthancInstalled, orthancRest, orthancSh, stopOrthanc } from './orthanc-peer';
 
-const ORTHANC_SH = path.join(PEER_TOOLS_DIR, 'orthanc.sh');
-const HAVE_ORTHANC = hasCommand('Orthanc') && fs.existsSync(ORTHANC_SH) && hasCommand('gdcmconv');
+const HAVE_ORTHANC = orthancInstalled('gdcmconv');
 if (!HAVE_ORTHANC)
   console.warn('Orthanc (or shared/tools/peers/orthanc.sh, or gdcmconv) not installed: Orthanc DICOMweb tests skipped');
 const d = HAVE_ORTHANC ? describe : describe.skip;
 
 type Json = Record<string, { vr: string; Value?: unknown[] }>;
-
-async function orthancSh(args: string[]): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    execFile(ORTHANC_SH, args, { timeout: 60_000, killSignal: 'SIGKILL' }, (err) =>
-      err === null ? resolve() : reject(new Error(`orthanc.sh ${args.join(' ')} failed`, { cause: err })),
-    );
-  });
-}
 
 d('Orthanc ↔ Fovea over DICOMweb (STOW-RS, QIDO-RS, WADO-RS)', () => {
   let fovea: TestServer;
@@ -41,15 +31,8 @@ d('Orthanc ↔ Fovea over DICOMweb (STOW-RS, QIDO-RS, WADO-RS)', () => {
   let httpPort = 0;
   let base = '';
   let started = false;
+  const rest = orthancRest(() => base);
 
-  const rest = async (method: string, route: string, body?: string | Buffer): Promise<unknown> => {
-    const init: RequestInit = { method, signal: AbortSignal.timeout(60_000) };
-    if (body !== undefined) init.body = body;
-    const res = await fetch(`${base}${route}`, init);
-    if (!res.ok) throw new Error(`Orthanc ${method} ${route}: ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return text === '' ? null : (JSON.parse(text) as unknown);
-  };
   const orthancStudyId = async (studyUid: string): Promise<string> => {
     const hits = (await rest('POST', '/tools/lookup', studyUid)) as { ID: string; Type: string }[];
     const study = hits.find((h) => h.Type === 'Study');
@@ -78,8 +61,7 @@ d('Orthanc ↔ Fovea over DICOMweb (STOW-RS, QIDO-RS, WADO-RS)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (started) await orthancSh(['stop', String(httpPort)]).catch(() => undefined);
-    if (httpPort !== 0) fs.rmSync(`/tmp/orthanc.${httpPort}`, { recursive: true, force: true }); // the script's state
+    await stopOrthanc(httpPort, started);
     await fovea?.stop();
     if (tmp !== '') fs.rmSync(tmp, { recursive: true, force: true });
   }, 60_000);

@@ -2,14 +2,12 @@
 // study back from Fovea by C-MOVE (PS3.4 C.4.2, Fovea opening the association to Orthanc).
 // Skipped when Orthanc or the peers script is not installed. Loopback only, bounded timeouts.
 
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DICOM_DIR, freePort, hasCommand, startGateway, type DimseGateway } from './dimse-helpers';
-import { PEER_TOOLS_DIR } from '../../test/corpus';
+import { DICOM_DIR, freePort, startGateway, type DimseGateway } from './dimse-helpers';
+import { orthancInstalled, orthancRest, orthancSh, stopOrthanc } from './orthanc-peer';
 
-const ORTHANC_SH = path.join(PEER_TOOLS_DIR, 'orthanc.sh');
-const HAVE_ORTHANC = hasCommand('Orthanc') && fs.existsSync(ORTHANC_SH);
+const HAVE_ORTHANC = orthancInstalled();
 if (!HAVE_ORTHANC)
   console.warn('Orthanc (or shared/tools/peers/orthanc.sh) not installed: Orthanc DIMSE tests skipped');
 const d = HAVE_ORTHANC ? describe : describe.skip;
@@ -25,28 +23,13 @@ const US = {
   sop: '1.3.6.1.4.1.5962.1.1.13.1.3.20040826185059.5457',
 };
 
-async function orthancSh(args: string[]): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    execFile(ORTHANC_SH, args, { timeout: 60_000, killSignal: 'SIGKILL' }, (err) =>
-      err === null ? resolve() : reject(new Error(`orthanc.sh ${args.join(' ')} failed`, { cause: err })),
-    );
-  });
-}
-
 d('Orthanc ↔ Fovea over DIMSE', () => {
   let gw: DimseGateway;
   let httpPort = 0;
   let base = '';
   let started = false;
+  const rest = orthancRest(() => base);
 
-  const rest = async (method: string, route: string, body?: string | Buffer): Promise<unknown> => {
-    const init: RequestInit = { method, signal: AbortSignal.timeout(60_000) };
-    if (body !== undefined) init.body = body;
-    const res = await fetch(`${base}${route}`, init);
-    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return text === '' ? null : (JSON.parse(text) as unknown);
-  };
   const lookup = async (uid: string): Promise<{ ID: string; Type: string }[]> =>
     (await rest('POST', '/tools/lookup', uid)) as { ID: string; Type: string }[];
 
@@ -60,8 +43,7 @@ d('Orthanc ↔ Fovea over DIMSE', () => {
   }, 90_000);
 
   afterAll(async () => {
-    if (started) await orthancSh(['stop', String(httpPort)]).catch(() => undefined);
-    fs.rmSync(`/tmp/orthanc.${httpPort}`, { recursive: true, force: true }); // the script's state folder
+    await stopOrthanc(httpPort, started);
     await gw?.stop();
   }, 60_000);
 
