@@ -25,7 +25,7 @@ const incomplete = allFiles.filter(
 );
 const files = allFiles.filter((f) => !incomplete.includes(f));
 /** Some corpus files share a SOP Instance UID (same image in two encodings): with FOVEA_OVERWRITE=always
- *  the last one sent replaces the earlier one (README "replacement policy"), so round trips check the last. */
+ *  the last one sent replaces the earlier one (README "Storage and overwrite policy"), so round trips check the last. */
 const lastFileOf = new Map<string, string>(files.map((f) => [originals.get(f)?.sopInstanceUid ?? '', f]));
 const current = files.filter((f) => lastFileOf.get(originals.get(f)?.sopInstanceUid ?? '') === f);
 
