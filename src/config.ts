@@ -3,6 +3,7 @@
 
 import * as path from 'node:path';
 import { BadRequestError } from './errors';
+import type { OverwritePolicy } from './store';
 
 export interface Limits {
   /** Largest STOW-RS request body (bytes). */
@@ -29,6 +30,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   dimse: DimseConfig;
   jpip: JpipConfig;
+  /** FOVEA_OVERWRITE: a different object under a stored SOP Instance UID is refused ('never', default) or replaces it. */
+  overwrite: OverwritePolicy;
 }
 
 export interface JpipConfig {
@@ -72,6 +75,7 @@ export interface ConfigInput {
   aeTitle?: string | undefined;
   callingAeTitles?: string | undefined;
   peers?: string | undefined;
+  overwrite?: string | undefined;
 }
 
 /** Thrown for invalid configuration; the CLI maps it to exit code 2. */
@@ -135,6 +139,7 @@ export function defaultPublicUrl(host: string, port: number): string {
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+const OVERWRITE_POLICIES = ['never', 'always'] as const;
 
 /** Builds the configuration from flags (first) and environment variables FOVEA_* (second). */
 export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly<Config> {
@@ -160,6 +165,13 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
   const logLevel = LOG_LEVELS.find((l) => l === logLevelRaw);
   if (logLevel === undefined)
     throw new ConfigError('CONFIG_BAD_LOG_LEVEL', `log level must be one of ${LOG_LEVELS.join(', ')}`);
+  const overwriteRaw = flags.overwrite ?? env['FOVEA_OVERWRITE'] ?? 'never';
+  const overwrite = OVERWRITE_POLICIES.find((p) => p === overwriteRaw);
+  if (overwrite === undefined)
+    throw new ConfigError(
+      'CONFIG_BAD_OVERWRITE',
+      `overwrite policy must be one of ${OVERWRITE_POLICIES.join(', ')}, got "${overwriteRaw}"`,
+    );
   const limits: Limits = {
     maxBodyBytes: integer(
       'max body bytes',
@@ -196,5 +208,6 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     logLevel,
     dimse,
     jpip,
+    overwrite,
   });
 }

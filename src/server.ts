@@ -45,6 +45,7 @@ export async function buildGateway(
     publicUrl: config.publicUrl,
     logger,
     maxObjectBytes: config.limits.maxPartBytes,
+    overwrite: config.overwrite,
   });
   const retrieve = createRetrieveService({ store, codecs, publicUrl: config.publicUrl });
   // One bounded cache of prepared frame models, shared by JPIP and every rendered image.

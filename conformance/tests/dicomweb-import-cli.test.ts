@@ -7,6 +7,7 @@
 // listed. The stored result is then served by the gateway (QIDO-RS).
 // The same build answers `--help` / `-h` of every command and `--version` / `-V` with exit 0, and a
 // data folder that is a file (or that it cannot write) with one STORE_DATA_DIR_* line and exit 2.
+// A file refused by the overwrite policy (default never) is a failure (exit 1); --overwrite always replaces.
 
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -136,6 +137,26 @@ test('a broken DICOM file: exit 1 with a "failed" line naming the file and the e
   expect(r.code).toBe(1);
   expect(r.stdout).toContain('stored 1, replaced 0, unchanged 0, skipped 0, failed 1 (of 2 files)');
   expect(r.stdout).toMatch(/^failed {2}.*broken\.dcm: [A-Z0-9_]+: /m);
+});
+
+test('a tampered file (same SOP Instance UID, another PatientName): refused by default with exit 1, replaces with --overwrite always', async () => {
+  const tampered = path.join(work, 'CT_small_tampered.dcm');
+  const script =
+    'import pydicom,sys\nds=pydicom.dcmread(sys.argv[1])\nds.PatientName="Evil^Mallory"\nds.save_as(sys.argv[2])';
+  const py = await run('/usr/bin/python3', ['-c', script, path.join(DICOM_DIR, 'CT_small.dcm'), tampered]);
+  expect(py.code).toBe(0);
+  const data = path.join(work, 'overwrite-data');
+  expect((await fovea(['import', '--data', data, '--quiet', path.join(DICOM_DIR, 'CT_small.dcm')])).code).toBe(0);
+  const refused = await fovea(['import', '--data', data, '--quiet', tampered]);
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toContain('stored 0, replaced 0, unchanged 0, skipped 0, failed 1 (of 1 files)');
+  expect(refused.stdout).toMatch(/^failed {2}.*CT_small_tampered\.dcm: STORE_DUPLICATE_SOP_INSTANCE: /m);
+  expect(refused.stdout).not.toContain('Mallory');
+  const bogus = await fovea(['import', '--data', data, '--quiet', '--overwrite', 'sometimes', tampered]);
+  expect(bogus.code).toBe(2);
+  expect(bogus.stderr).toMatch(/overwrite policy must be one of never, always/);
+  const replaced = await fovea(['import', '--data', data, '--quiet', '--overwrite', 'always', tampered]);
+  expect([replaced.code, replaced.stdout]).toEqual([0, expect.stringContaining('stored 0, replaced 1, unchanged 0')]);
 });
 
 test.each([

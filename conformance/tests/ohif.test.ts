@@ -124,7 +124,9 @@ d('OHIF Viewer (default DICOMweb data source) against Fovea', () => {
   beforeAll(async () => {
     fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer();
+    // The whole corpus, whose pairs share a SOP Instance UID (MR_small / MR_small_jp2klossless...):
+    // the later file replaces the earlier one, as before the overwrite policy existed.
+    server = await startTestServer({ FOVEA_OVERWRITE: 'always' });
     await store(
       server,
       FILES.map((f) => f.file),

@@ -1,7 +1,9 @@
 // `fovea import PATH...`: walk files and folders (recursive), push every file through the ingest
 // pipeline, show a progress bar, print a summary of stored / unchanged / replaced / skipped /
 // failed with reasons, and the files kept as received (stored whole, not transcoded: a codec
-// limit). Exit code 0 only if nothing failed.
+// limit). A file refused by the overwrite policy (--overwrite / FOVEA_OVERWRITE never, the
+// default: a different object with a stored SOP Instance UID) is a failure, listed with
+// STORE_DUPLICATE_SOP_INSTANCE. Exit code 0 only if nothing failed.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,7 +43,12 @@ interface Summary {
 export async function runImport(argv: string[]): Promise<number> {
   const { values, positionals, help } = parseCommandArgs(
     argv,
-    { data: { type: 'string' }, 'public-url': { type: 'string' }, quiet: { type: 'boolean' } },
+    {
+      data: { type: 'string' },
+      'public-url': { type: 'string' },
+      overwrite: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
     true,
   );
   if (help) {
@@ -53,7 +60,12 @@ export async function runImport(argv: string[]): Promise<number> {
     if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
   }
   const config = readConfig(
-    { data: stringOpt(values, 'data'), publicUrl: stringOpt(values, 'public-url'), logLevel: 'warn' },
+    {
+      data: stringOpt(values, 'data'),
+      publicUrl: stringOpt(values, 'public-url'),
+      overwrite: stringOpt(values, 'overwrite'),
+      logLevel: 'warn',
+    },
     process.env,
   );
   const files: string[] = [];

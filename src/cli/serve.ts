@@ -19,6 +19,7 @@ export async function runServe(argv: string[]): Promise<number> {
       'ae-title': { type: 'string' },
       'calling-ae-titles': { type: 'string' },
       peers: { type: 'string' },
+      overwrite: { type: 'string' },
     },
     false,
   );
@@ -35,6 +36,7 @@ export async function runServe(argv: string[]): Promise<number> {
       corsOrigins: stringOpt(values, 'cors-origins'),
       logLevel: stringOpt(values, 'log-level'),
       dimsePort: stringOpt(values, 'dimse-port'),
+      overwrite: stringOpt(values, 'overwrite'),
       aeTitle: stringOpt(values, 'ae-title'),
       callingAeTitles: stringOpt(values, 'calling-ae-titles'),
       peers: stringOpt(values, 'peers'),

@@ -15,9 +15,12 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
       --ae-title AET    (FOVEA_AE_TITLE, default FOVEA)
       --calling-ae-titles A,B   (FOVEA_DIMSE_CALLING_AETS, default any)
       --peers AE@host:port,...  (FOVEA_DIMSE_PEERS: C-MOVE destinations)
+      --overwrite never|always  (FOVEA_OVERWRITE, default never: a different object with a stored
+                        SOP Instance UID is refused; always: it replaces the stored one)
 `,
   import: `  import PATH...        store DICOM files and folders (recursive) into --data DIR
-      [--data DIR] [--public-url URL] [--quiet]
+      [--data DIR] [--public-url URL] [--overwrite never|always] [--quiet]
+      (a file refused by --overwrite never, the default, is listed as failed: exit code 1)
 `,
   index: `  index FILE            print the JPEG 2000 packet index of a .j2k/.j2c/.jp2/.jph file or DICOM frame
       [--frame N] [--json]

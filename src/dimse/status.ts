@@ -13,6 +13,8 @@ export const DimseStatus = {
   /** Warning: sub-operations complete, one or more failures or warnings (PS3.4 C.4.2.1.5). */
   SubOperationsCompleteWithFailures: 0xb000,
   ProcessingFailure: 0x0110,
+  /** PS3.7 Annex C general failure: a different object with this SOP Instance UID is stored (FOVEA_OVERWRITE=never). */
+  DuplicateSopInstance: 0x0111,
   SopClassNotSupported: 0x0122,
   OutOfResources: 0xa700,
   /** C-FIND/C-MOVE/C-GET: unable to calculate number of matches. */
@@ -46,6 +48,7 @@ export function storeStatusFor(outcome: IngestOutcome): StatusWithComment {
     case DimseStatus.CannotUnderstand:
     case DimseStatus.SopClassNotSupported:
     case DimseStatus.ProcessingFailure:
+    case DimseStatus.DuplicateSopInstance:
       return { status: outcome.failureReason, comment: comment(outcome.error.code) };
     default:
       // 0xC122 (STOW-RS "transfer syntax not supported") and anything newer: the data set was

@@ -4,6 +4,7 @@
 
 import { FoveaError, ConflictError } from '../errors';
 import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../bytes';
+import { DUPLICATE_SOP_INSTANCE } from '../store';
 import { FailureReason } from './types';
 
 /** Wraps anything thrown into a FoveaError (unexpected errors keep their cause). */
@@ -14,7 +15,10 @@ export function asFoveaError(err: unknown): FoveaError {
 }
 
 export function failureReasonFor(err: FoveaError): number {
-  if (err instanceof ConflictError) return FailureReason.StudyInstanceUidMismatch;
+  if (err instanceof ConflictError)
+    return err.code === DUPLICATE_SOP_INSTANCE
+      ? FailureReason.DuplicateSopInstance
+      : FailureReason.StudyInstanceUidMismatch;
   if (err instanceof LimitExceededError) return FailureReason.OutOfResources;
   if (err instanceof UnsupportedError) {
     return err.code.includes('TRANSFER_SYNTAX') || err.code.includes('_TS_')

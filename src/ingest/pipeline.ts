@@ -6,7 +6,7 @@
 // Failure Reason, never an exception.
 
 import { bufferSource, type RandomAccessSource } from '../bytes';
-import { fileSource } from '../store';
+import { DUPLICATE_SOP_INSTANCE, fileSource } from '../store';
 import { asFoveaError, failureReasonFor } from './failure';
 import {
   checkObjectSize,
@@ -27,7 +27,7 @@ async function failedIngest(deps: IngestDeps, attempt: IngestAttempt, err: unkno
   if (error.code === 'INGEST_INTERNAL')
     deps.logger.error('ingest.internal_error', { sopInstanceUid: attempt.sopInstanceUid, error: err });
   if (attempt.pendingVersionKey !== null) await discardVersion(deps.store, attempt.pendingVersionKey);
-  return {
+  const failure: IngestFailure = {
     status: 'failed',
     sopInstanceUid: attempt.sopInstanceUid,
     sopClassUid: attempt.sopClassUid,
@@ -35,6 +35,13 @@ async function failedIngest(deps: IngestDeps, attempt: IngestAttempt, err: unkno
     error,
     warnings: attempt.warnings,
   };
+  if (error.code !== DUPLICATE_SOP_INSTANCE) return failure;
+  // Overwrite policy 'never': the stored instance is kept; UIDs only in the log (no PHI).
+  deps.logger.warn('ingest.overwrite_refused', {
+    sopInstanceUid: attempt.sopInstanceUid,
+    sopClassUid: attempt.sopClassUid,
+  });
+  return { ...failure, refusedOverwrite: true };
 }
 
 async function ingestOne(

@@ -4,7 +4,8 @@
 // the pixel stage, as-received.ts), the version's blobs (frames.bin or object.dcm, then
 // dataset.dcm without Pixel Data, durable together before the commit), the InstanceWrite with its
 // DICOM JSON (PS3.18 F.2), the one SQLite commit, and the removal of the version a replacement
-// made obsolete.
+// made obsolete. A different object under a stored SOP Instance UID is refused unless the
+// overwrite policy is 'always' (STORE_DUPLICATE_SOP_INSTANCE; store/types.ts OverwritePolicy).
 
 import { UnsupportedError, type RandomAccessSource } from '../bytes';
 import {
@@ -21,6 +22,7 @@ import {
 import { FoveaError } from '../errors';
 import {
   datasetBlobKey,
+  duplicateSopInstanceError,
   framesBlobKey,
   objectBlobKey,
   versionKeyFor,
@@ -244,6 +246,10 @@ export async function storeVersion(
   const existing = deps.store.instances.getInstance(identity.sopInstanceUid);
   if (existing !== undefined && existing.contentSha256 === received.contentSha256)
     return { status: 'unchanged', ...base, asReceivedReason: existing.asReceivedReason };
+  // Overwrite policy 'never': refused before any work. The commit checks again inside its
+  // transaction, for a writer in another process that stores this UID meanwhile.
+  const overwrite = deps.overwrite ?? 'never';
+  if (existing !== undefined && overwrite !== 'always') throw duplicateSopInstanceError(identity.sopInstanceUid);
 
   let plan = planStorage(received.parsed, deps);
   const versionKey = versionKeyFor(identity.sopInstanceUid, received.contentSha256);
@@ -263,7 +269,7 @@ export async function storeVersion(
   if (plan.asReceivedReason !== null)
     attempt.warnings.push(`kept as received (${plan.asReceivedReason}): not transcoded, not JPIP-servable`);
   const write = instanceWrite(received, plan, stored, versionKey);
-  const result = deps.store.instances.commitInstance(write);
+  const result = deps.store.instances.commitInstance(write, { overwrite });
   attempt.pendingVersionKey = null;
   if (result.obsoleteVersionKey !== null) await removeObsoleteVersion(deps, result.obsoleteVersionKey);
   deps.logger.info('ingest.stored', {

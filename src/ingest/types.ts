@@ -4,7 +4,7 @@
 import type { Codecs } from '../codec';
 import type { FoveaError } from '../errors';
 import type { Logger } from '../log';
-import type { CommitOutcome, InstanceUids, OpenedStore } from '../store';
+import type { CommitOutcome, InstanceUids, OpenedStore, OverwritePolicy } from '../store';
 
 /** PS3.18 Table 10.5.3-2 / PS3.4 failure reasons used by Fovea. */
 export const FailureReason = {
@@ -17,6 +17,15 @@ export const FailureReason = {
   /** Study Instance UID in the instance differs from the one in the STOW-RS path. */
   StudyInstanceUidMismatch: 0xa900,
   TransferSyntaxNotSupported: 0xc122,
+  /**
+   * A different object with this SOP Instance UID is already stored and overwriting is disabled
+   * (FOVEA_OVERWRITE=never). 0111H "Duplicate SOP Instance" is a general DIMSE failure status of
+   * PS3.7 Annex C (the SOP Instance UID supplied is already registered), listed for N-CREATE (e.g.
+   * PS3.2 Table N.7-40); PS3.4 Table B.2-1 has no C-STORE specific status for it, and C-STORE SCPs may
+   * return general failures (PS3.2 Table N.7-42 lists 0112H, 0117H, 0210H...). STOW-RS carries
+   * the same number as Failure Reason (0008,1197), PS3.18 Table 10.5.3-3.
+   */
+  DuplicateSopInstance: 0x0111,
 } as const;
 
 /**
@@ -38,6 +47,8 @@ export interface IngestDeps {
   logger: Logger;
   /** Largest object accepted (bytes). */
   maxObjectBytes: number;
+  /** A different object under a stored SOP Instance UID: refused ('never', the default) or replaces it. */
+  overwrite?: OverwritePolicy;
 }
 
 export interface IngestSuccess extends InstanceUids {
@@ -55,6 +66,12 @@ export interface IngestFailure {
   failureReason: number;
   error: FoveaError;
   warnings: string[];
+  /**
+   * Audit hook: true when the object was refused by the overwrite policy (a different object under
+   * a stored SOP Instance UID, FOVEA_OVERWRITE=never; error STORE_DUPLICATE_SOP_INSTANCE). The
+   * stored instance is untouched. An audit trail records these as a failed store (PS3.15 A.5).
+   */
+  refusedOverwrite?: true;
 }
 
 export type IngestOutcome = IngestSuccess | IngestFailure;

@@ -59,7 +59,14 @@ export { fileSource } from './file-source';
 export { findMigrationsDir } from './db';
 export { versionKeyFor, datasetBlobKey, framesBlobKey, objectBlobKey, assertBlobKey } from './blob-key';
 export { sweepOrphans, type SweepOptions, type SweepReport } from './sweep';
-export { InvalidBlobKeyError, BlobIntegrityError, StoreSetupError, InvalidWriteError } from './errors';
+export {
+  InvalidBlobKeyError,
+  BlobIntegrityError,
+  StoreSetupError,
+  InvalidWriteError,
+  DUPLICATE_SOP_INSTANCE,
+  duplicateSopInstanceError,
+} from './errors';
 export {
   STUDY_ATTRIBUTES,
   SERIES_ATTRIBUTES,

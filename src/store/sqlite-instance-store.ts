@@ -3,7 +3,9 @@
 // committed instance's values win), the instance row and its frame rows inserted or swapped,
 // counts and ModalitiesInStudy maintained, emptied series/studies/patients removed.
 // Replacement policy: same SOP Instance UID + same content SHA-256 → 'unchanged' (the caller's new
-// blobs are obsolete); different content → 'replaced' (the previous version's blobs are obsolete);
+// blobs are obsolete); different content → refused with ConflictError STORE_DUPLICATE_SOP_INSTANCE
+// under the overwrite policy 'never' (the default; checked inside the transaction, so concurrent
+// writers cannot both pass it), 'replaced' under 'always' (the previous version's blobs are obsolete);
 // an instance may move to another series or study; a series moves to another study only when it
 // holds no other instance (else ConflictError STORE_SERIES_IN_OTHER_STUDY).
 
@@ -12,7 +14,7 @@ import type { DicomJsonObject } from '../dicom';
 import { ConflictError, NotFoundError } from '../errors';
 import { assertBlobKey, framesBlobKey } from './blob-key';
 import type { SqliteDatabase } from './db';
-import { InvalidWriteError } from './errors';
+import { duplicateSopInstanceError, InvalidWriteError } from './errors';
 import { prepareInstanceStatements, type InstanceStatements, type Scope } from './sqlite-instance-statements';
 import {
   instanceColumns,
@@ -26,12 +28,14 @@ import {
 } from './sqlite-rows';
 import { SqliteQido } from './sqlite-qido';
 import type {
+  CommitOptions,
   CommitResult,
   FrameRecord,
   InstanceRecord,
   InstanceStore,
   InstanceWrite,
   QidoQuery,
+  OverwritePolicy,
   QidoResult,
 } from './types';
 
@@ -61,18 +65,20 @@ function validateWrite(w: InstanceWrite): void {
 export class SqliteInstanceStore implements InstanceStore {
   private readonly s: InstanceStatements;
   private readonly qido: SqliteQido;
-  private readonly commitTx: Transaction<(w: InstanceWrite) => CommitResult>;
+  private readonly commitTx: Transaction<(w: InstanceWrite, overwrite: OverwritePolicy) => CommitResult>;
   private closed = false;
 
   constructor(private readonly db: SqliteDatabase) {
     this.s = prepareInstanceStatements(db);
     this.qido = new SqliteQido(db);
-    this.commitTx = db.transaction((w: InstanceWrite) => this.commitInTransaction(w));
+    this.commitTx = db.transaction((w: InstanceWrite, overwrite: OverwritePolicy) =>
+      this.commitInTransaction(w, overwrite),
+    );
   }
 
-  commitInstance(write: InstanceWrite): CommitResult {
+  commitInstance(write: InstanceWrite, options: CommitOptions = {}): CommitResult {
     validateWrite(write);
-    return this.commitTx.immediate(write);
+    return this.commitTx.immediate(write, options.overwrite ?? 'never');
   }
 
   reserveVersion(versionKey: string): void {
@@ -88,20 +94,23 @@ export class SqliteInstanceStore implements InstanceStore {
     return (this.s.listPending.all(beforeEpochMs) as { version_key: string }[]).map((r) => r.version_key);
   }
 
-  private commitInTransaction(w: InstanceWrite): CommitResult {
-    const result = this.commitRows(w);
+  private commitInTransaction(w: InstanceWrite, overwrite: OverwritePolicy): CommitResult {
+    const result = this.commitRows(w, overwrite);
     // Journal: the committed version is referenced now; an obsolete one waits for deletion.
     if (result.outcome !== 'unchanged' || result.obsoleteVersionKey === null) this.s.releasePending.run(w.versionKey);
     if (result.obsoleteVersionKey !== null) this.s.reservePending.run(result.obsoleteVersionKey, Date.now());
     return result;
   }
 
-  private commitRows(w: InstanceWrite): CommitResult {
+  private commitRows(w: InstanceWrite, overwrite: OverwritePolicy): CommitResult {
+    // Read inside the IMMEDIATE transaction: no other writer can commit this UID until it ends.
     const existing = this.s.instanceByUid.get(w.sopInstanceUid) as
       { pk: number; series_pk: number; study_pk: number; content_sha256: string; version_key: string } | undefined;
     if (existing !== undefined && existing.content_sha256 === w.contentSha256) {
       return { outcome: 'unchanged', obsoleteVersionKey: w.versionKey === existing.version_key ? null : w.versionKey };
     }
+    // Thrown before any row is touched; the rollback also keeps w.versionKey journalled.
+    if (existing !== undefined && overwrite !== 'always') throw duplicateSopInstanceError(w.sopInstanceUid);
     const patientPk = this.s.upsertPatient.get(patientColumns(w)) as number;
     const pruneStudies = new Set<number>();
     const prunePatients = new Set<number>();

@@ -69,6 +69,19 @@ export interface InstanceWrite extends InstanceUids {
 
 export type CommitOutcome = 'stored' | 'unchanged' | 'replaced';
 
+/**
+ * What a commit does with a different object (another content SHA-256) under a SOP Instance UID
+ * that is already stored: 'never' refuses it (ConflictError STORE_DUPLICATE_SOP_INSTANCE, nothing
+ * changes; the default, as Orthanc's OverwriteInstances=false), 'always' replaces the stored
+ * version. Identical content is 'unchanged' under both.
+ */
+export type OverwritePolicy = 'never' | 'always';
+
+export interface CommitOptions {
+  /** Default 'never'. */
+  overwrite?: OverwritePolicy;
+}
+
 export interface CommitResult {
   outcome: CommitOutcome;
   /** For 'replaced': the version key whose blobs can now be deleted. For 'unchanged': the version
@@ -116,8 +129,10 @@ export interface QidoResult {
 /** Read/write access to instances, frames and the QIDO indexes. */
 export interface InstanceStore {
   /** Atomically records one instance (all rows in one transaction). Clears the journal entry of
-   *  `write.versionKey` and journals the version a replacement made obsolete. */
-  commitInstance(write: InstanceWrite): CommitResult;
+   *  `write.versionKey` and journals the version a replacement made obsolete. The overwrite policy
+   *  is checked inside that transaction: a refused write (STORE_DUPLICATE_SOP_INSTANCE) changes
+   *  nothing, and its version stays journalled for the caller to delete. */
+  commitInstance(write: InstanceWrite, options?: CommitOptions): CommitResult;
   /** Journals a version key before its blobs are written (crash recovery, see sweepOrphans). */
   reserveVersion(versionKey: string): void;
   /** Removes a version key from the journal (its blobs are committed or deleted). */

@@ -1,6 +1,7 @@
 // Contract suite for InstanceStore (src/store/types.ts): every implementation (SQLite today,
 // PostgreSQL later) must pass it. Covers commit outcomes (stored / unchanged / replaced, moves
-// between series and studies), frames and packet indexes, metadata order, and QIDO-RS matching
+// between series and studies), the overwrite policy (never refuses a different object under a
+// stored SOP Instance UID, also from a second connection; always replaces), frames and packet indexes, metadata order, and QIDO-RS matching
 // (PS3.18 §8.3.4, PS3.4 C.2.2.2): single value, wildcards, DA/TM/DT ranges, UID lists, PN
 // case/accent-insensitive and fuzzy matching, JSON-matched keys, includefield, limit/offset, scoping.
 
@@ -12,6 +13,8 @@ import { instanceWrite, type InstanceSpec } from './store-fixtures';
 
 export interface StoreHarness {
   store: InstanceStore;
+  /** A second, independent writer on the same database (another connection or process). */
+  otherWriter(): InstanceStore;
   cleanup(): void;
 }
 
@@ -186,6 +189,7 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
 
         const replaced = store.commitInstance(
           instanceWrite({ ...base, version: 'v3', sha: 'b'.repeat(64), frames: 1, instanceNumber: 8 }),
+          { overwrite: 'always' },
         );
         expect(replaced).toEqual({ outcome: 'replaced', obsoleteVersionKey: '00/9.1.1.1/v1' });
         expect(store.getInstance('9.1.1.1')).toMatchObject({
@@ -209,6 +213,7 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         store.commitInstance(instanceWrite({ ...base, sop: '9.1.1.2' }));
         const moved = store.commitInstance(
           instanceWrite({ ...base, study: '9.2', series: '9.2.1', patientId: 'Y', sha: 'c'.repeat(64), version: 'v2' }),
+          { overwrite: 'always' },
         );
         expect(moved.outcome).toBe('replaced');
         expect(store.getInstance('9.1.1.1')).toMatchObject({ studyInstanceUid: '9.2', seriesInstanceUid: '9.2.1' });
@@ -218,6 +223,7 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         // Moving the last instance away deletes the old series and study.
         store.commitInstance(
           instanceWrite({ ...base, sop: '9.1.1.2', study: '9.2', series: '9.2.1', sha: 'd'.repeat(64), version: 'v2' }),
+          { overwrite: 'always' },
         );
         const after = q({ level: 'study' });
         expect(uids(after)).toEqual(['9.2']);
@@ -225,6 +231,61 @@ export function runInstanceStoreContract(name: string, open: () => StoreHarness)
         expect(values(after.items[0], '00201208')).toEqual([2]);
         expect(uids(q({ level: 'series' }), '0020000E')).toEqual(['9.2.1']);
         expect(store.listInstances({ studyInstanceUid: '9.1' })).toEqual([]);
+      });
+
+      test("overwrite 'never' (the default): a different object under a stored SOP Instance UID is refused, nothing changes", () => {
+        store.commitInstance(instanceWrite(base));
+        const before = { rec: store.getInstance('9.1.1.1'), meta: store.metadataJson({ studyInstanceUid: '9.1' }) };
+        const frames = store.listFrames('9.1.1.1');
+        // The tampering case: same UIDs, another PatientName, hence another content hash.
+        const tampered = instanceWrite({ ...base, patientName: 'Evil^Mallory', sha: 'e'.repeat(64), version: 'v2' });
+        store.reserveVersion(tampered.versionKey);
+        for (const options of [undefined, { overwrite: 'never' as const }]) {
+          expect(code(() => store.commitInstance(tampered, options))).toBe('STORE_DUPLICATE_SOP_INSTANCE');
+        }
+        expect(store.getInstance('9.1.1.1')).toEqual(before.rec);
+        expect(store.metadataJson({ studyInstanceUid: '9.1' })).toBe(before.meta);
+        expect(store.listFrames('9.1.1.1')).toEqual(frames);
+        expect(uids(q({ level: 'study', matches: [{ tag: '00100010', value: 'Evil*' }] }))).toEqual([]);
+        expect(values(q({ level: 'study' }).items[0], '00100010')).toEqual([{ Alphabetic: 'A^B' }]);
+        // The refused version stays journalled: its writer (or the start-up sweep) deletes its blobs.
+        expect(store.hasVersion(tampered.versionKey)).toBe(false);
+        expect(store.pendingVersions(Date.now() + 1000)).toEqual([tampered.versionKey]);
+        // Identical content is still a no-op under 'never'.
+        expect(store.commitInstance(instanceWrite(base))).toEqual({ outcome: 'unchanged', obsoleteVersionKey: null });
+      });
+
+      test("overwrite 'always': the different object replaces the stored one", () => {
+        store.commitInstance(instanceWrite(base));
+        const tampered = instanceWrite({ ...base, patientName: 'Evil^Mallory', sha: 'e'.repeat(64), version: 'v2' });
+        expect(store.commitInstance(tampered, { overwrite: 'always' })).toEqual({
+          outcome: 'replaced',
+          obsoleteVersionKey: '00/9.1.1.1/v1',
+        });
+        expect(store.getInstance('9.1.1.1')?.contentSha256).toBe('e'.repeat(64));
+        expect(values(q({ level: 'study' }).items[0], '00100010')).toEqual([{ Alphabetic: 'Evil^Mallory' }]);
+      });
+
+      test('two writers that both found the UID free: the second commit is refused inside its transaction', () => {
+        // Both writers checked before writing their blobs (no instance yet) and journalled their
+        // versions; the first to commit wins, the other writer's commit is refused by the store.
+        const other = h.otherWriter();
+        const a = instanceWrite({ ...base, version: 'va', sha: 'a'.repeat(64) });
+        const b = instanceWrite({ ...base, patientName: 'Evil^Mallory', version: 'vb', sha: 'b'.repeat(64) });
+        expect(store.getInstance('9.1.1.1')).toBeUndefined();
+        expect(other.getInstance('9.1.1.1')).toBeUndefined();
+        store.reserveVersion(a.versionKey);
+        other.reserveVersion(b.versionKey);
+        expect(store.commitInstance(a).outcome).toBe('stored');
+        expect(code(() => other.commitInstance(b))).toBe('STORE_DUPLICATE_SOP_INSTANCE');
+        expect(other.getInstance('9.1.1.1')?.versionKey).toBe(a.versionKey);
+        expect(store.pendingVersions(Date.now() + 1000)).toEqual([b.versionKey]);
+        // The same race under 'always': the later commit replaces.
+        expect(other.commitInstance(b, { overwrite: 'always' })).toEqual({
+          outcome: 'replaced',
+          obsoleteVersionKey: a.versionKey,
+        });
+        expect(store.getInstance('9.1.1.1')?.versionKey).toBe(b.versionKey);
       });
 
       test('a series cannot hold instances of two studies', () => {

@@ -24,8 +24,8 @@ const incomplete = allFiles.filter(
   (f) => originals.get(f)?.studyInstanceUid === '' || originals.get(f)?.seriesInstanceUid === '',
 );
 const files = allFiles.filter((f) => !incomplete.includes(f));
-/** Some corpus files share a SOP Instance UID (same image in two encodings): the last one sent
- *  replaces the earlier one (README "replacement policy"), so round trips check the last. */
+/** Some corpus files share a SOP Instance UID (same image in two encodings): with FOVEA_OVERWRITE=always
+ *  the last one sent replaces the earlier one (README "Storage and overwrite policy"), so round trips check the last. */
 const lastFileOf = new Map<string, string>(files.map((f) => [originals.get(f)?.sopInstanceUid ?? '', f]));
 const current = files.filter((f) => lastFileOf.get(originals.get(f)?.sopInstanceUid ?? '') === f);
 
@@ -34,7 +34,8 @@ let stowJson: Record<string, { Value?: unknown[] }>;
 let stowStatuses: number[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // The corpus pairs (MR_small / MR_small_jp2klossless...) are replacements: the default 'never' would refuse them.
+  server = await startTestServer({ FOVEA_OVERWRITE: 'always' });
   // Two requests, to exercise several parts per request and more than one request.
   const half = Math.ceil(files.length / 2);
   const statuses: number[] = [];

@@ -5,7 +5,9 @@
 // parts are ingested at once, so memory stays bounded whatever the request size. Outcomes are
 // collected per instance (PartOutcome) and answered once (Table 10.5.3-1 via error-map.stowStatus)
 // with the Store Instances Response Module (Table 10.5.3-3): RetrieveURL, ReferencedSOPSequence,
-// FailedSOPSequence with FailureReason. A truncated or over-limit body fails the request (400/413)
+// FailedSOPSequence with FailureReason (0111H Duplicate SOP Instance when the overwrite policy
+// refuses a different object under a stored SOP Instance UID, with a Warning header saying so).
+// A truncated or over-limit body fails the request (400/413)
 // after the fact: instances completely received before the fault stay stored (the ingest is per
 // instance); the partial part is discarded. Not supported: application/dicom+json / +xml
 // metadata-and-bulkdata requests (415).
@@ -219,11 +221,18 @@ export function stowHandler(deps: StowDeps): RequestHandler {
     };
     const noted = outcomes.filter((o) => o.failureReason === null && o.warnings > 0).length;
     deps.logger.info('stow_done', { requestId, ...summary, withNotes: noted });
+    // Human-readable reasons next to the per-instance codes (RFC 7234 §5.5 Warning 299, one value each).
+    const warnings: string[] = [];
     if (summary.warnings > 0)
-      res.setHeader(
-        'Warning',
+      warnings.push(
         `299 fovea "${summary.warnings} instance(s) stored as received: Fovea cannot transcode their pixel data; served as stored, not over JPIP"`,
       );
+    const duplicates = outcomes.filter((o) => o.failureReason === FailureReason.DuplicateSopInstance).length;
+    if (duplicates > 0)
+      warnings.push(
+        `299 fovea "${duplicates} instance(s) refused (Failure Reason 0111H Duplicate SOP Instance): a different object with the same SOP Instance UID is stored and overwriting is disabled (FOVEA_OVERWRITE=never)"`,
+      );
+    if (warnings.length > 0) res.setHeader('Warning', warnings);
     sendDicomJson(res, stowStatus(summary), responseBody(outcomes, deps.urls, pathStudy));
   };
 }

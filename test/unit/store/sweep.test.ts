@@ -55,7 +55,7 @@ describe('sweepOrphans', () => {
     const v2 = { ...v1, versionKey: '00/1.2.1.1/v2', contentSha256: 'f'.repeat(64) };
     store.instances.reserveVersion(v2.versionKey);
     await store.blobs.put(`${v2.versionKey}/dataset.dcm`, [new Uint8Array(12)]);
-    const r = store.instances.commitInstance(v2);
+    const r = store.instances.commitInstance(v2, { overwrite: 'always' });
     expect(r).toEqual({ outcome: 'replaced', obsoleteVersionKey: v1.versionKey });
     // "Crash" before the old files were deleted: only the obsolete version is journalled.
     expect(store.instances.pendingVersions(Date.now() + 1000)).toEqual([v1.versionKey]);
