@@ -73,7 +73,9 @@ export async function runLink(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify({ url, token: link.token, expires, id: link.id })}\n`);
     else {
       process.stdout.write(`${url}\n`);
-      process.stderr.write(`link ${link.id} for study ${study}, expires ${expires} (revoke: fovea link revoke ${link.id})\n`);
+      process.stderr.write(
+        `link ${link.id} for study ${study}, expires ${expires} (revoke: fovea link revoke ${link.id})\n`,
+      );
     }
     return EXIT.ok;
   } finally {
