@@ -65,6 +65,12 @@ export function verifyLinkToken(
   if (!/^[A-Za-z0-9_-]+$/.test(payloadText) || !/^[A-Za-z0-9_-]{43}$/.test(sigText))
     return { ok: false, problem: 'LINK_MALFORMED' };
   const given = Buffer.from(sigText, 'base64url');
+  // Only the canonical encoding is accepted: base64url's unused low bits cannot make a second spelling.
+  if (
+    given.toString('base64url') !== sigText ||
+    Buffer.from(payloadText, 'base64url').toString('base64url') !== payloadText
+  )
+    return { ok: false, problem: 'LINK_MALFORMED' };
   const expected = mac(secret, signed);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { ok: false, problem: 'LINK_BAD_SIGNATURE' };

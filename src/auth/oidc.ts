@@ -42,6 +42,11 @@ export interface OidcVerifier {
 const ASYMMETRIC = ['RS256', 'ES256'];
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
+/** Each segment in canonical base64url (no second spelling through unused low bits, RFC 4648 §3.5). */
+function canonical(token: string): boolean {
+  return token.split('.').every((seg) => Buffer.from(seg, 'base64url').toString('base64url') === seg);
+}
+
 function scopeWords(value: unknown): string[] {
   if (typeof value === 'string') return value.split(' ').filter((w) => w.length > 0);
   if (Array.isArray(value)) return value.filter((w): w is string => typeof w === 'string');
@@ -86,7 +91,7 @@ export function createOidcVerifier(options: OidcOptions): OidcVerifier {
   };
   return {
     async verify(token: string): Promise<Principal> {
-      if (token.length > maxLength || !JWT_SHAPE.test(token))
+      if (token.length > maxLength || !JWT_SHAPE.test(token) || !canonical(token))
         throw new UnauthenticatedError('AUTH_TOKEN_MALFORMED', 'the bearer token is malformed', 'invalid_token');
       let payload: JWTPayload;
       try {
