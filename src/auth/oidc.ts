@@ -31,6 +31,8 @@ export interface OidcOptions {
   scopeClaim: string;
   /** Scope strings granting each permission (default fovea:read, fovea:write, fovea:admin). */
   scopes: Readonly<Record<Permission, string>>;
+  /** Least time between two JWKS fetches, ms (default 30 s; a token with an unknown kid triggers one). */
+  jwksCooldownMs?: number;
   /** Longest token accepted before parsing (default 16 KiB). */
   maxTokenLength?: number;
 }
@@ -74,7 +76,10 @@ export function createOidcVerifier(options: OidcOptions): OidcVerifier {
     options.jwks === undefined
       ? undefined
       : options.jwks.kind === 'remote'
-        ? createRemoteJWKSet(new URL(options.jwks.url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })
+        ? createRemoteJWKSet(new URL(options.jwks.url), {
+            cooldownDuration: options.jwksCooldownMs ?? 30_000,
+            cacheMaxAge: 10 * 60_000,
+          })
         : createLocalJWKSet(options.jwks.jwks);
   const secret = options.hs256Secret;
   const algorithms = [...(jwks === undefined ? [] : ASYMMETRIC), ...(secret === undefined ? [] : ['HS256'])];
