@@ -157,6 +157,13 @@ test('FOVEA_AUTH=off serves on any host and logs a warning at every start', asyn
   try {
     const res = await call(`http://127.0.0.1:${running.port}/dicomweb/studies`);
     expect(res.status).toBe(200);
+    // Nothing logs a token: not the access log, not a rejection (valid and invalid ?token= / header).
+    const link = running.gateway.authenticator.issueLink('1.2.3', 60).token;
+    expect((await call(`http://127.0.0.1:${running.port}/dicomweb/studies`, { query: link })).status).toBe(200);
+    expect((await call(`http://127.0.0.1:${running.port}/jpip?target=1.2.3`, { query: `${link}x` })).status).toBe(401);
+    expect((await call(`http://127.0.0.1:${running.port}/wado`, { token: `${link}y` })).status).toBe(401);
+    expect(lines.filter((l) => l.includes('"request"')).length).toBeGreaterThanOrEqual(4);
+    expect(lines.filter((l) => l.includes('fovea_l_'))).toEqual([]);
   } finally {
     await running.stop();
   }
