@@ -4,6 +4,7 @@
 // a clock tolerance. Algorithms: RS256 and ES256; HS256 only when a shared secret is configured;
 // `alg: none` is never accepted (jose refuses unsecured JWTs in jwtVerify, and it is not listed).
 // Permissions come from a configurable claim (default `scope`, space-separated string or array).
+// Keys that cannot be fetched are UnavailableError (503), never a 401 blamed on the token.
 
 import {
   createLocalJWKSet,
@@ -14,6 +15,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { UnavailableError } from '../errors';
 import { UnauthenticatedError } from './errors';
 import type { Permission, Principal } from './principal';
 
@@ -55,6 +57,24 @@ function scopeWords(value: unknown): string[] {
   return [];
 }
 
+/** The IdP's keys could not be fetched (timeout, refused connection, not a JWKS): the token may be
+ *  fine, so this is 503 (UnavailableError), not 401. jose's own errors about the token are 401. */
+function unavailable(err: unknown): UnavailableError | undefined {
+  if (
+    err instanceof joseErrors.JWKSTimeout ||
+    err instanceof joseErrors.JWKSInvalid ||
+    !(err instanceof joseErrors.JOSEError)
+  )
+    return new UnavailableError(
+      'AUTH_JWKS_UNAVAILABLE',
+      'the signing keys of the identity provider could not be obtained',
+      {
+        cause: err,
+      },
+    );
+  return undefined;
+}
+
 function problem(err: unknown): UnauthenticatedError {
   const fail = (code: string, message: string): UnauthenticatedError =>
     new UnauthenticatedError(code, message, 'invalid_token', { cause: err });
@@ -65,8 +85,6 @@ function problem(err: unknown): UnauthenticatedError {
   if (err instanceof joseErrors.JWSSignatureVerificationFailed)
     return fail('AUTH_TOKEN_SIGNATURE', 'the token signature does not verify');
   if (err instanceof joseErrors.JWKSNoMatchingKey) return fail('AUTH_TOKEN_KEY', 'no known key signed the token');
-  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid)
-    return fail('AUTH_JWKS_UNAVAILABLE', 'the signing keys could not be obtained');
   return fail('AUTH_TOKEN_INVALID', 'the token is not a valid JWT');
 }
 
@@ -108,7 +126,7 @@ export function createOidcVerifier(options: OidcOptions): OidcVerifier {
           requiredClaims: ['exp', 'sub'],
         }));
       } catch (err) {
-        throw problem(err);
+        throw unavailable(err) ?? problem(err);
       }
       const now = Date.now() / 1000;
       if (typeof payload.iat === 'number' && payload.iat - options.clockToleranceSeconds > now)

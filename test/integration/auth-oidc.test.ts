@@ -108,3 +108,14 @@ test('HS256 only with the explicit secret (FOVEA_OIDC_HS256_SECRET), checked aga
   const other = new TextEncoder().encode('another-secret-another-secret-xx');
   expect(await refusal(createOidcVerifier(base({ hs256Secret: other })).verify(hs))).toBe('AUTH_TOKEN_SIGNATURE');
 });
+
+test('an IdP whose JWKS cannot be fetched is 503 AUTH_JWKS_UNAVAILABLE (the token is not blamed)', async () => {
+  const down = await serveJwks([k1]);
+  const url = down.url;
+  await down.close(); // nothing listens on that port any more
+  const v = createOidcVerifier(base({ jwks: { kind: 'remote', url } }));
+  await expect(v.verify(await jwt(k1))).rejects.toMatchObject({
+    name: 'UnavailableError',
+    code: 'AUTH_JWKS_UNAVAILABLE',
+  });
+});
