@@ -23,7 +23,7 @@ export interface Config {
   publicUrl: string;
   /** True when the public URL was configured; false when derived from host and port. */
   publicUrlExplicit: boolean;
-  /** Allowed CORS origins; ['*'] allows any origin. */
+  /** Allowed CORS origins; ['*'] allows any origin (the default without auth; none by default with auth on). */
   corsOrigins: string[];
   limits: Limits;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -278,7 +278,9 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
   } catch {
     throw new ConfigError('CONFIG_BAD_PUBLIC_URL', `public URL must be an absolute http(s) URL, got "${rawUrl}"`);
   }
-  const corsOrigins = (flags.corsOrigins ?? env['FOVEA_CORS_ORIGINS'] ?? '*')
+  const auth = readAuth(env);
+  // No "*" default once auth is on: cross-origin callers are listed in FOVEA_CORS_ORIGINS.
+  const corsOrigins = (flags.corsOrigins ?? env['FOVEA_CORS_ORIGINS'] ?? (auth.mode === 'on' ? '' : '*'))
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
@@ -322,6 +324,6 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     logLevel,
     dimse,
     jpip,
-    auth: readAuth(env),
+    auth,
   });
 }

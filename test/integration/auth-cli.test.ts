@@ -141,6 +141,12 @@ test('serve on a non-loopback host without auth refuses to start: CONFIG_AUTH_RE
     expect(checkExposure(readConfig({ host, data: dataDir }, {}))).toBeUndefined();
   expect(() => checkExposure(readConfig({ host: '10.1.2.3', data: dataDir }, {}))).toThrow(/non-loopback/);
   expect(checkExposure(readConfig({ host: '10.1.2.3', data: dataDir }, { FOVEA_AUTH: 'on' }))).toBeUndefined();
+  // CORS: "*" stays the default without auth; with auth on, no origin unless listed.
+  expect(readConfig({ data: dataDir }, {}).corsOrigins).toEqual(['*']);
+  expect(readConfig({ data: dataDir }, { FOVEA_AUTH: 'on' }).corsOrigins).toEqual([]);
+  expect(
+    readConfig({ data: dataDir }, { FOVEA_AUTH: 'on', FOVEA_CORS_ORIGINS: 'https://viewer.example' }).corsOrigins,
+  ).toEqual(['https://viewer.example']);
 });
 
 test('FOVEA_AUTH=off serves on any host and logs a warning at every start', async () => {
