@@ -43,6 +43,12 @@ export function principalOf(res: Response): Principal | undefined {
   return typeof p === 'object' && p !== null ? (p as Principal) : undefined;
 }
 
+/** Why authentication failed for this request, if it did (for the audit trail's login failures). */
+export function authFailureOf(res: Response): UnauthenticatedError | undefined {
+  const e: unknown = res.locals[AUTH_ERROR_KEY];
+  return e instanceof UnauthenticatedError ? e : undefined;
+}
+
 /** Removes every `token` parameter from a URL's query, keeping the rest byte for byte. */
 export function stripTokenParam(url: string): { url: string; tokens: string[] } {
   const q = url.indexOf('?');
