@@ -24,7 +24,7 @@ export interface Config {
   publicUrl: string;
   /** True when the public URL was configured; false when derived from host and port. */
   publicUrlExplicit: boolean;
-  /** Allowed CORS origins; ['*'] allows any origin. */
+  /** Allowed CORS origins; ['*'] allows any origin (the default without auth; none by default with auth on). */
   corsOrigins: string[];
   limits: Limits;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -32,6 +32,35 @@ export interface Config {
   jpip: JpipConfig;
   /** FOVEA_OVERWRITE: a different object under a stored SOP Instance UID is refused ('never', default) or replaces it. */
   overwrite: OverwritePolicy;
+  auth: AuthConfig;
+}
+
+/** Access control (docs/security.md). */
+export interface AuthConfig {
+  /** 'on': every route but /healthz, /readyz needs a principal (FOVEA_AUTH=on, or OIDC configured);
+   *  'off': FOVEA_AUTH=off, anonymous access on any host (warned at every start); 'loopback':
+   *  nothing configured, anonymous access allowed only on a loopback host. */
+  mode: 'on' | 'off' | 'loopback';
+  oidc: OidcConfig | undefined;
+  /** FOVEA_LINK_SECRET; undefined = a generated key kept in <data>/link-secret. */
+  linkSecret: string | undefined;
+  /** Default and longest lifetime of a link token (s). */
+  linkTtlSeconds: number;
+  linkMaxTtlSeconds: number;
+  /** Clock tolerance for exp/nbf/iat of JWTs and link tokens (s). */
+  clockToleranceSeconds: number;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  /** Signing keys: an https URL (http only for a loopback host), or a local JWKS file. */
+  jwks: { kind: 'remote'; url: string } | { kind: 'file'; path: string } | undefined;
+  /** FOVEA_OIDC_HS256_SECRET: allows HS256 tokens signed with it. */
+  hs256Secret: string | undefined;
+  /** Claim holding the scopes (default "scope"). */
+  scopeClaim: string;
+  scopes: { read: string; write: string; admin: string };
 }
 
 export interface JpipConfig {
@@ -132,6 +161,103 @@ function readDimse(flags: ConfigInput, env: NodeJS.ProcessEnv): DimseConfig {
   });
 }
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/** True for a host name that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+function nonEmpty(raw: string | undefined): string | undefined {
+  const v = raw?.trim();
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** FOVEA_AUTH, FOVEA_OIDC_*, FOVEA_LINK_*, FOVEA_AUTH_CLOCK_TOLERANCE_S. */
+function readAuth(env: NodeJS.ProcessEnv): AuthConfig {
+  const modeRaw = nonEmpty(env['FOVEA_AUTH']);
+  if (modeRaw !== undefined && modeRaw !== 'on' && modeRaw !== 'off')
+    throw new ConfigError('CONFIG_BAD_AUTH', `FOVEA_AUTH must be "on" or "off", got "${modeRaw}"`);
+  const issuer = nonEmpty(env['FOVEA_OIDC_ISSUER']);
+  const audience = nonEmpty(env['FOVEA_OIDC_AUDIENCE']);
+  const jwksRaw = nonEmpty(env['FOVEA_OIDC_JWKS']);
+  const hs256Secret = nonEmpty(env['FOVEA_OIDC_HS256_SECRET']);
+  let oidc: OidcConfig | undefined;
+  if (issuer !== undefined || audience !== undefined || jwksRaw !== undefined || hs256Secret !== undefined) {
+    if (issuer === undefined || audience === undefined)
+      throw new ConfigError('CONFIG_OIDC_INCOMPLETE', 'OIDC needs both FOVEA_OIDC_ISSUER and FOVEA_OIDC_AUDIENCE');
+    if (jwksRaw === undefined && hs256Secret === undefined)
+      throw new ConfigError(
+        'CONFIG_OIDC_INCOMPLETE',
+        'OIDC needs FOVEA_OIDC_JWKS (URL or file) or FOVEA_OIDC_HS256_SECRET',
+      );
+    if (hs256Secret !== undefined && Buffer.byteLength(hs256Secret, 'utf8') < 32)
+      throw new ConfigError('CONFIG_OIDC_WEAK_SECRET', 'FOVEA_OIDC_HS256_SECRET must be at least 32 bytes');
+    let jwks: OidcConfig['jwks'];
+    if (jwksRaw !== undefined) {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(jwksRaw)) {
+        let u: URL;
+        try {
+          u = new URL(jwksRaw);
+        } catch {
+          throw new ConfigError('CONFIG_OIDC_BAD_JWKS', `FOVEA_OIDC_JWKS is not a valid URL: "${jwksRaw}"`);
+        }
+        if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopbackHost(u.hostname)))
+          throw new ConfigError(
+            'CONFIG_OIDC_BAD_JWKS',
+            'FOVEA_OIDC_JWKS must be an https URL (http only on a loopback host)',
+          );
+        jwks = { kind: 'remote', url: u.toString() };
+      } else {
+        jwks = { kind: 'file', path: path.resolve(jwksRaw) };
+      }
+    }
+    oidc = Object.freeze({
+      issuer,
+      audience,
+      jwks,
+      hs256Secret,
+      scopeClaim: nonEmpty(env['FOVEA_OIDC_SCOPE_CLAIM']) ?? 'scope',
+      scopes: Object.freeze({
+        read: nonEmpty(env['FOVEA_OIDC_SCOPE_READ']) ?? 'fovea:read',
+        write: nonEmpty(env['FOVEA_OIDC_SCOPE_WRITE']) ?? 'fovea:write',
+        admin: nonEmpty(env['FOVEA_OIDC_SCOPE_ADMIN']) ?? 'fovea:admin',
+      }),
+    });
+  }
+  const linkSecret = nonEmpty(env['FOVEA_LINK_SECRET']);
+  if (linkSecret !== undefined && Buffer.byteLength(linkSecret, 'utf8') < 32)
+    throw new ConfigError('CONFIG_WEAK_LINK_SECRET', 'FOVEA_LINK_SECRET must be at least 32 bytes');
+  const mode = modeRaw === 'off' ? 'off' : modeRaw === 'on' || oidc !== undefined ? 'on' : 'loopback';
+  const linkMaxTtlSeconds = integer('link max TTL seconds', env['FOVEA_LINK_MAX_TTL_S'], 7 * 86400, 1, 365 * 86400);
+  return Object.freeze({
+    mode,
+    oidc,
+    linkSecret,
+    linkTtlSeconds: integer('link TTL seconds', env['FOVEA_LINK_TTL_S'], 900, 1, linkMaxTtlSeconds),
+    linkMaxTtlSeconds,
+    clockToleranceSeconds: integer('auth clock tolerance seconds', env['FOVEA_AUTH_CLOCK_TOLERANCE_S'], 30, 0, 600),
+  });
+}
+
+/**
+ * The loopback rule (docs/security.md): without an auth configuration Fovea serves only on a
+ * loopback host; any other host needs auth on, or FOVEA_AUTH=off said explicitly. Returns the
+ * warning to log at every start, if any.
+ */
+export function checkExposure(config: Readonly<Config>): string | undefined {
+  if (config.auth.mode === 'off')
+    return 'FOVEA_AUTH=off: every route is open to anyone who reaches this server, without authentication';
+  if (config.auth.mode === 'loopback' && !isLoopbackHost(config.host))
+    throw new ConfigError(
+      'CONFIG_AUTH_REQUIRED',
+      `refusing to serve on non-loopback host "${config.host}" without authentication: configure OIDC ` +
+        '(FOVEA_OIDC_ISSUER, FOVEA_OIDC_AUDIENCE, FOVEA_OIDC_JWKS) or FOVEA_AUTH=on (API keys, links), ' +
+        'or set FOVEA_AUTH=off to serve without authentication (see docs/security.md)',
+    );
+  return undefined;
+}
+
 /** http://host:port, with IPv6 literals bracketed and the wildcard address replaced by loopback. */
 export function defaultPublicUrl(host: string, port: number): string {
   const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -157,7 +283,9 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
   } catch {
     throw new ConfigError('CONFIG_BAD_PUBLIC_URL', `public URL must be an absolute http(s) URL, got "${rawUrl}"`);
   }
-  const corsOrigins = (flags.corsOrigins ?? env['FOVEA_CORS_ORIGINS'] ?? '*')
+  const auth = readAuth(env);
+  // No "*" default once auth is on: cross-origin callers are listed in FOVEA_CORS_ORIGINS.
+  const corsOrigins = (flags.corsOrigins ?? env['FOVEA_CORS_ORIGINS'] ?? (auth.mode === 'on' ? '' : '*'))
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
@@ -209,5 +337,6 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     dimse,
     jpip,
     overwrite,
+    auth,
   });
 }

@@ -1,9 +1,19 @@
 // Composition root: the one place that builds the store, codecs, ingest pipeline, retrieve
 // service and HTTP app from the configuration, and starts listening.
 
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { defaultPublicUrl, type Config } from './config';
+import {
+  Authenticator,
+  createOidcVerifier,
+  loadOrCreateLinkSecret,
+  studyScopedStore,
+  type JwksSource,
+  type JWK,
+  type OidcVerifier,
+} from './auth';
+import { checkExposure, ConfigError, defaultPublicUrl, type Config, type OidcConfig } from './config';
 import { createLogger, type Logger } from './log';
 import { openStore, type OpenedStore } from './store';
 import { loadCodecs } from './codec';
@@ -23,7 +33,48 @@ export interface Gateway {
   retrieve: RetrieveService;
   logger: Logger;
   app: ReturnType<typeof createApp>;
+  /** Verifies credentials and issues links (also used by the CLI's key and link commands). */
+  authenticator: Authenticator;
   close(): Promise<void>;
+}
+
+function oidcVerifier(oidc: OidcConfig | undefined, clockToleranceSeconds: number): OidcVerifier | undefined {
+  if (oidc === undefined) return undefined;
+  let jwks: JwksSource | undefined;
+  if (oidc.jwks?.kind === 'remote') jwks = { kind: 'remote', url: oidc.jwks.url };
+  else if (oidc.jwks?.kind === 'file') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(oidc.jwks.path, 'utf8'));
+    } catch (cause) {
+      throw new ConfigError('CONFIG_OIDC_BAD_JWKS', `FOVEA_OIDC_JWKS file ${oidc.jwks.path} is not readable JSON`, {
+        cause,
+      });
+    }
+    const keys = typeof parsed === 'object' && parsed !== null ? (parsed as { keys?: unknown }).keys : undefined;
+    if (!Array.isArray(keys))
+      throw new ConfigError('CONFIG_OIDC_BAD_JWKS', `FOVEA_OIDC_JWKS file ${oidc.jwks.path} has no "keys" array`);
+    jwks = { kind: 'local', jwks: { keys: keys as JWK[] } };
+  }
+  return createOidcVerifier({
+    issuer: oidc.issuer,
+    audience: oidc.audience,
+    jwks,
+    hs256Secret: oidc.hs256Secret === undefined ? undefined : Buffer.from(oidc.hs256Secret, 'utf8'),
+    clockToleranceSeconds,
+    scopeClaim: oidc.scopeClaim,
+    scopes: oidc.scopes,
+  });
+}
+
+/** The credential verifier of a data folder (server and CLI key/link commands). */
+export function buildAuthenticator(config: Readonly<Config>, store: OpenedStore): Authenticator {
+  return new Authenticator({
+    credentials: store.credentials,
+    linkSecret: loadOrCreateLinkSecret(config.dataDir, config.auth.linkSecret),
+    oidc: oidcVerifier(config.auth.oidc, config.auth.clockToleranceSeconds),
+    clockToleranceSeconds: config.auth.clockToleranceSeconds,
+  });
 }
 
 /** Builds every service without listening (used by `serve`, `import` and integration tests). */
@@ -32,6 +83,15 @@ export async function buildGateway(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<Gateway> {
   const store = openStore({ dataDir: config.dataDir });
+  let authenticator: Authenticator;
+  try {
+    authenticator = buildAuthenticator(config, store);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  // What HTTP handlers read: a link token's request sees its own study only (docs/security.md).
+  const instances = studyScopedStore(store.instances);
   const tmpDir = path.join(config.dataDir, 'tmp');
   // Crash recovery: version folders no row references and stale temporary files are removed.
   const swept = await store.sweepOrphans();
@@ -47,12 +107,16 @@ export async function buildGateway(
     maxObjectBytes: config.limits.maxPartBytes,
     overwrite: config.overwrite,
   });
-  const retrieve = createRetrieveService({ store, codecs, publicUrl: config.publicUrl });
+  const retrieve = createRetrieveService({
+    store: { ...store, instances },
+    codecs,
+    publicUrl: config.publicUrl,
+  });
   // One bounded cache of prepared frame models, shared by JPIP and every rendered image.
   const frames = new FrameModelCache(store.blobs, { maxBytes: config.jpip.indexCacheBytes });
   const app = createApp({
     ingestor,
-    store: store.instances,
+    store: instances,
     retrieve,
     publicUrl: config.publicUrl,
     tmpDir,
@@ -61,7 +125,7 @@ export async function buildGateway(
     logger,
     jpipRouter: createJpipRouter({
       service: new JpipService({
-        store: store.instances,
+        store: instances,
         blobs: store.blobs,
         sessions: store.jpipSessions,
         frames,
@@ -69,7 +133,13 @@ export async function buildGateway(
       }),
       chunkedMinBytes: config.jpip.chunkedMinBytes,
     }),
-    renderer: new FrameRenderer(store.instances, { blobs: store.blobs, codecs, frames }),
+    renderer: new FrameRenderer(instances, { blobs: store.blobs, codecs, frames }),
+    auth: { authenticator, required: config.auth.mode === 'on' },
+    links: {
+      issuer: authenticator,
+      defaultTtlSeconds: config.auth.linkTtlSeconds,
+      maxTtlSeconds: config.auth.linkMaxTtlSeconds,
+    },
   });
   return {
     config,
@@ -78,6 +148,7 @@ export async function buildGateway(
     retrieve,
     logger,
     app,
+    authenticator,
     close: async () => {
       store.close();
     },
@@ -97,6 +168,7 @@ export interface RunningServer {
 /** Listens on config.host:config.port, then builds the gateway (with the bound port in the
  *  default public URL when port 0 asked for an ephemeral one). */
 export async function startServer(config: Readonly<Config>, logger?: Logger): Promise<RunningServer> {
+  const exposureWarning = checkExposure(config); // the loopback rule: throws CONFIG_AUTH_REQUIRED
   let handler: http.RequestListener = (_req, res) => {
     res.statusCode = 503;
     res.setHeader('retry-after', '1');
@@ -145,7 +217,9 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
       throw err;
     }
   }
+  if (exposureWarning !== undefined) gateway.logger.warn('auth.off', { message: exposureWarning });
   gateway.logger.info('listening', {
+    auth: config.auth.mode,
     host: config.host,
     port: boundPort,
     dataDir: config.dataDir,

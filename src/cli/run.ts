@@ -6,6 +6,8 @@ import { runServe } from './serve';
 import { runImport } from './import';
 import { runIndex } from './index-command';
 import { runJpip } from './jpip-command';
+import { runKey } from './key-command';
+import { runLink } from './link-command';
 import { EXIT } from './exit-codes';
 import { USAGE } from './usage';
 import { packageVersion } from './version';
@@ -21,6 +23,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return runIndex(rest);
     case 'jpip':
       return runJpip(rest);
+    case 'key':
+      return runKey(rest);
+    case 'link':
+      return runLink(rest);
     case '-V':
     case '--version':
       process.stdout.write(`${packageVersion()}\n`);

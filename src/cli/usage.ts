@@ -1,7 +1,7 @@
 // Usage text of `fovea` and of each subcommand: printed by `fovea --help` (all of them) and by
 // `fovea <command> --help` / `-h` (that command's), always on stdout with exit code 0.
 
-export type CommandName = 'serve' | 'import' | 'index' | 'jpip';
+export type CommandName = 'serve' | 'import' | 'index' | 'jpip' | 'key' | 'link';
 
 export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
   serve: `  serve                 start the gateway (DICOMweb, WADO-URI, JPIP, DICOM)
@@ -17,6 +17,8 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
       --peers AE@host:port,...  (FOVEA_DIMSE_PEERS: C-MOVE destinations)
       --overwrite never|always  (FOVEA_OVERWRITE, default never: a different object with a stored
                         SOP Instance UID is refused; always: it replaces the stored one)
+      access control: FOVEA_AUTH=on|off, FOVEA_OIDC_ISSUER, FOVEA_OIDC_AUDIENCE, FOVEA_OIDC_JWKS ...
+      (docs/security.md); without them only a loopback --host is served
 `,
   import: `  import PATH...        store DICOM files and folders (recursive) into --data DIR
       [--data DIR] [--public-url URL] [--overwrite never|always] [--quiet]
@@ -28,6 +30,15 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
   jpip: `  jpip URL              fetch a view from a JPIP server; print bytes, messages, EOR, time
       [--fsiz W,H[,round]] [--roff X,Y] [--rsiz W,H] [--layers L] [--comps 0,1-2] [--stream N]
       [--type jpp-stream|jpt-stream] [--len N] [--session] [--out FILE.png|.pgm|.ppm|.j2k] [--timeout MS]
+`,
+  key: `  key create --name NAME --scope read[,write][,admin]   create an API key (printed once)
+  key list [--json]     list API keys (name, scopes, created, last used, status)
+  key revoke NAME       revoke an API key
+      [--data DIR]
+`,
+  link: `  link --study UID     print a study-scoped link URL (read of that study only)
+      [--ttl 15m] [--viewer|--wado] [--json] [--data DIR] [--public-url URL]
+  link revoke ID        revoke a link
 `,
 };
 

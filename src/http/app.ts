@@ -1,5 +1,7 @@
 // The one route table of the gateway: /dicomweb (PS3.18 RESTful services), /wado (WADO-URI,
-// PS3.18 §8.2), /jpip (ISO/IEC 15444-9, router supplied by the JPIP module), /healthz.
+// PS3.18 §8.2), /jpip (ISO/IEC 15444-9, router supplied by the JPIP module), /api/links, /healthz.
+// Every route states the permission it needs with needs() (auth.ts, docs/security.md); the
+// authenticate() middleware resolves the principal first.
 // Cross-cutting: request ids (X-Request-Id, echoed), access log, CORS, a JSON body limit, a JSON
 // 404 for unknown routes and the error middleware (error-map.ts) — text/plain under /jpip.
 
@@ -11,10 +13,12 @@ import type { Ingestor } from '../ingest';
 import { createLogger, type Logger } from '../log';
 import type { RetrieveService } from '../retrieve';
 import type { InstanceStore } from '../store';
+import { authenticate, needs, type HttpAuthOptions } from './auth';
 import { corsMiddleware } from './cors';
 import { createDicomwebRouter, type DicomwebLimits } from './dicomweb/router';
 import { wadoUriHandler } from './dicomweb/wado-uri';
 import { errorMiddleware } from './error-map';
+import { linksHandler, type LinkIssuer } from './links';
 
 export interface AppDeps {
   ingestor: Ingestor;
@@ -33,6 +37,10 @@ export interface AppDeps {
   /** Renders images (DICOMweb /rendered, /thumbnail; WADO-URI image/jpeg, image/png, image/gif)
    *  from the shared frame-model cache. Without it those are not available. */
   renderer?: FrameRenderer;
+  /** Access control; absent = anonymous access with every permission, no credential verifiable. */
+  auth?: HttpAuthOptions;
+  /** Issues study-scoped links (POST /api/links); absent = the route is not served. */
+  links?: { issuer: LinkIssuer; defaultTtlSeconds: number; maxTtlSeconds: number };
 }
 
 export const DICOMWEB_PATH = '/dicomweb';
@@ -62,9 +70,10 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(corsMiddleware({ origins: deps.corsOrigins ?? ['*'] }));
+  app.use(authenticate(deps.auth ?? { authenticator: undefined, required: false }));
   app.use(express.json({ limit: deps.jsonLimitBytes ?? 1024 * 1024, type: ['application/json'] }));
 
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', needs('public'), (_req, res) => {
     res.status(200).json({ status: 'ok' });
   });
   const renderer = deps.renderer;
@@ -84,8 +93,16 @@ export function createApp(deps: AppDeps): Express {
   );
   app.get(
     '/wado',
+    needs('read'),
     wadoUriHandler({ store: deps.store, retrieve: deps.retrieve, ...(renderer === undefined ? {} : { renderer }) }),
   );
+  if (deps.links !== undefined) {
+    app.post(
+      '/api/links',
+      needs('write'),
+      linksHandler({ ...deps.links, store: deps.store, publicUrl: deps.publicUrl }),
+    );
+  }
   if (deps.jpipRouter !== undefined) {
     app.use('/jpip', deps.jpipRouter, errorMiddleware({ logger, format: 'text' }));
   }

@@ -16,6 +16,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../errors';
 import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../bytes';
+import { ForbiddenError, UnauthenticatedError } from '../auth';
 import type { Logger } from '../log';
 import { MethodNotAllowedError, RangeNotSatisfiableError } from './http-errors';
 
@@ -66,6 +67,11 @@ function thirdParty(err: unknown): MappedError | undefined {
   return undefined;
 }
 
+/** RFC 6750 §3: error_description is printable ASCII without '"' and '\\'. */
+function quotable(text: string): string {
+  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
+}
+
 /** Maps any thrown value to a status, a stable code, a client-safe message and extra headers. */
 export function mapError(err: unknown, options: MapOptions = {}): MappedError {
   const known = (status: number, e: FoveaError, headers: Record<string, string> = {}): MappedError => ({
@@ -74,6 +80,19 @@ export function mapError(err: unknown, options: MapOptions = {}): MappedError {
     message: e.message,
     headers,
   });
+  // RFC 6750 §3: 401 with a Bearer challenge (error attribute only when a credential was presented,
+  // §3.1), invalid_request → 400, a valid principal without the permission → 403 insufficient_scope.
+  if (err instanceof UnauthenticatedError) {
+    const error =
+      err.bearerError === undefined ? '' : `, error="${err.bearerError}", error_description="${quotable(err.message)}"`;
+    return known(err.bearerError === 'invalid_request' ? 400 : 401, err, {
+      'WWW-Authenticate': `Bearer realm="fovea"${error}`,
+    });
+  }
+  if (err instanceof ForbiddenError)
+    return known(403, err, {
+      'WWW-Authenticate': `Bearer realm="fovea", error="insufficient_scope", error_description="${quotable(err.message)}"`,
+    });
   if (err instanceof TruncatedError || err instanceof MalformedError) return known(400, err);
   if (err instanceof UnsupportedError) return known(options.unsupportedStatus ?? 400, err);
   if (err instanceof LimitExceededError) return known(413, err);

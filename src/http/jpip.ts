@@ -9,6 +9,7 @@
 
 import { Router, type Request, type Response } from 'express';
 import { JpipPrefRefusedError, type JpipResponse, type JpipService } from '../jpip-service';
+import { needs, principalOf } from './auth';
 import { useNotImplementedForUnsupported } from './error-map';
 import { MethodNotAllowedError } from './http-errors';
 import { jpipFraming } from './jpip-framing';
@@ -36,7 +37,8 @@ export function createJpipRouter(deps: JpipRouterDeps): Router {
     useNotImplementedForUnsupported(res); // from here on an UnsupportedError is 501 (15444-9 D.1)
     let response: JpipResponse;
     try {
-      response = await deps.service.respond(call);
+      // A channel belongs to the principal that opened it (docs/security.md).
+      response = await deps.service.respond({ ...call, owner: principalOf(res)?.id ?? 'anonymous' });
     } catch (e) {
       if (e instanceof JpipPrefRefusedError) for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v); // D.2.18
       throw e;
@@ -68,9 +70,9 @@ export function createJpipRouter(deps: JpipRouterDeps): Router {
 
   const router = Router();
   for (const path of ['/', '/:target']) {
-    router.get(path, handle);
-    router.post(path, handle);
-    router.all(path, (req) => {
+    router.get(path, needs('read'), handle);
+    router.post(path, needs('read'), handle);
+    router.all(path, needs('read'), (req) => {
       throw new MethodNotAllowedError('JPIP_METHOD', `${req.method} is not allowed on /jpip`, [
         'GET',
         'HEAD',

@@ -31,6 +31,8 @@ export interface JpipServiceDeps {
 export interface JpipCall {
   request: JpipRequest;
   target: string | undefined;
+  /** Principal.id of the caller (default "anonymous"): JPIP channels belong to whoever opened them. */
+  owner?: string;
 }
 
 /** A successful response, as plain data. */
@@ -72,12 +74,13 @@ export class JpipService {
   /** Answers one request. Throws typed errors (JpipPrefRefusedError carries JPIP-pref) before any byte is produced. */
   async respond(call: JpipCall): Promise<JpipResponse> {
     const { request, target } = call;
+    const owner = call.owner ?? 'anonymous';
     assertImplemented(request);
     const refused = refusedPreferences(request);
     if (refused.length > 0) throw new JpipPrefRefusedError(refused);
     let session: JpipSessionRecord | undefined;
     if (request.cid !== undefined) {
-      session = this.sessions.lookup(request.cid);
+      session = this.sessions.lookup(request.cid, owner);
       if (target !== undefined && target !== session.target)
         throw new BadRequestError('JPIP_TARGET_CONFLICT', 'cid belongs to another target', { context: 'target' });
     }
@@ -105,12 +108,12 @@ export class JpipService {
       // C.3.3: grant only a transport the client offered; Fovea offers "http" (no http-tcp/udp).
       let cid: string;
       if (session !== undefined) cid = this.sessions.addChannel(session.sessionId, 'http');
-      else ({ session, cid } = this.sessions.open(name, tid, new CacheModel().encode(), 'http'));
+      else ({ session, cid } = this.sessions.open(name, tid, new CacheModel().encode(), 'http', owner));
       newChannel = { cid, path: 'jpip', transport: 'http' };
     }
     const ctx: ResolvedRequest = { request, frames, tid, view: targetName.view, session, newChannel };
     if (session === undefined) return this.stateless(await prepareResponse(ctx, this.responseDeps));
-    return this.withinSession(ctx, session.sessionId);
+    return this.withinSession(ctx, session.sessionId, owner);
   }
 
   private stateless(p: PreparedResponse): JpipResponse {
@@ -125,7 +128,7 @@ export class JpipService {
   }
 
   /** Holds the session's lock from before the cache model is read until finish() is called. */
-  private async withinSession(ctx: ResolvedRequest, sessionId: string): Promise<JpipResponse> {
+  private async withinSession(ctx: ResolvedRequest, sessionId: string, owner: string): Promise<JpipResponse> {
     const release = await this.sessions.acquire(sessionId);
     const { request } = ctx;
     const closeChannels = (): void => {
@@ -133,7 +136,7 @@ export class JpipService {
     };
     let prepared: PreparedResponse;
     try {
-      if (request.cid !== undefined) ctx.session = this.sessions.lookup(request.cid); // the latest saved cache model
+      if (request.cid !== undefined) ctx.session = this.sessions.lookup(request.cid, owner); // the latest saved cache model
     } catch (e) {
       release();
       throw e;

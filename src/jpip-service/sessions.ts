@@ -43,6 +43,7 @@ export class JpipSessions {
     tid: string,
     cacheModel: Uint8Array,
     transport: string,
+    owner = 'anonymous',
   ): { session: JpipSessionRecord; cid: string } {
     const now = this.now();
     this.store.deleteIdle(now - this.idleMs);
@@ -59,16 +60,19 @@ export class JpipSessions {
       cacheModel,
       createdAt: now,
       lastUsedAt: now,
+      owner,
     };
     const cid = newId('C');
     this.store.create(session, cid, transport);
     return { session, cid };
   }
 
-  /** The live session of a channel. // 15444-9 C.3.2 */
-  lookup(cid: string): JpipSessionRecord {
+  /** The live session of a channel, if `owner` (Principal.id) opened it: a channel of another
+   *  principal is answered exactly as an unknown one (no hint that it exists). // 15444-9 C.3.2 */
+  lookup(cid: string, owner = 'anonymous'): JpipSessionRecord {
     const s = this.store.byChannel(cid);
-    if (s === undefined) throw new NotFoundError('JPIP_UNKNOWN_CID', `no open channel ${cid}`, { context: 'cid' });
+    if (s === undefined || (s.owner ?? 'anonymous') !== owner)
+      throw new NotFoundError('JPIP_UNKNOWN_CID', `no open channel ${cid}`, { context: 'cid' });
     if (s.lastUsedAt < this.now() - this.idleMs) {
       this.store.deleteIdle(this.now() - this.idleMs);
       throw new NotFoundError('JPIP_UNKNOWN_CID', `channel ${cid} expired`, { context: 'cid' });

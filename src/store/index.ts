@@ -6,8 +6,9 @@ import { openDatabase } from './db';
 import { FileBlobStore } from './file-blob-store';
 import { SqliteInstanceStore } from './sqlite-instance-store';
 import { SqliteJpipSessionStore } from './sqlite-jpip-sessions';
+import { SqliteCredentialStore } from './sqlite-credentials';
 import { sweepOrphans, type SweepOptions, type SweepReport } from './sweep';
-import type { BlobStore, InstanceStore, JpipSessionStore } from './types';
+import type { BlobStore, CredentialStore, InstanceStore, JpipSessionStore } from './types';
 
 export interface StoreOptions {
   dataDir: string;
@@ -21,6 +22,8 @@ export interface OpenedStore {
   readonly blobs: BlobStore;
   /** JPIP sessions and channels (ISO/IEC 15444-9 Annex B), in the same database. */
   readonly jpipSessions: JpipSessionStore;
+  /** API key hashes and issued links (migration 0005), in the same database. */
+  readonly credentials: CredentialStore;
   /** Deletes version folders no instance references and stale tmp/ files (call at start-up). */
   sweepOrphans(options?: SweepOptions): Promise<SweepReport>;
   close(): void;
@@ -47,6 +50,7 @@ export function openStore(options: StoreOptions): OpenedStore {
     instances,
     blobs,
     jpipSessions,
+    credentials: new SqliteCredentialStore(db),
     sweepOrphans: (sweepOptions?: SweepOptions) => sweepOrphans(options.dataDir, instances, blobs, sweepOptions),
     close: () => {
       instances.close();

@@ -1,4 +1,4 @@
-// JpipSessionStore over SQLite (migration 0002): sessions with their cache model blob, channels
+// JpipSessionStore over SQLite (migrations 0002, 0005: owner): sessions with their cache model blob, channels
 // referencing them (ON DELETE CASCADE). Every method is one statement or one transaction, so
 // several processes sharing the database see consistent sessions.
 
@@ -13,6 +13,7 @@ interface SessionRow {
   cache_model: Buffer;
   created_at: number;
   last_used_at: number;
+  owner: string;
 }
 
 function toRecord(r: SessionRow): JpipSessionRecord {
@@ -23,6 +24,7 @@ function toRecord(r: SessionRow): JpipSessionRecord {
     cacheModel: new Uint8Array(r.cache_model.buffer, r.cache_model.byteOffset, r.cache_model.length),
     createdAt: r.created_at,
     lastUsedAt: r.last_used_at,
+    owner: r.owner,
   };
 }
 
@@ -45,11 +47,11 @@ export class SqliteJpipSessionStore implements JpipSessionStore {
     const p = (sql: string): Statement => db.prepare(sql);
     this.s = {
       insertSession: p(
-        'INSERT INTO jpip_sessions (session_id, target, tid, cache_model, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO jpip_sessions (session_id, target, tid, cache_model, created_at, last_used_at, owner) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertChannel: p('INSERT INTO jpip_channels (cid, session_id, transport, created_at) VALUES (?, ?, ?, ?)'),
       sessionExists: p('SELECT 1 FROM jpip_sessions WHERE session_id = ?'),
-      byChannel: p(`SELECT s.session_id, s.target, s.tid, s.cache_model, s.created_at, s.last_used_at
+      byChannel: p(`SELECT s.session_id, s.target, s.tid, s.cache_model, s.created_at, s.last_used_at, s.owner
         FROM jpip_channels c JOIN jpip_sessions s ON s.session_id = c.session_id WHERE c.cid = ?`),
       channels: p('SELECT cid FROM jpip_channels WHERE session_id = ? ORDER BY created_at, cid'),
       save: p('UPDATE jpip_sessions SET tid = ?, cache_model = ?, last_used_at = ? WHERE session_id = ?'),
@@ -71,6 +73,7 @@ export class SqliteJpipSessionStore implements JpipSessionStore {
         Buffer.from(session.cacheModel),
         session.createdAt,
         session.lastUsedAt,
+        session.owner ?? 'anonymous',
       );
       this.s.insertChannel.run(cid, session.sessionId, transport, session.createdAt);
     })();

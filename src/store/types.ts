@@ -188,6 +188,8 @@ export interface JpipSessionRecord {
   cacheModel: Uint8Array;
   createdAt: number;
   lastUsedAt: number;
+  /** Principal.id of whoever opened the session (default "anonymous"); only it may use its channels. */
+  owner?: string;
 }
 
 /** Persistent JPIP sessions and channels, shared by every server process on the data folder. */
@@ -207,4 +209,39 @@ export interface JpipSessionStore {
   /** Deletes sessions not used since `before`; returns how many. */
   deleteIdle(before: number): number;
   count(): number;
+}
+
+/** One API key as stored: never the key, only its SHA-256 (migration 0005). */
+export interface ApiKeyRecord {
+  name: string;
+  keyHash: string;
+  /** "read", "write", "admin" words. */
+  permissions: string[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** One issued study-scoped link (migration 0005). */
+export interface LinkRecord {
+  linkId: string;
+  studyInstanceUid: string;
+  expiresAt: number;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** API keys and issued links (the credentials Fovea itself hands out). */
+export interface CredentialStore {
+  /** Adds a key; false when the name is taken. */
+  addApiKey(record: ApiKeyRecord): boolean;
+  apiKeyByHash(keyHash: string): ApiKeyRecord | undefined;
+  listApiKeys(): ApiKeyRecord[];
+  /** Marks a key revoked; false when no live key has that name. */
+  revokeApiKey(name: string, now: number): boolean;
+  touchApiKey(name: string, now: number): void;
+  addLink(record: LinkRecord): void;
+  link(linkId: string): LinkRecord | undefined;
+  /** Marks a link revoked (recording it even if this server did not issue it); false if it was already revoked. */
+  revokeLink(linkId: string, now: number): boolean;
 }

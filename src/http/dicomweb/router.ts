@@ -1,5 +1,6 @@
 // The DICOMweb route table (PS3.18 §10): STOW-RS, QIDO-RS and WADO-RS resources, mounted by
-// app.ts under /dicomweb. One line per resource; the handlers live one file per service.
+// app.ts under /dicomweb. One line per resource, each stating the permission it needs (needs(),
+// src/http/auth.ts; docs/security.md); the handlers live one file per service.
 
 import { Router } from 'express';
 import type { FrameRenderer } from '../../frames';
@@ -7,6 +8,7 @@ import type { Ingestor } from '../../ingest';
 import type { Logger } from '../../log';
 import type { RetrieveService } from '../../retrieve';
 import type { InstanceStore } from '../../store';
+import { needs } from '../auth';
 import { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from '../multipart-reader';
 import { qidoHandler } from './qido-rs';
 import { renderedHandler } from './rendered';
@@ -66,30 +68,30 @@ export function createDicomwebRouter(deps: DicomwebDeps): Router {
   const i = `${se}/instances/:instance`;
   const r = Router({ caseSensitive: true, strict: false });
   // STOW-RS §10.5
-  r.post('/studies', stow);
-  r.post(s, stow);
+  r.post('/studies', needs('write'), stow);
+  r.post(s, needs('write'), stow);
   // QIDO-RS §10.6
-  r.get('/studies', qidoHandler(qido, 'study'));
-  r.get('/series', qidoHandler(qido, 'series'));
-  r.get('/instances', qidoHandler(qido, 'instance'));
-  r.get(`${s}/series`, qidoHandler(qido, 'series'));
-  r.get(`${s}/instances`, qidoHandler(qido, 'instance'));
-  r.get(`${se}/instances`, qidoHandler(qido, 'instance'));
+  r.get('/studies', needs('read'), qidoHandler(qido, 'study'));
+  r.get('/series', needs('read'), qidoHandler(qido, 'series'));
+  r.get('/instances', needs('read'), qidoHandler(qido, 'instance'));
+  r.get(`${s}/series`, needs('read'), qidoHandler(qido, 'series'));
+  r.get(`${s}/instances`, needs('read'), qidoHandler(qido, 'instance'));
+  r.get(`${se}/instances`, needs('read'), qidoHandler(qido, 'instance'));
   // WADO-RS §10.4
-  r.get(s, instancesHandler(wado));
-  r.get(se, instancesHandler(wado));
-  r.get(i, instancesHandler(wado));
-  r.get(`${s}/metadata`, metadataHandler(wado));
-  r.get(`${se}/metadata`, metadataHandler(wado));
-  r.get(`${i}/metadata`, metadataHandler(wado));
-  r.get(`${i}/frames/:frames`, framesHandler(wado));
-  r.get(`${i}/bulkdata/*tagpath`, bulkdataHandler(wado));
+  r.get(s, needs('read'), instancesHandler(wado));
+  r.get(se, needs('read'), instancesHandler(wado));
+  r.get(i, needs('read'), instancesHandler(wado));
+  r.get(`${s}/metadata`, needs('read'), metadataHandler(wado));
+  r.get(`${se}/metadata`, needs('read'), metadataHandler(wado));
+  r.get(`${i}/metadata`, needs('read'), metadataHandler(wado));
+  r.get(`${i}/frames/:frames`, needs('read'), framesHandler(wado));
+  r.get(`${i}/bulkdata/*tagpath`, needs('read'), bulkdataHandler(wado));
   // Rendered §10.4.1.1.4 and thumbnail §10.4.3 resources
   const renderer = deps.renderer;
   if (renderer !== undefined) {
     for (const base of [s, se, i, `${i}/frames/:frames`]) {
-      r.get(`${base}/rendered`, renderedHandler(renderer, 'rendered'));
-      r.get(`${base}/thumbnail`, renderedHandler(renderer, 'thumbnail'));
+      r.get(`${base}/rendered`, needs('read'), renderedHandler(renderer, 'rendered'));
+      r.get(`${base}/thumbnail`, needs('read'), renderedHandler(renderer, 'thumbnail'));
     }
   }
   return r;

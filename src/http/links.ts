@@ -1,0 +1,75 @@
+// POST /api/links (docs/security.md): an EHR (or any principal with write or admin) asks for a
+// study-scoped link. Body (application/json): {"study": "<StudyInstanceUID>", "ttl": "15m" |
+// seconds, "kind": "wado" | "viewer"}. Answer 201 {url, token, expires (ISO 8601), id}. The study
+// must exist (else 404, like any read of it); the link grants read of that study only.
+
+import type { RequestHandler } from 'express';
+import { parseTtl, type IssuedLink } from '../auth';
+import { BadRequestError, NotFoundError } from '../errors';
+import type { InstanceStore } from '../store';
+
+export type LinkKind = 'wado' | 'viewer';
+
+export interface LinkIssuer {
+  issueLink(study: string, ttlSeconds: number): IssuedLink;
+}
+
+export interface LinksDeps {
+  issuer: LinkIssuer;
+  store: InstanceStore;
+  publicUrl: string;
+  defaultTtlSeconds: number;
+  maxTtlSeconds: number;
+}
+
+const UID = /^[0-9]+(\.[0-9]+)*$/;
+
+/** The URL a link opens: the WADO-RS study resource, or the viewer page, carrying ?token=. */
+export function linkUrl(publicUrl: string, kind: LinkKind, study: string, token: string): string {
+  const base = publicUrl.replace(/\/+$/, '');
+  const t = encodeURIComponent(token);
+  return kind === 'viewer'
+    ? `${base}/viewer/?study=${encodeURIComponent(study)}&token=${t}`
+    : `${base}/dicomweb/studies/${encodeURIComponent(study)}?token=${t}`;
+}
+
+export function linksHandler(deps: LinksDeps): RequestHandler {
+  return (req, res) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new BadRequestError('LINK_BAD_BODY', 'send a JSON object {"study": "<StudyInstanceUID>"}');
+    const o = body as Record<string, unknown>;
+    const study = o['study'];
+    if (typeof study !== 'string' || study.length > 64 || !UID.test(study))
+      throw new BadRequestError('LINK_BAD_STUDY', '"study" must be a Study Instance UID');
+    const ttlRaw = o['ttl'];
+    let ttl = deps.defaultTtlSeconds;
+    if (ttlRaw !== undefined) {
+      const parsed =
+        typeof ttlRaw === 'number'
+          ? Number.isSafeInteger(ttlRaw) && ttlRaw > 0
+            ? ttlRaw
+            : undefined
+          : typeof ttlRaw === 'string'
+            ? parseTtl(ttlRaw)
+            : undefined;
+      if (parsed === undefined)
+        throw new BadRequestError('LINK_BAD_TTL', '"ttl" must be seconds or like "15m", "2h", "1d"');
+      if (parsed > deps.maxTtlSeconds)
+        throw new BadRequestError('LINK_TTL_TOO_LONG', `"ttl" may be at most ${deps.maxTtlSeconds} seconds`);
+      ttl = parsed;
+    }
+    const kindRaw = o['kind'] ?? 'wado';
+    if (kindRaw !== 'wado' && kindRaw !== 'viewer')
+      throw new BadRequestError('LINK_BAD_KIND', '"kind" must be "wado" or "viewer"');
+    if (deps.store.listInstances({ studyInstanceUid: study }).length === 0)
+      throw new NotFoundError('DICOMWEB_STUDY_NOT_FOUND', 'no such study');
+    const link = deps.issuer.issueLink(study, ttl);
+    res.status(201).json({
+      url: linkUrl(deps.publicUrl, kindRaw, study, link.token),
+      token: link.token,
+      expires: new Date(link.expires).toISOString(),
+      id: link.id,
+    });
+  };
+}
