@@ -22,9 +22,14 @@ export interface DimseGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(
-  options: Partial<Pick<DimseDeps, 'peers' | 'acceptedCallingAeTitles' | 'timeoutMs'>> = {},
-): Promise<DimseGateway> {
+export type GatewayOptions = Partial<
+  Pick<DimseDeps, 'peers' | 'acceptedCallingAeTitles' | 'storeAeTitles' | 'queryAeTitles' | 'tls' | 'timeoutMs'>
+> & {
+  /** Collects the DIMSE listener's JSON log lines (level debug). */
+  logLines?: string[];
+};
+
+export async function startGateway(options: GatewayOptions = {}): Promise<DimseGateway> {
   const http = await startTestServer();
   const g = http.running.gateway;
   const tmpDir = path.join(http.dataDir, 'tmp', 'dimse');
@@ -32,11 +37,17 @@ export async function startGateway(
     ingestor: g.ingestor,
     store: g.store.instances,
     retrieve: g.retrieve,
-    logger: createLogger(process.env['FOVEA_TEST_LOG'] === '1' ? 'debug' : 'silent'),
+    logger:
+      options.logLines !== undefined
+        ? createLogger('debug', (line) => options.logLines?.push(line))
+        : createLogger(process.env['FOVEA_TEST_LOG'] === '1' ? 'debug' : 'silent'),
     aeTitle: AE,
     port: 0,
     host: '127.0.0.1',
     acceptedCallingAeTitles: options.acceptedCallingAeTitles ?? 'any',
+    storeAeTitles: options.storeAeTitles,
+    queryAeTitles: options.queryAeTitles,
+    tls: options.tls,
     peers: options.peers ?? [],
     tmpDir,
     timeoutMs: options.timeoutMs ?? 10_000,

@@ -33,11 +33,11 @@ export interface DimseDeps {
   /** Calling AEs that may associate, optionally bound to an address or network (PS3.8 9.3.4). */
   acceptedCallingAeTitles: AeGrants;
   /** Of the accepted ones, those whose C-STORE is served (default 'any' = all accepted). */
-  storeAeTitles?: AeGrants;
+  storeAeTitles?: AeGrants | undefined;
   /** Of the accepted ones, those whose C-FIND/C-MOVE/C-GET is served (default 'any'). */
-  queryAeTitles?: AeGrants;
+  queryAeTitles?: AeGrants | undefined;
   /** DICOM TLS only on this port (PS3.15 B.9); the CA makes client certificates mandatory. */
-  tls?: DimseTlsFiles | null;
+  tls?: DimseTlsFiles | null | undefined;
   /** Known C-MOVE destinations. */
   peers: Peer[];
   /** Folder for received data sets in flight (default: a fresh folder under the OS temp dir). */
