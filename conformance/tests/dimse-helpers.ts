@@ -51,6 +51,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<DimseG
     peers: options.peers ?? [],
     tmpDir,
     timeoutMs: options.timeoutMs ?? 10_000,
+  }).catch(async (err: unknown) => {
+    await http.stop(); // a listener that fails to start (bad TLS files) leaves nothing running
+    throw err;
   });
   return {
     http,
@@ -85,15 +88,18 @@ export async function run(cmd: string, args: string[], timeoutMs = 30_000, cwd?:
   });
 }
 
-/** Starts DCMTK storescp as a move destination writing into `dir`. */
+/** Starts DCMTK storescp as a move destination writing into `dir` (`extraArgs`: e.g. +tls ...). */
 export async function startStorescp(
   aeTitle: string,
   port: number,
   dir: string,
   children: ChildProcess[],
+  extraArgs: string[] = [],
 ): Promise<ChildProcess> {
   fs.mkdirSync(dir, { recursive: true });
-  const child = spawn('storescp', ['-aet', aeTitle, '+xa', '-od', dir, String(port)], { stdio: 'ignore' });
+  const child = spawn('storescp', [...extraArgs, '-aet', aeTitle, '+xa', '-od', dir, String(port)], {
+    stdio: 'ignore',
+  });
   children.push(child);
   // Wait until it accepts TCP connections (bounded).
   for (let i = 0; i < 50; i += 1) {

@@ -18,7 +18,7 @@ import { AeAccessList, type AeGrants } from './access';
 import { abortPdu, PduGuard } from './pdu-guard';
 import { FoveaScp, type ScpContext } from './scp';
 import type { Peer } from './store-scu';
-import { loadTls, type DimseTlsFiles } from './tls';
+import { loadTls, refusedClient, type DimseTlsFiles } from './tls';
 
 export interface DimseDeps {
   ingestor: Ingestor;
@@ -98,6 +98,12 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
   const sockets = new Set<net.Socket>();
 
   const onConnection = (socket: net.Socket): void => {
+    const refused = socket instanceof tls.TLSSocket && secure !== null ? refusedClient(socket, secure.mutual) : null;
+    if (refused !== null) {
+      deps.logger.warn('dimse.tls_refused', { remote: socket.remoteAddress, reason: refused });
+      socket.destroy();
+      return;
+    }
     if (sockets.size >= maxAssociations) {
       deps.logger.warn('dimse.too_many_associations', { remote: socket.remoteAddress });
       socket.destroy();

@@ -68,10 +68,21 @@ export function loadTls(files: DimseTlsFiles, handshakeTimeoutMs: number): Loade
       ciphers: BCP195_CIPHERS,
       honorCipherOrder: true,
       requestCert: mutual,
-      rejectUnauthorized: mutual,
+      // Checked in the connection handler (refusedClient), which can log why; Node's own
+      // rejection closes the socket without saying.
+      rejectUnauthorized: false,
       handshakeTimeout: handshakeTimeoutMs,
     },
   };
+}
+
+/** Why a client of a mutual-TLS listener is refused (no or unverified certificate), or null. */
+export function refusedClient(socket: tls.TLSSocket, mutual: boolean): string | null {
+  if (!mutual || socket.authorized) return null;
+  const err: unknown = socket.authorizationError;
+  const code = err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.message) : String(err);
+  const presented = Object.keys(socket.getPeerCertificate()).length > 0;
+  return presented ? `client certificate: ${code}` : 'no client certificate';
 }
 
 /** Options of an outgoing TLS connection: the peer's certificate is verified (CA or system roots). */
