@@ -258,6 +258,6 @@ d('DICOM TLS listener without a CA (server authentication only)', () => {
   test('a key that does not match the certificate fails at start', async () => {
     const [, certFile] = pki.pair('server');
     const [keyFile] = pki.pair('client');
-    await expect(startGateway({ tls: { certFile, keyFile } })).rejects.toMatchObject({ code: 'DIMSE_TLS_CONFIG' });
+    await expect(startGateway({ tls: { certFile, keyFile } })).rejects.toMatchObject({ code: 'CONFIG_DIMSE_TLS' });
   });
 });

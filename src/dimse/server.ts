@@ -64,7 +64,7 @@ const MAX_INCOMING_PDU = 1 << 20;
 export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
   for (const p of deps.peers)
     if (p.tls === true && (deps.tls ?? null) === null)
-      throw new BadRequestError('DIMSE_TLS_CONFIG', `peer ${p.aeTitle} uses TLS but no key/certificate is set`);
+      throw new BadRequestError('CONFIG_DIMSE_TLS', `peer ${p.aeTitle} uses TLS but no key/certificate is set`);
   for (const title of [deps.aeTitle, ...deps.peers.map((p) => p.aeTitle)]) {
     if (!AE_TITLE.test(title) || title.trim() === '')
       throw new BadRequestError('DIMSE_BAD_AE_TITLE', `invalid AE title "${title}"`, { context: title });
@@ -138,6 +138,12 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
       deps.logger.warn('dimse.tls_refused', { remote: socket.remoteAddress, reason: err.code ?? err.message }),
     );
   server.maxConnections = maxAssociations * 2;
+  // Every TCP connection, TLS handshakes in progress included, so that close() ends them all.
+  const connections = new Set<net.Socket>();
+  server.on('connection', (raw: net.Socket) => {
+    connections.add(raw);
+    raw.once('close', () => connections.delete(raw));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(deps.port, deps.host, () => {
@@ -158,7 +164,7 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
     port,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
+      for (const s of [...sockets, ...connections]) s.destroy();
       await closed;
       if (ownTmp) await fs.promises.rm(tmpDir, { recursive: true, force: true });
     },

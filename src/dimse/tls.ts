@@ -56,7 +56,7 @@ export function loadTls(files: DimseTlsFiles, handshakeTimeoutMs: number): Loade
     };
     tls.createSecureContext({ ...client, minVersion: TLS_MIN_VERSION, ciphers: BCP195_CIPHERS });
   } catch (err) {
-    throw new BadRequestError('DIMSE_TLS_CONFIG', `DICOM TLS key/certificate/CA cannot be used: ${String(err)}`);
+    throw new BadRequestError('CONFIG_DIMSE_TLS', `DICOM TLS key/certificate/CA cannot be used: ${String(err)}`);
   }
   const mutual = client.ca !== undefined;
   return {
