@@ -12,6 +12,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as dimse from 'dcmjs-dimse';
+import { readConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { startServer } from '../../src/server';
 import {
   AE,
   DICOM_DIR,
@@ -259,5 +262,45 @@ d('DICOM TLS listener without a CA (server authentication only)', () => {
     const [, certFile] = pki.pair('server');
     const [keyFile] = pki.pair('client');
     await expect(startGateway({ tls: { certFile, keyFile } })).rejects.toMatchObject({ code: 'CONFIG_DIMSE_TLS' });
+  });
+});
+
+d('fovea serve: DICOM TLS and the AE lists from the environment (readConfig → startServer)', () => {
+  test('FOVEA_DIMSE_TLS_* and FOVEA_DIMSE_CALLING/STORE_AETS reach the listener', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-dimse-tls-serve-'));
+    const pki = makePki(work);
+    const [keyFile, certFile] = pki.pair('server');
+    const config = readConfig(
+      { port: '0', host: '127.0.0.1', data: path.join(work, 'data'), dimsePort: String(await freePort()) },
+      {
+        FOVEA_DIMSE_TLS_CERT: certFile,
+        FOVEA_DIMSE_TLS_KEY: keyFile,
+        FOVEA_DIMSE_TLS_CA: pki.ca,
+        FOVEA_DIMSE_CALLING_AETS: 'PACS1@127.0.0.1,ELSEWHERE@127.0.0.2',
+        FOVEA_DIMSE_STORE_AETS: 'none',
+      },
+    );
+    const running = await startServer(config, createLogger('silent'));
+    try {
+      const port = String(running.dimse?.port);
+      const tls = ['+tls', ...pki.pair('client'), '+cf', pki.ca];
+      expect((await run('echoscu', ['-aet', 'PACS1', ...dcmArgs(...tls), '127.0.0.1', port])).code).toBe(0);
+      expect((await run('echoscu', ['-aet', 'PACS1', ...dcmArgs(), '127.0.0.1', port])).code).not.toBe(0);
+      const other = await run('echoscu', ['-aet', 'ELSEWHERE', ...dcmArgs(...tls), '127.0.0.1', port]);
+      expect(other.stdout + other.stderr).toMatch(/Calling AE Title Not Recognized/i);
+      const store = await run('storescu', [
+        '-aet',
+        'PACS1',
+        ...dcmArgs(...tls, '-v'),
+        '127.0.0.1',
+        port,
+        path.join(DICOM_DIR, CT.file),
+      ]);
+      expect(store.stdout + store.stderr).toMatch(/Status: 0x0?124\b/);
+      expect(running.gateway.store.instances.getInstance(CT.sop)).toBeUndefined();
+    } finally {
+      await running.stop();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });
