@@ -1,6 +1,7 @@
 // The one config reader: command-line flags over environment over defaults, validated once and
 // frozen. Modules receive the values they need as parameters; nothing else reads process.env.
 
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { BadRequestError } from './errors';
 import type { OverwritePolicy } from './store';
@@ -78,14 +79,40 @@ export interface DimsePeerConfig {
   aeTitle: string;
   host: string;
   port: number;
+  /** Associations to this peer use DICOM TLS (PS3.15 B.9). */
+  tls: boolean;
+}
+
+/** An AE title, optionally bound to the address (IP or CIDR network) it must connect from. */
+export interface DimseAeGrant {
+  aeTitle: string;
+  /** IPv4/IPv6 address or network ("10.1.2.0/24"); undefined = any address. */
+  from?: string | undefined;
+}
+
+/** A list of grants, or 'any' (no restriction beyond the ones applied before). */
+export type DimseAeGrants = readonly DimseAeGrant[] | 'any';
+
+/** DICOM TLS of the DIMSE listener and of outgoing TLS associations (PEM files). */
+export interface DimseTlsConfig {
+  certFile: string;
+  keyFile: string;
+  /** CA bundle: client certificates are then required and verified; also verifies TLS peers. */
+  caFile?: string | undefined;
 }
 
 export interface DimseConfig {
   /** 0 disables the DICOM listener. */
   port: number;
   aeTitle: string;
-  /** Calling AE titles allowed to associate, or 'any'. */
-  acceptedCallingAeTitles: string[] | 'any';
+  /** Calling AEs allowed to associate (bound to addresses or not), or 'any'. */
+  acceptedCallingAeTitles: DimseAeGrants;
+  /** Of the accepted calling AEs, those whose C-STORE requests are served ('any' = all accepted). */
+  storeAeTitles: DimseAeGrants;
+  /** Of the accepted calling AEs, those whose C-FIND/C-MOVE/C-GET requests are served. */
+  queryAeTitles: DimseAeGrants;
+  /** When set the DIMSE port speaks DICOM TLS only (no plain TCP). */
+  tls: DimseTlsConfig | null;
   /** Known peers, destinations of C-MOVE. */
   peers: DimsePeerConfig[];
 }
@@ -103,6 +130,8 @@ export interface ConfigInput {
   dimsePort?: string | undefined;
   aeTitle?: string | undefined;
   callingAeTitles?: string | undefined;
+  storeAeTitles?: string | undefined;
+  queryAeTitles?: string | undefined;
   peers?: string | undefined;
   overwrite?: string | undefined;
 }
@@ -131,32 +160,78 @@ function aeTitle(name: string, raw: string): string {
   return v;
 }
 
+/** `AE`, `AE@10.1.2.3` or `AE@10.1.2.0/24` (IPv6 too); the address part follows the last '@'. */
+function aeGrant(name: string, raw: string): DimseAeGrant {
+  const at = raw.lastIndexOf('@');
+  if (at < 0) return { aeTitle: aeTitle(name, raw) };
+  const from = raw.slice(at + 1).trim();
+  const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(from);
+  const family = m?.[1] === undefined ? 0 : isIP(m[1]);
+  const prefix = m?.[2] === undefined ? undefined : Number(m[2]);
+  if (family === 0 || (prefix !== undefined && prefix > (family === 4 ? 32 : 128)))
+    throw new ConfigError(
+      'CONFIG_BAD_AE_ADDRESS',
+      `${name} address must be an IP address or CIDR network, got "${from}"`,
+    );
+  return { aeTitle: aeTitle(name, raw.slice(0, at)), from };
+}
+
+/** Unset, empty or '*' = any; 'none' = nobody; else a comma list of grants. */
+function aeGrants(name: string, raw: string | undefined): DimseAeGrants {
+  const v = raw?.trim() ?? '';
+  if (v === '' || v === '*') return 'any';
+  if (v.toLowerCase() === 'none') return Object.freeze([]);
+  return Object.freeze(v.split(',').map((a) => Object.freeze(aeGrant(name, a))));
+}
+
+function dimseTls(env: NodeJS.ProcessEnv): DimseTlsConfig | null {
+  const [certFile, keyFile, caFile] = ['CERT', 'KEY', 'CA'].map((k) => {
+    const v = env[`FOVEA_DIMSE_TLS_${k}`]?.trim();
+    return v === undefined || v === '' ? undefined : path.resolve(v);
+  });
+  if (certFile === undefined && keyFile === undefined && caFile === undefined) return null;
+  if (certFile === undefined || keyFile === undefined)
+    throw new ConfigError('CONFIG_DIMSE_TLS', 'DICOM TLS needs both FOVEA_DIMSE_TLS_CERT and FOVEA_DIMSE_TLS_KEY');
+  return Object.freeze({ certFile, keyFile, caFile });
+}
+
 /** DIMSE settings: FOVEA_DIMSE_PORT (default 11112, 0 = off), FOVEA_AE_TITLE (FOVEA),
- *  FOVEA_DIMSE_CALLING_AETS (comma list, default any), FOVEA_DIMSE_PEERS ("AE@host:port,..."). */
+ *  FOVEA_DIMSE_CALLING_AETS (grants, default any), FOVEA_DIMSE_STORE_AETS / FOVEA_DIMSE_QUERY_AETS
+ *  (default: every accepted calling AE), FOVEA_DIMSE_TLS_CERT/KEY/CA, and
+ *  FOVEA_DIMSE_PEERS ("AE@host:port[/tls],..."). */
 function readDimse(flags: ConfigInput, env: NodeJS.ProcessEnv): DimseConfig {
   const port = integer('DIMSE port', flags.dimsePort ?? env['FOVEA_DIMSE_PORT'], 11112, 0, 65535);
   const ae = aeTitle('AE title', flags.aeTitle ?? env['FOVEA_AE_TITLE'] ?? 'FOVEA');
-  const callingRaw = flags.callingAeTitles ?? env['FOVEA_DIMSE_CALLING_AETS'];
-  const calling =
-    callingRaw === undefined || callingRaw.trim() === '' || callingRaw.trim() === '*'
-      ? ('any' as const)
-      : callingRaw.split(',').map((a) => aeTitle('calling AE title', a));
+  const calling = aeGrants('calling AE title', flags.callingAeTitles ?? env['FOVEA_DIMSE_CALLING_AETS']);
+  const storeAes = aeGrants('store AE title', flags.storeAeTitles ?? env['FOVEA_DIMSE_STORE_AETS']);
+  const queryAes = aeGrants('query AE title', flags.queryAeTitles ?? env['FOVEA_DIMSE_QUERY_AETS']);
+  const tls = dimseTls(env);
   const peersRaw = flags.peers ?? env['FOVEA_DIMSE_PEERS'] ?? '';
   const peers: DimsePeerConfig[] = [];
   for (const item of peersRaw
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p.length > 0)) {
-    const m = /^([^@]+)@(.+):(\d+)$/.exec(item);
+    const m = /^([^@]+)@(.+):(\d+)(\/tls)?$/.exec(item);
     if (m === null || m[1] === undefined || m[2] === undefined || m[3] === undefined) {
-      throw new ConfigError('CONFIG_BAD_PEER', `peer must look like AE@host:port, got "${item}"`);
+      throw new ConfigError('CONFIG_BAD_PEER', `peer must look like AE@host:port or AE@host:port/tls, got "${item}"`);
     }
-    peers.push({ aeTitle: aeTitle('peer AE title', m[1]), host: m[2], port: integer('peer port', m[3], 0, 1, 65535) });
+    if (m[4] !== undefined && tls === null)
+      throw new ConfigError('CONFIG_DIMSE_TLS', `peer "${item}" uses TLS: set FOVEA_DIMSE_TLS_CERT and _KEY`);
+    peers.push({
+      aeTitle: aeTitle('peer AE title', m[1]),
+      host: m[2],
+      port: integer('peer port', m[3], 0, 1, 65535),
+      tls: m[4] !== undefined,
+    });
   }
   return Object.freeze({
     port,
     aeTitle: ae,
     acceptedCallingAeTitles: calling,
+    storeAeTitles: storeAes,
+    queryAeTitles: queryAes,
+    tls,
     peers: Object.freeze(peers) as DimsePeerConfig[],
   });
 }

@@ -22,9 +22,14 @@ export interface DimseGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(
-  options: Partial<Pick<DimseDeps, 'peers' | 'acceptedCallingAeTitles' | 'timeoutMs'>> = {},
-): Promise<DimseGateway> {
+export type GatewayOptions = Partial<
+  Pick<DimseDeps, 'peers' | 'acceptedCallingAeTitles' | 'storeAeTitles' | 'queryAeTitles' | 'tls' | 'timeoutMs'>
+> & {
+  /** Collects the DIMSE listener's JSON log lines (level debug). */
+  logLines?: string[];
+};
+
+export async function startGateway(options: GatewayOptions = {}): Promise<DimseGateway> {
   const http = await startTestServer();
   const g = http.running.gateway;
   const tmpDir = path.join(http.dataDir, 'tmp', 'dimse');
@@ -32,14 +37,23 @@ export async function startGateway(
     ingestor: g.ingestor,
     store: g.store.instances,
     retrieve: g.retrieve,
-    logger: createLogger(process.env['FOVEA_TEST_LOG'] === '1' ? 'debug' : 'silent'),
+    logger:
+      options.logLines !== undefined
+        ? createLogger('debug', (line) => options.logLines?.push(line))
+        : createLogger(process.env['FOVEA_TEST_LOG'] === '1' ? 'debug' : 'silent'),
     aeTitle: AE,
     port: 0,
     host: '127.0.0.1',
     acceptedCallingAeTitles: options.acceptedCallingAeTitles ?? 'any',
+    storeAeTitles: options.storeAeTitles,
+    queryAeTitles: options.queryAeTitles,
+    tls: options.tls,
     peers: options.peers ?? [],
     tmpDir,
     timeoutMs: options.timeoutMs ?? 10_000,
+  }).catch(async (err: unknown) => {
+    await http.stop(); // a listener that fails to start (bad TLS files) leaves nothing running
+    throw err;
   });
   return {
     http,
@@ -74,15 +88,18 @@ export async function run(cmd: string, args: string[], timeoutMs = 30_000, cwd?:
   });
 }
 
-/** Starts DCMTK storescp as a move destination writing into `dir`. */
+/** Starts DCMTK storescp as a move destination writing into `dir` (`extraArgs`: e.g. +tls ...). */
 export async function startStorescp(
   aeTitle: string,
   port: number,
   dir: string,
   children: ChildProcess[],
+  extraArgs: string[] = [],
 ): Promise<ChildProcess> {
   fs.mkdirSync(dir, { recursive: true });
-  const child = spawn('storescp', ['-aet', aeTitle, '+xa', '-od', dir, String(port)], { stdio: 'ignore' });
+  const child = spawn('storescp', [...extraArgs, '-aet', aeTitle, '+xa', '-od', dir, String(port)], {
+    stdio: 'ignore',
+  });
   children.push(child);
   // Wait until it accepts TCP connections (bounded).
   for (let i = 0; i < 50; i += 1) {

@@ -13,12 +13,15 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
       --log-level L     (FOVEA_LOG_LEVEL: debug, info, warn, error, silent; default info)
       --dimse-port N    (FOVEA_DIMSE_PORT, default 11112; 0 disables DICOM networking)
       --ae-title AET    (FOVEA_AE_TITLE, default FOVEA)
-      --calling-ae-titles A,B   (FOVEA_DIMSE_CALLING_AETS, default any)
-      --peers AE@host:port,...  (FOVEA_DIMSE_PEERS: C-MOVE destinations)
+      --calling-ae-titles A,B   (FOVEA_DIMSE_CALLING_AETS, default any; AE, AE@IP or AE@IP/prefix)
+      --store-ae-titles A,B     (FOVEA_DIMSE_STORE_AETS: who may C-STORE; default every accepted AE)
+      --query-ae-titles A,B     (FOVEA_DIMSE_QUERY_AETS: who may C-FIND/C-MOVE/C-GET; default every accepted AE)
+      --peers AE@host:port[/tls],...  (FOVEA_DIMSE_PEERS: C-MOVE destinations)
       --overwrite never|always  (FOVEA_OVERWRITE, default never: a different object with a stored
                         SOP Instance UID is refused; always: it replaces the stored one)
       access control: FOVEA_AUTH=on|off, FOVEA_OIDC_ISSUER, FOVEA_OIDC_AUDIENCE, FOVEA_OIDC_JWKS ...
       (docs/security.md); without them only a loopback --host is served
+                        DICOM TLS: FOVEA_DIMSE_TLS_CERT, FOVEA_DIMSE_TLS_KEY, FOVEA_DIMSE_TLS_CA
 `,
   import: `  import PATH...        store DICOM files and folders (recursive) into --data DIR
       [--data DIR] [--public-url URL] [--overwrite never|always] [--quiet]

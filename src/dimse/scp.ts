@@ -32,10 +32,11 @@ import {
   type DimseCStoreRequest,
   type DimsePresentationContext,
 } from './dcmjs-dimse';
+import { rightsOf, type AssociationRights, type DimseAccessPolicy } from './access';
 import { identifierToQuery, matchToIdentifier, type Naturalized } from './identifier';
 import { instancesFor, runQuery } from './find-matches';
 import { ReceivedObject } from './received-object';
-import { chooseTransferSyntax, isQueryRetrieveModel, isStorageSopClass, VERIFICATION } from './sop-classes';
+import { negotiateContext } from './sop-classes';
 import { DimseStatus, queryFailureStatusFor, retrieveFinalStatus, storeStatusFor } from './status';
 import { openStoreAssociation, type Peer } from './store-scu';
 import { runSubOperations, type StoreChannel, type SubOperationCounts } from './sub-operations';
@@ -46,7 +47,7 @@ export interface ScpContext {
   retrieve: RetrieveService;
   logger: Logger;
   aeTitle: string;
-  acceptedCallingAeTitles: readonly string[] | 'any';
+  access: DimseAccessPolicy;
   peers: readonly Peer[];
   tmpDir: string;
   maxObjectBytes: number;
@@ -63,6 +64,7 @@ export class FoveaScp extends Scp {
   private readonly receivers = new Map<DimseCStoreRequest, ReceivedObject>();
   private readonly cancelled = new Set<number>();
   private association: DimseAssociation | undefined;
+  private rights: AssociationRights = { store: false, query: false };
   private readonly closed: Promise<void>;
   private readonly peerName: string;
 
@@ -86,27 +88,22 @@ export class FoveaScp extends Scp {
       this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeNotRecognized);
       return;
     }
-    if (this.ctx.acceptedCallingAeTitles !== 'any' && !this.ctx.acceptedCallingAeTitles.includes(calling)) {
+    // PS3.8 9.3.4: an unlisted AE title, or a listed one from another address (access.ts).
+    if (!this.ctx.access.calling.allows(calling, this.tcp.remoteAddress)) {
       this.ctx.logger.warn('dimse.association_rejected', { ...log, reason: 'calling AE title not recognized' });
       this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeNotRecognized);
       return;
     }
+    this.rights = rightsOf(this.ctx.access, calling, this.tcp.remoteAddress);
     let accepted = 0;
     for (const { context } of association.getPresentationContexts()) {
-      const abstract = context.getAbstractSyntaxUid();
-      if (abstract !== VERIFICATION && !isQueryRetrieveModel(abstract) && !isStorageSopClass(abstract)) {
-        context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
-        continue;
-      }
-      const ts = chooseTransferSyntax(abstract, context.getTransferSyntaxUids());
-      if (ts === null) {
-        context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
-        continue;
-      }
-      context.setResult(PresentationContextResult.Accept, ts);
-      accepted += 1;
+      const decision = negotiateContext(context.getAbstractSyntaxUid(), context.getTransferSyntaxUids());
+      if (decision === 'abstract') context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
+      else if (decision === 'transfer') context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
+      else context.setResult(PresentationContextResult.Accept, decision.accept);
+      if (typeof decision === 'object') accepted += 1;
     }
-    this.ctx.logger.info('dimse.association_accepted', { ...log, contexts: accepted });
+    this.ctx.logger.info('dimse.association_accepted', { ...log, contexts: accepted, ...this.rights });
     this.sendAssociationAccept();
   }
 
@@ -134,6 +131,7 @@ export class FoveaScp extends Scp {
 
   // C-STORE data set → temporary Part 10 file (see received-object.ts).
   override createStoreWritableStream(context: DimsePresentationContext, request: DimseCStoreRequest): Writable {
+    if (!this.rights.store) return new Writable({ write: (_c, _e, cb) => cb() }); // refused in cStoreRequest
     try {
       const receiver = new ReceivedObject({
         tmpDir: this.ctx.tmpDir,
@@ -164,6 +162,7 @@ export class FoveaScp extends Scp {
     request: DimseCStoreRequest,
     callback: (response: InstanceType<typeof CStoreResponse>) => void,
   ): void {
+    if (!this.rights.store) return callback(this.refuse('store', CStoreResponse.fromRequest(request)));
     void this.handleStore(request).then((r) => {
       const response = CStoreResponse.fromRequest(request);
       response.setStatus(r.status);
@@ -207,6 +206,14 @@ export class FoveaScp extends Scp {
     }
   }
 
+  /** 0124H Refused: Not authorized (PS3.7 Annex C.5): outside the peer's rights (access.ts). */
+  private refuse<R extends { setStatus(s: number): void; setErrorComment(c: string): void }>(op: string, r: R): R {
+    this.ctx.logger.warn('dimse.operation_refused', { peer: this.peerName, operation: op });
+    r.setStatus(DimseStatus.NotAuthorized);
+    r.setErrorComment('DIMSE_NOT_AUTHORIZED');
+    return r;
+  }
+
   private discardPartialReceives(): void {
     for (const receiver of this.receivers.values()) void receiver.discard();
     this.receivers.clear();
@@ -222,6 +229,7 @@ export class FoveaScp extends Scp {
     request: DimseCFindRequest,
     callback: MessageCallback<InstanceType<typeof CFindResponse>>,
   ): void {
+    if (!this.rights.query) return callback([this.refuse('find', CFindResponse.fromRequest(request))]);
     const { elements, ts } = this.identifierOf(request);
     const responses: InstanceType<typeof CFindResponse>[] = [];
     const final = CFindResponse.fromRequest(request);
@@ -256,6 +264,7 @@ export class FoveaScp extends Scp {
     request: DimseCMoveRequest,
     callback: MessageCallback<InstanceType<typeof CMoveResponse>>,
   ): void {
+    if (!this.rights.query) return callback([this.refuse('move', CMoveResponse.fromRequest(request))]);
     const destination = String(request.getCommandDataset().getElement('MoveDestination') ?? '').trim();
     const peer = this.ctx.peers.find((p) => p.aeTitle === destination);
     if (peer === undefined) {
@@ -283,6 +292,7 @@ export class FoveaScp extends Scp {
   }
 
   override cGetRequest(request: DimseCGetRequest, callback: MessageCallback<InstanceType<typeof CGetResponse>>): void {
+    if (!this.rights.query) return callback([this.refuse('get', CGetResponse.fromRequest(request))]);
     const channel: StoreChannel = {
       association: this.association,
       sendRequests: (r) => this.sendRequests(r),

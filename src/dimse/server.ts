@@ -1,20 +1,24 @@
-// The DIMSE listener: a node:net server bound to the configured host and port (dcmjs-dimse's own
-// Server binds every interface and cannot report an ephemeral port), one FoveaScp per connection,
-// a PDU framing guard in front of the library, a cap on concurrent associations, and a close that
-// ends every association. Temporary files of received data sets live in `tmpDir`.
+// The DIMSE listener: a node:net server (node:tls under DICOM TLS, see tls.ts) bound to the
+// configured host and port (dcmjs-dimse's own Server, TLS-capable too, binds every interface and
+// cannot report an ephemeral port), one FoveaScp per connection, a PDU framing guard in front of
+// the library, a cap on concurrent associations, the association acceptance policy (access.ts),
+// and a close that ends every association. Temporary files of received data sets live in `tmpDir`.
 
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
 import { BadRequestError } from '../errors';
 import type { Ingestor } from '../ingest';
 import type { Logger } from '../log';
 import type { InstanceStore } from '../store';
 import type { RetrieveService } from '../retrieve';
+import { AeAccessList, type AeGrants } from './access';
 import { abortPdu, PduGuard } from './pdu-guard';
 import { FoveaScp, type ScpContext } from './scp';
 import type { Peer } from './store-scu';
+import { loadTls, refusedClient, type DimseTlsFiles } from './tls';
 
 export interface DimseDeps {
   ingestor: Ingestor;
@@ -26,7 +30,14 @@ export interface DimseDeps {
   /** TCP port; 0 picks a free port (the bound one is returned). */
   port: number;
   host: string;
-  acceptedCallingAeTitles: string[] | 'any';
+  /** Calling AEs that may associate, optionally bound to an address or network (PS3.8 9.3.4). */
+  acceptedCallingAeTitles: AeGrants;
+  /** Of the accepted ones, those whose C-STORE is served (default 'any' = all accepted). */
+  storeAeTitles?: AeGrants | undefined;
+  /** Of the accepted ones, those whose C-FIND/C-MOVE/C-GET is served (default 'any'). */
+  queryAeTitles?: AeGrants | undefined;
+  /** DICOM TLS only on this port (PS3.15 B.9); the CA makes client certificates mandatory. */
+  tls?: DimseTlsFiles | null | undefined;
   /** Known C-MOVE destinations. */
   peers: Peer[];
   /** Folder for received data sets in flight (default: a fresh folder under the OS temp dir). */
@@ -51,10 +62,14 @@ const AE_TITLE = /^[\x20-\x5b\x5d-\x7e]{1,16}$/; // PS3.5 Table 6.2-1 AE: 16 cha
 const MAX_INCOMING_PDU = 1 << 20;
 
 export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
+  for (const p of deps.peers)
+    if (p.tls === true && (deps.tls ?? null) === null)
+      throw new BadRequestError('CONFIG_DIMSE_TLS', `peer ${p.aeTitle} uses TLS but no key/certificate is set`);
   for (const title of [deps.aeTitle, ...deps.peers.map((p) => p.aeTitle)]) {
     if (!AE_TITLE.test(title) || title.trim() === '')
       throw new BadRequestError('DIMSE_BAD_AE_TITLE', `invalid AE title "${title}"`, { context: title });
   }
+  const secure = deps.tls === undefined || deps.tls === null ? null : loadTls(deps.tls, deps.timeoutMs ?? 60_000);
   const ownTmp = deps.tmpDir === undefined;
   const tmpDir = deps.tmpDir ?? (await fs.promises.mkdtemp(path.join(os.tmpdir(), 'fovea-dimse-')));
   await fs.promises.mkdir(tmpDir, { recursive: true });
@@ -64,9 +79,16 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
     retrieve: deps.retrieve,
     logger: deps.logger,
     aeTitle: deps.aeTitle.trim(),
-    acceptedCallingAeTitles:
-      deps.acceptedCallingAeTitles === 'any' ? 'any' : deps.acceptedCallingAeTitles.map((t) => t.trim()),
-    peers: deps.peers.map((p) => ({ ...p, aeTitle: p.aeTitle.trim() })),
+    access: {
+      calling: new AeAccessList(deps.acceptedCallingAeTitles),
+      store: new AeAccessList(deps.storeAeTitles ?? 'any'),
+      query: new AeAccessList(deps.queryAeTitles ?? 'any'),
+    },
+    peers: deps.peers.map((p) => ({
+      ...p,
+      aeTitle: p.aeTitle.trim(),
+      tlsOptions: p.tls === true ? secure?.client : undefined,
+    })),
     tmpDir,
     maxObjectBytes: deps.maxObjectBytes ?? 2 * 1024 ** 3,
     maxFindResults: deps.maxFindResults ?? 10_000,
@@ -75,7 +97,13 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
   const maxAssociations = deps.maxAssociations ?? 32;
   const sockets = new Set<net.Socket>();
 
-  const server = net.createServer((socket) => {
+  const onConnection = (socket: net.Socket): void => {
+    const refused = socket instanceof tls.TLSSocket && secure !== null ? refusedClient(socket, secure.mutual) : null;
+    if (refused !== null) {
+      deps.logger.warn('dimse.tls_refused', { remote: socket.remoteAddress, reason: refused });
+      socket.destroy();
+      return;
+    }
     if (sockets.size >= maxAssociations) {
       deps.logger.warn('dimse.too_many_associations', { remote: socket.remoteAddress });
       socket.destroy();
@@ -102,8 +130,20 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
       deps.logger.warn('dimse.network_error', { remote: socket.remoteAddress, error: err });
       socket.destroy();
     });
-  });
+  };
+  // Under TLS the handler runs after a completed handshake; plain TCP or a bad certificate never reaches it.
+  const server = secure === null ? net.createServer(onConnection) : tls.createServer(secure.server, onConnection);
+  if (secure !== null)
+    server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) =>
+      deps.logger.warn('dimse.tls_refused', { remote: socket.remoteAddress, reason: err.code ?? err.message }),
+    );
   server.maxConnections = maxAssociations * 2;
+  // Every TCP connection, TLS handshakes in progress included, so that close() ends them all.
+  const connections = new Set<net.Socket>();
+  server.on('connection', (raw: net.Socket) => {
+    connections.add(raw);
+    raw.once('close', () => connections.delete(raw));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(deps.port, deps.host, () => {
@@ -114,12 +154,17 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
   server.on('error', (err) => deps.logger.error('dimse.server_error', { error: err }));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : deps.port;
-  deps.logger.info('dimse.listening', { host: deps.host, port, aeTitle: ctx.aeTitle });
+  deps.logger.info('dimse.listening', {
+    host: deps.host,
+    port,
+    aeTitle: ctx.aeTitle,
+    tls: secure === null ? 'off' : secure.mutual ? 'mutual' : 'server-only',
+  });
   return {
     port,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
+      for (const s of [...sockets, ...connections]) s.destroy();
       await closed;
       if (ownTmp) await fs.promises.rm(tmpDir, { recursive: true, force: true });
     },

@@ -104,3 +104,15 @@ export function chooseTransferSyntax(abstractSyntax: string, proposed: readonly 
   }
   return UNCOMPRESSED_SYNTAXES.find((ts) => proposed.includes(ts)) ?? null;
 }
+
+/** PS3.8 9.3.3.2 / PS3.7 D.3.3: one proposed presentation context: accepted with a transfer
+ *  syntax, or rejected because of its abstract syntax or of all its transfer syntaxes. */
+export function negotiateContext(
+  abstractSyntax: string,
+  proposed: readonly string[],
+): { accept: string } | 'abstract' | 'transfer' {
+  if (abstractSyntax !== VERIFICATION && !isQueryRetrieveModel(abstractSyntax) && !isStorageSopClass(abstractSyntax))
+    return 'abstract';
+  const ts = chooseTransferSyntax(abstractSyntax, proposed);
+  return ts === null ? 'transfer' : { accept: ts };
+}

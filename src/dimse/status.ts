@@ -25,6 +25,8 @@ export const DimseStatus = {
   /** C-STORE: data set does not match SOP class; C-FIND/MOVE/GET: identifier does not match SOP class. */
   DataSetDoesNotMatchSopClass: 0xa900,
   CannotUnderstand: 0xc000,
+  /** Refused: Not authorized (PS3.7 Annex C.5): the peer may not invoke this operation (access.ts). */
+  NotAuthorized: 0x0124,
 } as const;
 
 export interface StatusWithComment {

@@ -6,15 +6,22 @@
 
 import * as net from 'node:net';
 import type { Socket } from 'node:net';
+import * as tls from 'node:tls';
 import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../dicom';
 import { UnavailableError } from '../errors';
 import { dimseLibrary, Scp, type DimseAssociation } from './dcmjs-dimse';
 import type { StoreChannel } from './sub-operations';
+import { clientConnectOptions, type TlsClientOptions } from './tls';
+
+export type { TlsClientOptions } from './tls';
 
 export interface Peer {
   aeTitle: string;
   host: string;
   port: number;
+  /** Connect with DICOM TLS (PS3.15 B.9, see tls.ts), with the listener's key and certificate. */
+  tls?: boolean | undefined;
+  tlsOptions?: TlsClientOptions | undefined;
 }
 
 export interface OpenedStoreAssociation extends StoreChannel {
@@ -60,11 +67,15 @@ export async function openStoreAssociation(
     contexts += 1;
   }
 
-  const socket = net.connect({ host: peer.host, port: peer.port });
-  const connection = new ScuConnection(socket, timeoutMs);
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   const fail = (code: string, message: string): UnavailableError =>
     new UnavailableError(code, message, { context: `${peer.aeTitle}@${peer.host}:${peer.port}` });
+  if (peer.tls === true && peer.tlsOptions === undefined) throw fail('DIMSE_PEER_TLS', 'no DICOM TLS key/certificate');
+  const socket =
+    peer.tls === true && peer.tlsOptions !== undefined
+      ? tls.connect(clientConnectOptions(peer.tlsOptions, peer.host, peer.port))
+      : net.connect({ host: peer.host, port: peer.port });
+  const connection = new ScuConnection(socket, timeoutMs);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -78,7 +89,8 @@ export async function openStoreAssociation(
         reject(err);
       } else resolve();
     };
-    socket.once('connect', () => connection.sendAssociationRequest(association));
+    // A TLS socket is usable after the handshake (peer certificate verified), not at TCP connect.
+    socket.once(peer.tls === true ? 'secureConnect' : 'connect', () => connection.sendAssociationRequest(association));
     connection.once('associationAccepted', () => done());
     connection.once('associationRejected', () =>
       done(fail('DIMSE_PEER_REJECTED', 'move destination rejected the association')),
