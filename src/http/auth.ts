@@ -17,6 +17,7 @@ import {
   runAs,
   UnauthenticatedError,
 } from '../auth';
+import type { InstanceOptions } from '../retrieve';
 
 export interface HttpAuthOptions {
   /** Verifies presented credentials; undefined = none can be verified (every credential is refused). */
@@ -32,6 +33,7 @@ export type RouteAccess = Permission | 'public';
 
 const PRINCIPAL_KEY = 'foveaPrincipal';
 const AUTH_ERROR_KEY = 'foveaAuthError';
+const LINK_TOKEN_KEY = 'foveaLinkToken';
 /** The property a guard carries so the route-table test can read what each route states. */
 export const ROUTE_ACCESS = Symbol.for('fovea.routeAccess');
 
@@ -41,6 +43,20 @@ export type GuardHandler = RequestHandler & { [ROUTE_ACCESS]: RouteAccess };
 export function principalOf(res: Response): Principal | undefined {
   const p: unknown = res.locals[PRINCIPAL_KEY];
   return typeof p === 'object' && p !== null ? (p as Principal) : undefined;
+}
+
+/** The study-scoped link token this request authenticated with, if it did: the JPIP Referenced
+ *  object's Pixel Data Provider URL carries it (retrieve InstanceOptions). Never logged. */
+export function linkTokenOf(res: Response): string | undefined {
+  const t: unknown = res.locals[LINK_TOKEN_KEY];
+  return typeof t === 'string' ? t : undefined;
+}
+
+/** Retrieve options of an instance for this request: a link principal's token goes into the
+ *  Pixel Data Provider URL of JPIP Referenced objects (retrieve InstanceOptions). */
+export function instanceOptions(res: Response): InstanceOptions {
+  const token = linkTokenOf(res);
+  return token === undefined ? {} : { providerUrlToken: token };
 }
 
 /** Why authentication failed for this request, if it did (for the audit trail's login failures). */
@@ -110,7 +126,10 @@ export function authenticate(options: HttpAuthOptions): RequestHandler {
         throw new UnauthenticatedError('AUTH_TOKEN_MALFORMED', 'the token is empty', 'invalid_token');
       else if (options.authenticator === undefined)
         throw new UnauthenticatedError('AUTH_NOT_CONFIGURED', 'this server verifies no credentials', 'invalid_token');
-      else principal = await options.authenticator.authenticate(credential);
+      else {
+        principal = await options.authenticator.authenticate(credential);
+        if (principal.kind === 'link') res.locals[LINK_TOKEN_KEY] = credential;
+      }
     } catch (err) {
       if (!(err instanceof UnauthenticatedError)) {
         next(err);

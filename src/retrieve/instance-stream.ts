@@ -24,7 +24,7 @@ import type { FrameRecord, InstanceRecord } from '../store';
 import { decodeStored, nativeLength, nativeSamples, packBits } from './pixels';
 import { framesOf, frameBytes, instanceOrThrow, storedDataset, type RetrieveContext } from './retrieve-context';
 import { decideTransferSyntax } from './transfer-syntax-rules';
-import type { ObjectStream, TransferSyntaxChoice } from './types';
+import type { InstanceOptions, ObjectStream, TransferSyntaxChoice } from './types';
 
 const PAD = new Uint8Array([0]);
 /** Bytes of the first codestream read to learn its colour transform (the main header is well inside). */
@@ -146,11 +146,14 @@ async function jpipReferenced(
   ts: string,
   meta: FileMeta,
   frames: readonly FrameRecord[],
+  token: string | undefined,
 ): Promise<ObjectStream> {
   const first = frames[0] as FrameRecord;
   const headBytes = await ctx.blobs.read(first.framesKey, first.offset, Math.min(first.length, MAIN_HEADER_READ));
   const jds = jpipReferencedDataset(ds, {
-    url: `${ctx.publicUrl}/jpip?target=${encodeURIComponent(meta.mediaStorageSopInstanceUid)}`,
+    url:
+      `${ctx.publicUrl}/jpip?target=${encodeURIComponent(meta.mediaStorageSopInstanceUid)}` +
+      (token === undefined ? '' : `&token=${encodeURIComponent(token)}`),
     transferSyntaxUid: ts,
     codestreamColourTransform: colourTransform(headBytes),
   });
@@ -163,6 +166,7 @@ export async function retrieveInstance(
   ctx: RetrieveContext,
   sop: string,
   choice: TransferSyntaxChoice,
+  options: InstanceOptions = {},
 ): Promise<ObjectStream> {
   const rec: InstanceRecord = instanceOrThrow(ctx, sop);
   const { transferSyntaxUid: ts, delivery } = decideTransferSyntax(rec, choice, 'instance');
@@ -176,6 +180,6 @@ export async function retrieveInstance(
     case 'decoded':
       return decodedFrames(ctx, ds, ts, meta, frames);
     case 'jpip-referenced':
-      return jpipReferenced(ctx, ds, ts, meta, frames);
+      return jpipReferenced(ctx, ds, ts, meta, frames, options.providerUrlToken);
   }
 }

@@ -117,9 +117,11 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
       const rec = instanceOrThrow(ctx, sop);
       return rec.asReceivedReason !== null ? asReceivedSyntaxes(rec) : availableSyntaxes(rec);
     },
-    instance: (sop, choice) => {
+    instance: (sop, choice, options) => {
       const rec = instanceOrThrow(ctx, sop);
-      return rec.asReceivedReason !== null ? asReceivedInstance(ctx, rec, choice) : retrieveInstance(ctx, sop, choice);
+      return rec.asReceivedReason !== null
+        ? asReceivedInstance(ctx, rec, choice)
+        : retrieveInstance(ctx, sop, choice, options);
     },
     frame: (sop, frameNumber, choice, options) => retrieveFrame(ctx, sop, frameNumber, choice, options),
     bulkdata: (sop, tagPath) => retrieveBulkdata(ctx, sop, tagPath),

@@ -21,6 +21,14 @@ export interface FrameBytes {
   bytes: Uint8Array;
 }
 
+export interface InstanceOptions {
+  /** A study-scoped link token the requester authenticated with: a JPIP Referenced object's Pixel
+   *  Data Provider URL (PS3.5 §8.4.1) carries it as `&token=`, so a JPIP client holding only the
+   *  object (an EHR hand-off) can open the pixels. It grants that study only and expires with the
+   *  link; other principals' objects carry no credential. */
+  providerUrlToken?: string;
+}
+
 export interface FrameOptions {
   /** Any transfer syntax is acceptable (`application/octet-stream; transfer-syntax=*`). The stored
    *  codestream is still preferred, except where a client decoding it would read its samples with
@@ -35,7 +43,11 @@ export interface RetrieveService {
   /** Syntaxes this instance can be produced in, the stored one first. */
   transferSyntaxesFor(sopInstanceUid: string): string[];
   /** The whole instance as a Part 10 file in the chosen syntax (NotAcceptableError if it can't). */
-  instance(sopInstanceUid: string, transferSyntax: TransferSyntaxChoice): Promise<ObjectStream>;
+  instance(
+    sopInstanceUid: string,
+    transferSyntax: TransferSyntaxChoice,
+    options?: InstanceOptions,
+  ): Promise<ObjectStream>;
   /** One frame (1-based) in the chosen syntax: the stored codestream for '*' or its own syntax,
    *  decoded little-endian samples for Explicit VR LE (1.2.840.10008.1.2.1). With `anySyntax`
    *  (the client accepts any syntax as octet-stream), a stored codestream whose sign contradicts

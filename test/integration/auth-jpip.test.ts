@@ -1,11 +1,16 @@
 // JPIP channels belong to the principal that opened them (docs/security.md): a cid used by another
 // principal, or anonymously, is answered exactly like a cid that was never issued (404, same body);
 // the owner keeps using it. Also on a loopback server without auth: a channel opened with a link
-// token is not usable anonymously.
+// token is not usable anonymously. A JPIP Referenced object retrieved with a link carries the link
+// in its Pixel Data Provider URL, so a client holding only the object can open the pixels.
 
-import { startTestServer, stowBody, type TestServer } from './harness';
+import { bufferSource } from '../../src/bytes';
+import { parseDicom, Tags } from '../../src/dicom';
+import { parseMultipart, startTestServer, stowBody, type TestServer } from './harness';
 import { generateJ2kDicom, type GeneratedObject } from './jpip-helpers';
 import { apiKey, call, type Reply } from './auth-helpers';
+
+const JPIP_REFERENCED = '1.2.840.10008.1.2.4.94';
 
 let secured: TestServer;
 let open: TestServer;
@@ -98,4 +103,37 @@ test('loopback without auth: a channel opened with a link token is 404 when used
   const anon = cidOf(await call(`${open.url}/jpip?target=${img.sopInstanceUid}&fsiz=32,32&cnew=http`));
   expect((await call(`${open.url}/jpip?cid=${anon}&fsiz=64,64`)).status).toBe(200);
   expect((await call(`${open.url}/jpip?cid=${anon}&fsiz=64,64`, { query: link })).status).toBe(404);
+});
+
+test('a JPIP Referenced object retrieved with a link carries the link in its Pixel Data Provider URL, which opens the pixels alone', async () => {
+  const gw = secured.running.gateway;
+  const rec = gw.store.instances.getInstance(img.sopInstanceUid);
+  if (rec === undefined) throw new Error('not stored');
+  const link = gw.authenticator.issueLink(rec.studyInstanceUid, 300).token;
+  const url = `${secured.url}/dicomweb/studies/${rec.studyInstanceUid}/series/${rec.seriesInstanceUid}/instances/${rec.sopInstanceUid}`;
+  const accept = `multipart/related; type="application/dicom"; transfer-syntax=${JPIP_REFERENCED}`;
+  const providerUrl = async (init: { token?: string; query?: string }): Promise<string> => {
+    const res = await call(url, { ...init, headers: { accept } });
+    expect(res.status).toBe(200);
+    const [part] = parseMultipart(res.body, res.headers['content-type'] ?? '');
+    if (part === undefined) throw new Error('no part');
+    const p = parseDicom(bufferSource(new Uint8Array(part.body)));
+    return p.dataset.string(Tags.PixelDataProviderURL) ?? '';
+  };
+  // Link principal (token in the query or as a bearer header): the URL carries it, and a JPIP
+  // client holding only the object opens the image with it.
+  for (const init of [{ query: link }, { token: link }]) {
+    const provider = await providerUrl(init);
+    expect(provider).toBe(
+      `${secured.url}/jpip?target=${encodeURIComponent(img.sopInstanceUid)}&token=${encodeURIComponent(link)}`,
+    );
+    const view = await fetch(`${provider}&fsiz=32,32&type=jpp-stream`);
+    expect(view.status).toBe(200);
+    expect(view.headers.get('jpip-tid')).toMatch(/^T[0-9A-F]{32}$/i);
+  }
+  // Any other principal: no credential is written into the object.
+  const key = apiKey(gw, 'pacs-reader', ['read']);
+  const plain = await providerUrl({ token: key });
+  expect(plain).toBe(`${secured.url}/jpip?target=${encodeURIComponent(img.sopInstanceUid)}`);
+  expect((await fetch(`${plain}&fsiz=32,32`)).status).toBe(401);
 });

@@ -13,6 +13,7 @@ import type { RetrieveService } from '../../retrieve';
 import type { InstanceRecord, InstanceStore } from '../../store';
 import { negotiate, negotiateBulkdata, negotiateMetadata, parseAccept, type Representation } from '../accept';
 import { encodeMultipart, multipartContentType, randomBoundary, type OutgoingPart } from '../multipart-writer';
+import { instanceOptions } from '../auth';
 import { sendBytes, sendStream } from '../send';
 import { uidParam, type DicomwebUrls } from './urls';
 
@@ -74,10 +75,11 @@ export function instancesHandler(deps: WadoDeps): RequestHandler {
       rep: negotiate('instances', ranges, deps.retrieve.transferSyntaxesFor(rec.sopInstanceUid)),
     }));
     const syntaxes = new Set(plan.map((p) => p.rep.transferSyntaxUid));
+    const providerUrl = instanceOptions(res);
     const boundary = randomBoundary();
     async function* parts(): AsyncGenerator<OutgoingPart> {
       for (const { rec, rep } of plan) {
-        const os = await deps.retrieve.instance(rec.sopInstanceUid, rep.transferSyntaxUid);
+        const os = await deps.retrieve.instance(rec.sopInstanceUid, rep.transferSyntaxUid, providerUrl);
         yield {
           contentType: `application/dicom; transfer-syntax=${os.transferSyntaxUid}`,
           contentLocation: deps.urls.instance(rec.studyInstanceUid, rec.seriesInstanceUid, rec.sopInstanceUid),

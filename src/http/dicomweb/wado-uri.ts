@@ -27,6 +27,7 @@ import type { RetrieveService } from '../../retrieve';
 import type { InstanceStore } from '../../store';
 import { useNotImplementedForUnsupported } from '../error-map';
 import { splitOutsideQuotes, parseMediaType } from '../media-type';
+import { instanceOptions } from '../auth';
 import { sendBytes, sendStream } from '../send';
 import { EXPLICIT_VR_LITTLE_ENDIAN, isUid } from '../../dicom';
 
@@ -214,7 +215,7 @@ export function wadoUriHandler(deps: WadoUriDeps): RequestHandler {
         `the object cannot be produced in ${requestedTs ?? 'Explicit VR Little Endian'} nor in Explicit VR Little Endian`,
       );
     }
-    const os = await deps.retrieve.instance(sop, ts);
+    const os = await deps.retrieve.instance(sop, ts, instanceOptions(res));
     const headers: Record<string, string> = { 'Content-Type': 'application/dicom' };
     if (os.length !== null) headers['Content-Length'] = String(os.length);
     await sendStream(res, 200, headers, os.chunks);
