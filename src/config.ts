@@ -2,6 +2,7 @@
 // frozen. Modules receive the values they need as parameters; nothing else reads process.env.
 
 import * as path from 'node:path';
+import { parseSyslogTarget, type SyslogTarget } from './audit/syslog';
 import { BadRequestError } from './errors';
 
 export interface Limits {
@@ -30,6 +31,15 @@ export interface Config {
   dimse: DimseConfig;
   jpip: JpipConfig;
   auth: AuthConfig;
+  audit: AuditConfig;
+}
+
+/** The audit trail (docs/security.md "Audit trail"). */
+export interface AuditConfig {
+  /** FOVEA_AUDIT_LOG: the JSON-lines audit log, default <data>/audit.log. */
+  logPath: string;
+  /** FOVEA_AUDIT_SYSLOG=udp://host:port | tcp://host:port: also send each record as RFC 5424 syslog. */
+  syslog: SyslogTarget | undefined;
 }
 
 /** Access control (docs/security.md). */
@@ -167,6 +177,16 @@ export function isLoopbackHost(host: string): boolean {
 function nonEmpty(raw: string | undefined): string | undefined {
   const v = raw?.trim();
   return v === undefined || v === '' ? undefined : v;
+}
+
+/** FOVEA_AUDIT_LOG, FOVEA_AUDIT_SYSLOG. */
+export function readAudit(env: NodeJS.ProcessEnv, dataDir: string): AuditConfig {
+  const logRaw = nonEmpty(env['FOVEA_AUDIT_LOG']);
+  const syslogRaw = nonEmpty(env['FOVEA_AUDIT_SYSLOG']);
+  const syslog = syslogRaw === undefined ? undefined : parseSyslogTarget(syslogRaw);
+  if (syslogRaw !== undefined && syslog === undefined)
+    throw new ConfigError('CONFIG_BAD_AUDIT_SYSLOG', `FOVEA_AUDIT_SYSLOG must be udp://host:port or tcp://host:port`);
+  return Object.freeze({ logPath: path.resolve(logRaw ?? path.join(dataDir, 'audit.log')), syslog });
 }
 
 /** FOVEA_AUTH, FOVEA_OIDC_*, FOVEA_LINK_*, FOVEA_AUTH_CLOCK_TOLERANCE_S. */
@@ -323,5 +343,6 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     dimse,
     jpip,
     auth: readAuth(env),
+    audit: readAudit(env, dataDir),
   });
 }

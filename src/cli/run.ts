@@ -6,6 +6,7 @@ import { runServe } from './serve';
 import { runImport } from './import';
 import { runIndex } from './index-command';
 import { runJpip } from './jpip-command';
+import { runAudit } from './audit-command';
 import { EXIT } from './exit-codes';
 import { USAGE } from './usage';
 import { packageVersion } from './version';
@@ -21,6 +22,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return runIndex(rest);
     case 'jpip':
       return runJpip(rest);
+    case 'audit':
+      return runAudit(rest);
     case '-V':
     case '--version':
       process.stdout.write(`${packageVersion()}\n`);

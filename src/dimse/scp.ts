@@ -32,6 +32,7 @@ import {
   type DimseCStoreRequest,
   type DimsePresentationContext,
 } from './dcmjs-dimse';
+import * as audit from './audit-events';
 import { identifierToQuery, matchToIdentifier, type Naturalized } from './identifier';
 import { instancesFor, runQuery } from './find-matches';
 import { ReceivedObject } from './received-object';
@@ -52,6 +53,7 @@ export interface ScpContext {
   maxObjectBytes: number;
   maxFindResults: number;
   timeoutMs: number;
+  audit?: audit.AuditSink; // one record per C-STORE, C-FIND, C-MOVE, C-GET (audit-events.ts)
 }
 
 type MessageCallback<R> = (responses: R[]) => void;
@@ -165,6 +167,7 @@ export class FoveaScp extends Scp {
     callback: (response: InstanceType<typeof CStoreResponse>) => void,
   ): void {
     void this.handleStore(request).then((r) => {
+      audit.record(this.ctx.audit, 'C-STORE', this.association, this.tcp, r.status, r.uids ?? { instances: [r.sop] });
       const response = CStoreResponse.fromRequest(request);
       response.setStatus(r.status);
       if (r.comment !== '') response.setErrorComment(r.comment);
@@ -172,7 +175,7 @@ export class FoveaScp extends Scp {
     });
   }
 
-  private async handleStore(request: DimseCStoreRequest): Promise<{ status: number; comment: string }> {
+  private async handleStore(request: DimseCStoreRequest): Promise<audit.StoreResult> {
     const receiver = this.receivers.get(request);
     this.receivers.delete(request);
     const sop = request.getAffectedSopInstanceUid();
@@ -198,7 +201,7 @@ export class FoveaScp extends Scp {
           dataset: outcome.sopInstanceUid,
         });
       }
-      return status;
+      return outcome.status === 'failed' ? { ...status, sop } : { ...status, uids: audit.uidsOf([outcome]) };
     } catch (err) {
       this.ctx.logger.error('dimse.store_error', { peer: this.peerName, sop, error: err });
       return { status: DimseStatus.OutOfResources, comment: 'DIMSE_RECEIVE_IO' };
@@ -225,9 +228,11 @@ export class FoveaScp extends Scp {
     const { elements, ts } = this.identifierOf(request);
     const responses: InstanceType<typeof CFindResponse>[] = [];
     const final = CFindResponse.fromRequest(request);
+    let matched: audit.Uids = {};
     try {
       const mapped = identifierToQuery(elements, { limit: this.ctx.maxFindResults });
       const { result, dropped } = runQuery(this.ctx.store, mapped.query);
+      matched = audit.matchUids(result.items);
       for (const item of result.items) {
         if (this.cancelled.has(request.getMessageId())) break;
         const pending = CFindResponse.fromRequest(request);
@@ -249,6 +254,7 @@ export class FoveaScp extends Scp {
       this.ctx.logger.warn('dimse.find_failed', { peer: this.peerName, status: failure.status, error: err });
     }
     responses.push(final);
+    audit.record(this.ctx.audit, 'C-FIND', this.association, this.tcp, final.getStatus(), matched);
     callback(responses);
   }
 
@@ -267,6 +273,7 @@ export class FoveaScp extends Scp {
       return;
     }
     void this.handleRetrieve(
+      'C-MOVE',
       request,
       callback,
       () => CMoveResponse.fromRequest(request),
@@ -289,6 +296,7 @@ export class FoveaScp extends Scp {
       closed: this.closed,
     };
     void this.handleRetrieve(
+      'C-GET',
       request,
       callback,
       () => CGetResponse.fromRequest(request),
@@ -298,6 +306,7 @@ export class FoveaScp extends Scp {
 
   // PS3.4 C.4.2.3 / C.4.3.3: Pending responses with sub-operation counts, then the final status.
   private async handleRetrieve<R extends InstanceType<typeof CMoveResponse> | InstanceType<typeof CGetResponse>>(
+    op: 'C-MOVE' | 'C-GET',
     request: RetrieveRequest,
     callback: MessageCallback<R>,
     makeResponse: () => R,
@@ -321,8 +330,10 @@ export class FoveaScp extends Scp {
       // The library's callback may be called once: Pending responses go out directly.
       if (status === DimseStatus.Pending) this.sendResponse(request, response);
       else callback([response]);
+      if (status !== DimseStatus.Pending)
+        audit.record(this.ctx.audit, op, this.association, this.tcp, status, audit.uidsOf(instances ?? []));
     };
-    let instances: ReturnType<typeof instancesFor>;
+    let instances: ReturnType<typeof instancesFor> | undefined;
     try {
       instances = instancesFor(
         this.ctx.store,

@@ -43,6 +43,12 @@ export function principalOf(res: Response): Principal | undefined {
   return typeof p === 'object' && p !== null ? (p as Principal) : undefined;
 }
 
+/** The credential failure authenticate() met for this request (a 401 once a guard sees it). */
+export function authFailureOf(res: Response): UnauthenticatedError | undefined {
+  const e: unknown = res.locals[AUTH_ERROR_KEY];
+  return e instanceof UnauthenticatedError ? e : undefined;
+}
+
 /** Removes every `token` parameter from a URL's query, keeping the rest byte for byte. */
 export function stripTokenParam(url: string): { url: string; tokens: string[] } {
   const q = url.indexOf('?');
