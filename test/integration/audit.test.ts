@@ -1,3 +1,4 @@
+// @needs-corpus: reads FOVEA_TEST_DATA (test/corpus.ts); skipped by jest.config.js when the corpus is absent.
 // The audit trail end to end (docs/security.md "Audit trail"): a real gateway with auth on (API
 // keys, an OIDC HS256 JWT, a study-scoped link), every kind of request → exactly the expected
 // record in <data>/audit.log: QIDO lists the studies returned, a 401 is a login failure without
