@@ -2,7 +2,6 @@
 // frozen. Modules receive the values they need as parameters; nothing else reads process.env.
 
 import * as path from 'node:path';
-import { parseSyslogTarget, type SyslogTarget } from './audit/syslog';
 import { BadRequestError } from './errors';
 
 export interface Limits {
@@ -177,6 +176,23 @@ export function isLoopbackHost(host: string): boolean {
 function nonEmpty(raw: string | undefined): string | undefined {
   const v = raw?.trim();
   return v === undefined || v === '' ? undefined : v;
+}
+
+/** Where audit records are also sent as RFC 5424 syslog (docs/security.md). */
+export interface SyslogTarget {
+  protocol: 'udp' | 'tcp';
+  host: string;
+  port: number;
+}
+
+/** Parses FOVEA_AUDIT_SYSLOG: "udp://host:port" or "tcp://host:port" (IPv6 literal in brackets). */
+export function parseSyslogTarget(raw: string): SyslogTarget | undefined {
+  const m = /^(udp|tcp):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(raw.trim());
+  if (m === null || m[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return undefined;
+  const host = m[2].startsWith('[') ? m[2].slice(1, -1) : m[2];
+  return { protocol: m[1] === 'udp' ? 'udp' : 'tcp', host, port };
 }
 
 /** FOVEA_AUDIT_LOG, FOVEA_AUDIT_SYSLOG. */

@@ -4,7 +4,7 @@
 // 0 success, 4 minor failure, 8 serious failure, 12 major failure) and, where A.5.3 asks for one,
 // the EventTypeCode (CID 401 / 403). Pure.
 
-import type { AuditAction, AuditOutcome } from './record';
+import type { AuditAction, AuditOutcome } from './types';
 
 export interface CodedValue {
   code: string;

@@ -15,6 +15,6 @@ export {
 } from './record';
 export { AUDIT_CODES, auditMessageFor, outcomeIndicator, type AuditMessageMapping } from './dicom-mapping';
 export { JpipViewAggregator, type JpipViewHit } from './jpip-aggregate';
-export { octetCounted, parseSyslogTarget, syslogMessage, SYSLOG_PRI, type SyslogTarget } from './syslog';
+export { octetCounted, syslogMessage, SYSLOG_PRI, type SyslogTarget } from './syslog';
 export { formatAuditRow, matchesAudit, parseAuditLine, parseSince, type AuditFilter } from './query';
 export { AuditTrail, NO_AUDIT, type AuditSink, type AuditTrailOptions } from './trail';

@@ -1,7 +1,8 @@
 // Answers "who saw this study" from audit log lines (`fovea audit`): parses JSON lines, filters
 // by study, principal and time, and formats a row per record. Pure: the CLI reads the file.
 
-import { AUDIT_ACTIONS, type AuditRecord } from './record';
+import type { AuditRecord } from './record';
+import { AUDIT_ACTIONS } from './types';
 
 export interface AuditFilter {
   study?: string;

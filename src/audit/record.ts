@@ -6,22 +6,9 @@
 
 import type { Principal } from '../auth';
 import { auditMessageFor, type AuditMessageMapping } from './dicom-mapping';
+import type { AuditAction, AuditOutcome } from './types';
 
-/** What was done. `jpip-view` records aggregate one channel's requests over one minute. */
-export type AuditAction =
-  'query' | 'retrieve' | 'render' | 'jpip-view' | 'store' | 'import' | 'delete' | 'link-issued' | 'login-failure';
-
-export const AUDIT_ACTIONS: readonly AuditAction[] = [
-  'query',
-  'retrieve',
-  'render',
-  'jpip-view',
-  'store',
-  'import',
-  'delete',
-  'link-issued',
-  'login-failure',
-];
+export { AUDIT_ACTIONS, type AuditAction, type AuditOutcome } from './types';
 
 /** The principal as the audit trail names it: the identity, and what identifies its credential. */
 export interface AuditPrincipal {
@@ -35,15 +22,6 @@ export interface AuditPrincipal {
   linkId?: string;
   /** DIMSE: the calling AE title. */
   aeTitle?: string;
-}
-
-export interface AuditOutcome {
-  success: boolean;
-  httpStatus?: number;
-  /** DIMSE status of the final response (PS3.7 Annex C). */
-  dimseStatus?: number;
-  /** Stable error code (e.g. AUTH_KEY_UNKNOWN) when the access failed. */
-  code?: string;
 }
 
 export interface AuditRecord {

@@ -35,13 +35,3 @@ export function octetCounted(message: string): Buffer {
   const body = Buffer.from(message, 'utf8');
   return Buffer.concat([Buffer.from(`${body.length} `, 'ascii'), body]);
 }
-
-/** Parses FOVEA_AUDIT_SYSLOG: "udp://host:port" or "tcp://host:port" (IPv6 literal in brackets). */
-export function parseSyslogTarget(raw: string): SyslogTarget | undefined {
-  const m = /^(udp|tcp):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(raw.trim());
-  if (m === null || m[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined;
-  const port = Number(m[3]);
-  if (port < 1 || port > 65535) return undefined;
-  const host = m[2].startsWith('[') ? m[2].slice(1, -1) : m[2];
-  return { protocol: m[1] === 'udp' ? 'udp' : 'tcp', host, port };
-}

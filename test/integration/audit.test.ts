@@ -6,12 +6,14 @@
 // lists them, and no record carries the corpus file's PatientName or PatientID.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
 import type { AuditRecord } from '../../src/audit';
 import { generateApiKey, hashApiKey } from '../../src/auth';
 import { runAudit } from '../../src/cli/audit-command';
+import { runImport } from '../../src/cli/import';
 import { corpusPath } from '../corpus';
 import { startTestServer, stowBody, type TestServer } from './harness';
 
@@ -353,5 +355,38 @@ describe('audit trail over HTTP with auth on', () => {
     const text = fs.readFileSync(logPath, 'utf8');
     expect(text.length).toBeGreaterThan(0);
     for (const phi of PHI) expect(text).not.toContain(phi);
+  });
+});
+
+describe('fovea import', () => {
+  test('one import record per DICOM file (110107, action C) by cli:<user>; non-DICOM files none', async () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-audit-import-'));
+    const junk = path.join(data, 'notes.txt');
+    fs.writeFileSync(junk, 'not DICOM');
+    try {
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        expect(await runImport(['--data', path.join(data, 'store'), '--quiet', MR.file, junk])).toBe(0);
+      } finally {
+        write.mockRestore();
+      }
+      const recs = fs
+        .readFileSync(path.join(data, 'store', 'audit.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as AuditRecord);
+      expect(recs).toHaveLength(1);
+      expect(recs[0]).toMatchObject({
+        action: 'import',
+        transport: 'cli',
+        principal: { id: `cli:${os.userInfo().username}`, kind: 'cli' },
+        studies: [MR.study],
+        instances: [MR.sop],
+        outcome: { success: true },
+        dicom: { eventId: { code: '110107', meaning: 'Import' }, eventActionCode: 'C', eventOutcomeIndicator: 0 },
+      });
+    } finally {
+      fs.rmSync(data, { recursive: true, force: true });
+    }
   });
 });

@@ -14,11 +14,10 @@ import {
   outcomeIndicator,
   parseAuditLine,
   parseSince,
-  parseSyslogTarget,
   syslogMessage,
   type AuditAction,
 } from '../../../src/audit';
-import { readConfig } from '../../../src/config';
+import { parseSyslogTarget, readConfig } from '../../../src/config';
 import { auditedRoute } from '../../../src/http/audit-routes';
 
 describe('PS3.15 A.5 mapping', () => {
