@@ -40,8 +40,10 @@ export function auditedRoute(
   if (path === '/api/links' && m === 'POST') return { action: 'link-issued', service: 'links' };
   if (path === '/wado' && m === 'GET') {
     const str = (k: string): string | undefined => (typeof query[k] === 'string' ? query[k] : undefined);
+    // §8.2.5: the object when the list names application/dicom or */*; else (and by default) a rendered image.
     const ct = str('contentType') ?? '';
-    const r: AuditedRoute = { action: ct.startsWith('image/') ? 'render' : 'retrieve', service: 'wado-uri' };
+    const object = /(^|,)\s*(application\/dicom|\*\/\*)\s*(;|,|$)/i.test(ct);
+    const r: AuditedRoute = { action: object ? 'retrieve' : 'render', service: 'wado-uri' };
     const [study, series, instance] = [str('studyUID'), str('seriesUID'), str('objectUID')];
     if (study !== undefined) r.study = study;
     if (series !== undefined) r.series = series;

@@ -171,19 +171,19 @@ describe('audit trail over HTTP with auth on', () => {
     expect(JSON.stringify(recs[0])).not.toContain(token);
   });
 
-  test('rendered, thumbnail and WADO-URI: one record each', async () => {
+  test('rendered, thumbnail and WADO-URI (object and default rendered JPEG): one record each', async () => {
     const inst = `/dicomweb/studies/${MR.study}/series/${MR.series}/instances/${MR.sop}`;
     expect((await get(`${inst}/rendered`, keys.reader, 'image/png')).status).toBe(200);
     expect((await get(`${inst}/thumbnail`, keys.reader, 'image/jpeg')).status).toBe(200);
-    expect(
-      (await get(`/wado?requestType=WADO&studyUID=${MR.study}&seriesUID=${MR.series}&objectUID=${MR.sop}`, keys.reader))
-        .status,
-    ).toBe(200);
+    const wado = `/wado?requestType=WADO&studyUID=${MR.study}&seriesUID=${MR.series}&objectUID=${MR.sop}`;
+    expect((await get(`${wado}&contentType=application%2Fdicom`, keys.reader)).status).toBe(200);
+    expect((await get(wado, keys.reader)).status).toBe(200); // default: image/jpeg (PS3.18 §8.2.5)
     const recs = await newRecords();
     expect(recs.map((r) => [r.action, r.operation, r.instances])).toEqual([
       ['render', 'GET rendered', [MR.sop]],
       ['render', 'GET thumbnail', [MR.sop]],
       ['retrieve', 'GET wado-uri', [MR.sop]],
+      ['render', 'GET wado-uri', [MR.sop]],
     ]);
     expect(recs[0]!.dicom).toMatchObject({ eventId: { code: '110103' }, eventActionCode: 'R' });
   });

@@ -107,8 +107,8 @@ describe('auditedRoute', () => {
     expect(auditedRoute(method, path, {})).toMatchObject({ action, service, ...uids });
   });
 
-  test('WADO-URI: UIDs from the query; image content types are renders', () => {
-    const q = { requestType: 'WADO', studyUID: '1', seriesUID: '2', objectUID: '3' };
+  test('WADO-URI: UIDs from the query; the object for application/dicom or */*, else a render (§8.2.5)', () => {
+    const q = { requestType: 'WADO', studyUID: '1', seriesUID: '2', objectUID: '3', contentType: 'application/dicom' };
     expect(auditedRoute('GET', '/wado', q)).toEqual({
       action: 'retrieve',
       service: 'wado-uri',
@@ -116,7 +116,9 @@ describe('auditedRoute', () => {
       series: '2',
       instance: '3',
     });
+    expect(auditedRoute('GET', '/wado', { ...q, contentType: 'image/png, */*;q=0.1' })?.action).toBe('retrieve');
     expect(auditedRoute('GET', '/wado', { ...q, contentType: 'image/jpeg' })?.action).toBe('render');
+    expect(auditedRoute('GET', '/wado', { requestType: 'WADO', objectUID: '3' })?.action).toBe('render'); // default image/jpeg
   });
 
   test('not accesses: health, preflight, unknown paths and methods', () => {
