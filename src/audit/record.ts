@@ -95,7 +95,10 @@ function uids(list: readonly string[] | undefined): string[] {
 
 /** Builds the record of one event, with its PS3.15 A.5 mapping. */
 export function auditRecord(e: AuditEvent): AuditRecord {
-  const rec: AuditRecord = {
+  const series = uids(e.series);
+  const instances = uids(e.instances);
+  // Members in reading order: who, where, what, outcome, credential, details, mapping.
+  return {
     v: 1,
     time: new Date(e.time).toISOString(),
     action: e.action,
@@ -104,16 +107,13 @@ export function auditRecord(e: AuditEvent): AuditRecord {
     transport: e.transport,
     operation: e.operation,
     studies: uids(e.studies),
+    ...(series.length > 0 ? { series } : {}),
+    ...(instances.length > 0 ? { instances } : {}),
     outcome: e.outcome,
+    ...(e.jti !== undefined ? { jti: e.jti } : {}),
+    ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
+    ...(e.jpip !== undefined ? { jpip: e.jpip } : {}),
+    ...(e.link !== undefined ? { link: e.link } : {}),
     dicom: auditMessageFor(e.action, e.outcome),
   };
-  const series = uids(e.series);
-  if (series.length > 0) rec.series = series;
-  const instances = uids(e.instances);
-  if (instances.length > 0) rec.instances = instances;
-  if (e.jti !== undefined) rec.jti = e.jti;
-  if (e.requestId !== undefined) rec.requestId = e.requestId;
-  if (e.jpip !== undefined) rec.jpip = e.jpip;
-  if (e.link !== undefined) rec.link = e.link;
-  return rec;
 }
