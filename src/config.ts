@@ -351,6 +351,7 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     port,
     host,
     dataDir,
+    audit: readAudit(env, dataDir),
     publicUrl,
     publicUrlExplicit: explicitUrl !== undefined,
     corsOrigins,
@@ -359,6 +360,5 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     dimse,
     jpip,
     auth: readAuth(env),
-    audit: readAudit(env, dataDir),
   });
 }

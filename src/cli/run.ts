@@ -5,8 +5,8 @@
 import { runServe } from './serve';
 import { runImport } from './import';
 import { runIndex } from './index-command';
-import { runJpip } from './jpip-command';
 import { runAudit } from './audit-command';
+import { runJpip } from './jpip-command';
 import { EXIT } from './exit-codes';
 import { USAGE } from './usage';
 import { packageVersion } from './version';
@@ -20,10 +20,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return runImport(rest);
     case 'index':
       return runIndex(rest);
-    case 'jpip':
-      return runJpip(rest);
     case 'audit':
       return runAudit(rest);
+    case 'jpip':
+      return runJpip(rest);
     case '-V':
     case '--version':
       process.stdout.write(`${packageVersion()}\n`);

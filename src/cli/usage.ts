@@ -22,13 +22,13 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
   index: `  index FILE            print the JPEG 2000 packet index of a .j2k/.j2c/.jp2/.jph file or DICOM frame
       [--frame N] [--json]
 `,
-  jpip: `  jpip URL              fetch a view from a JPIP server; print bytes, messages, EOR, time
-      [--fsiz W,H[,round]] [--roff X,Y] [--rsiz W,H] [--layers L] [--comps 0,1-2] [--stream N]
-      [--type jpp-stream|jpt-stream] [--len N] [--session] [--out FILE.png|.pgm|.ppm|.j2k] [--timeout MS]
-`,
   audit: `  audit                 who accessed what: records of the audit log (FOVEA_AUDIT_LOG, default DATA/audit.log)
       [--study UID] [--principal ID|sub|key|link|AET] [--since 2h|ISO-8601] [--json]
       [--data DIR] [--log FILE]
+`,
+  jpip: `  jpip URL              fetch a view from a JPIP server; print bytes, messages, EOR, time
+      [--fsiz W,H[,round]] [--roff X,Y] [--rsiz W,H] [--layers L] [--comps 0,1-2] [--stream N]
+      [--type jpp-stream|jpt-stream] [--len N] [--session] [--out FILE.png|.pgm|.ppm|.j2k] [--timeout MS]
 `,
 };
 

@@ -43,7 +43,7 @@ export function principalOf(res: Response): Principal | undefined {
   return typeof p === 'object' && p !== null ? (p as Principal) : undefined;
 }
 
-/** The credential failure authenticate() met for this request (a 401 once a guard sees it). */
+/** Why authentication failed for this request, if it did (for the audit trail's login failures). */
 export function authFailureOf(res: Response): UnauthenticatedError | undefined {
   const e: unknown = res.locals[AUTH_ERROR_KEY];
   return e instanceof UnauthenticatedError ? e : undefined;
