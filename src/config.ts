@@ -38,6 +38,15 @@ export interface Config {
   /** FOVEA_OVERWRITE: a different object under a stored SOP Instance UID is refused ('never', default) or replaces it. */
   overwrite: OverwritePolicy;
   auth: AuthConfig;
+  audit: AuditConfig;
+}
+
+/** The audit trail (docs/security.md "Audit trail"). */
+export interface AuditConfig {
+  /** FOVEA_AUDIT_LOG: the JSON-lines audit log, default <data>/audit.log. */
+  logPath: string;
+  /** FOVEA_AUDIT_SYSLOG=udp://host:port | tcp://host:port: also send each record as RFC 5424 syslog. */
+  syslog: SyslogTarget | undefined;
 }
 
 /** Access control (docs/security.md). */
@@ -89,6 +98,33 @@ export function isLoopbackHost(host: string): boolean {
 function nonEmpty(raw: string | undefined): string | undefined {
   const v = raw?.trim();
   return v === undefined || v === '' ? undefined : v;
+}
+
+/** Where audit records are also sent as RFC 5424 syslog (docs/security.md). */
+export interface SyslogTarget {
+  protocol: 'udp' | 'tcp';
+  host: string;
+  port: number;
+}
+
+/** Parses FOVEA_AUDIT_SYSLOG: "udp://host:port" or "tcp://host:port" (IPv6 literal in brackets). */
+export function parseSyslogTarget(raw: string): SyslogTarget | undefined {
+  const m = /^(udp|tcp):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(raw.trim());
+  if (m === null || m[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return undefined;
+  const host = m[2].startsWith('[') ? m[2].slice(1, -1) : m[2];
+  return { protocol: m[1] === 'udp' ? 'udp' : 'tcp', host, port };
+}
+
+/** FOVEA_AUDIT_LOG, FOVEA_AUDIT_SYSLOG. */
+export function readAudit(env: NodeJS.ProcessEnv, dataDir: string): AuditConfig {
+  const logRaw = nonEmpty(env['FOVEA_AUDIT_LOG']);
+  const syslogRaw = nonEmpty(env['FOVEA_AUDIT_SYSLOG']);
+  const syslog = syslogRaw === undefined ? undefined : parseSyslogTarget(syslogRaw);
+  if (syslogRaw !== undefined && syslog === undefined)
+    throw new ConfigError('CONFIG_BAD_AUDIT_SYSLOG', `FOVEA_AUDIT_SYSLOG must be udp://host:port or tcp://host:port`);
+  return Object.freeze({ logPath: path.resolve(logRaw ?? path.join(dataDir, 'audit.log')), syslog });
 }
 
 /** FOVEA_AUTH, FOVEA_OIDC_*, FOVEA_LINK_*, FOVEA_AUTH_CLOCK_TOLERANCE_S. */
@@ -247,6 +283,7 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     port,
     host,
     dataDir,
+    audit: readAudit(env, dataDir),
     publicUrl,
     publicUrlExplicit: explicitUrl !== undefined,
     corsOrigins,

@@ -13,6 +13,7 @@ import {
   type JWK,
   type OidcVerifier,
 } from './auth';
+import { AuditTrail } from './audit';
 import { checkExposure, ConfigError, defaultPublicUrl, type Config, type OidcConfig } from './config';
 import { createLogger, type Logger } from './log';
 import { openStore, type OpenedStore } from './store';
@@ -35,6 +36,8 @@ export interface Gateway {
   app: ReturnType<typeof createApp>;
   /** Verifies credentials and issues links (also used by the CLI's key and link commands). */
   authenticator: Authenticator;
+  /** The audit trail (docs/security.md "Audit trail"), shared by HTTP and DIMSE. */
+  audit: AuditTrail;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,13 @@ export async function buildGateway(
     store.close();
     throw err;
   }
+  let audit: AuditTrail;
+  try {
+    audit = await AuditTrail.open({ logPath: config.audit.logPath, syslog: config.audit.syslog, logger });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   // What HTTP handlers read: a link token's request sees its own study only (docs/security.md).
   const instances = studyScopedStore(store.instances);
   const tmpDir = path.join(config.dataDir, 'tmp');
@@ -140,6 +150,7 @@ export async function buildGateway(
       defaultTtlSeconds: config.auth.linkTtlSeconds,
       maxTtlSeconds: config.auth.linkMaxTtlSeconds,
     },
+    audit,
   });
   return {
     config,
@@ -149,7 +160,9 @@ export async function buildGateway(
     logger,
     app,
     authenticator,
+    audit,
     close: async () => {
+      await audit.close();
       store.close();
     },
   };
@@ -212,6 +225,7 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
         peers: config.dimse.peers,
         tmpDir: path.join(config.dataDir, 'tmp', 'dimse'),
         maxObjectBytes: config.limits.maxPartBytes,
+        audit: gateway.audit,
       });
       // startDimse logs dimse.listening (host, port, AE title) itself: once per listener.
     } catch (err) {

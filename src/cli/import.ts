@@ -6,8 +6,10 @@
 // STORE_DUPLICATE_SOP_INSTANCE. Exit code 0 only if nothing failed.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
+import type { AuditSink } from '../audit';
 import { readConfig } from '../config';
 import { buildGateway } from '../server';
 import { createLogger } from '../log';
@@ -38,6 +40,32 @@ interface Summary {
   failed: { file: string; reason: string }[];
   /** Stored, but kept as received (not transcoded): the file and the codec limit's code. */
   asReceived: { file: string; reason: string }[];
+}
+
+function cliUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** One audit record per DICOM file (docs/security.md): action import (PS3.15 A.5 110107), by "cli:<OS user>". */
+function auditImport(audit: AuditSink, outcome: IngestOutcome): void {
+  if (outcome.status === 'failed' && NOT_DICOM_CODES.has(outcome.error.code)) return;
+  const ok = outcome.status !== 'failed';
+  audit.record({
+    time: Date.now(),
+    action: 'import',
+    principal: { id: `cli:${cliUser()}`, kind: 'cli' },
+    address: '',
+    transport: 'cli',
+    operation: 'fovea import',
+    studies: ok ? [outcome.studyInstanceUid] : [],
+    series: ok ? [outcome.seriesInstanceUid] : [],
+    instances: outcome.sopInstanceUid === null ? [] : [outcome.sopInstanceUid],
+    outcome: ok ? { success: true } : { success: false, code: outcome.error.code },
+  });
 }
 
 export async function runImport(argv: string[]): Promise<number> {
@@ -86,6 +114,7 @@ export async function runImport(argv: string[]): Promise<number> {
   try {
     for (const file of files) {
       const outcome: IngestOutcome = await gateway.ingestor.ingestFile(file);
+      auditImport(gateway.audit, outcome);
       if (outcome.status === 'failed') {
         const reason = `${outcome.error.code}: ${outcome.error.message}`;
         if (NOT_DICOM_CODES.has(outcome.error.code)) summary.skipped.push({ file, reason });

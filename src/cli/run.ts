@@ -5,6 +5,7 @@
 import { runServe } from './serve';
 import { runImport } from './import';
 import { runIndex } from './index-command';
+import { runAudit } from './audit-command';
 import { runJpip } from './jpip-command';
 import { runKey } from './key-command';
 import { runLink } from './link-command';
@@ -21,6 +22,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return runImport(rest);
     case 'index':
       return runIndex(rest);
+    case 'audit':
+      return runAudit(rest);
     case 'jpip':
       return runJpip(rest);
     case 'key':

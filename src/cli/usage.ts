@@ -1,7 +1,7 @@
 // Usage text of `fovea` and of each subcommand: printed by `fovea --help` (all of them) and by
 // `fovea <command> --help` / `-h` (that command's), always on stdout with exit code 0.
 
-export type CommandName = 'serve' | 'import' | 'index' | 'jpip' | 'key' | 'link';
+export type CommandName = 'serve' | 'import' | 'index' | 'jpip' | 'key' | 'link' | 'audit';
 
 export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
   serve: `  serve                 start the gateway (DICOMweb, WADO-URI, JPIP, DICOM)
@@ -29,6 +29,10 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
 `,
   index: `  index FILE            print the JPEG 2000 packet index of a .j2k/.j2c/.jp2/.jph file or DICOM frame
       [--frame N] [--json]
+`,
+  audit: `  audit                 who accessed what: records of the audit log (FOVEA_AUDIT_LOG, default DATA/audit.log)
+      [--study UID] [--principal ID|sub|key|link|AET] [--since 2h|ISO-8601] [--json]
+      [--data DIR] [--log FILE]
 `,
   jpip: `  jpip URL              fetch a view from a JPIP server; print bytes, messages, EOR, time
       [--fsiz W,H[,round]] [--roff X,Y] [--rsiz W,H] [--layers L] [--comps 0,1-2] [--stream N]

@@ -33,6 +33,7 @@ import {
   type DimsePresentationContext,
 } from './dcmjs-dimse';
 import { rightsOf, type AssociationRights, type DimseAccessPolicy } from './access';
+import * as audit from './audit-events';
 import { identifierToQuery, matchToIdentifier, type Naturalized } from './identifier';
 import { instancesFor, runQuery } from './find-matches';
 import { ReceivedObject } from './received-object';
@@ -53,6 +54,7 @@ export interface ScpContext {
   maxObjectBytes: number;
   maxFindResults: number;
   timeoutMs: number;
+  audit?: audit.AuditSink; // one record per C-STORE, C-FIND, C-MOVE, C-GET (audit-events.ts)
 }
 
 type MessageCallback<R> = (responses: R[]) => void;
@@ -164,6 +166,7 @@ export class FoveaScp extends Scp {
   ): void {
     if (!this.rights.store) return callback(this.refuse('store', CStoreResponse.fromRequest(request)));
     void this.handleStore(request).then((r) => {
+      audit.record(this.ctx.audit, 'C-STORE', this.association, this.tcp, r.status, r.uids ?? { instances: [r.sop] });
       const response = CStoreResponse.fromRequest(request);
       response.setStatus(r.status);
       if (r.comment !== '') response.setErrorComment(r.comment);
@@ -171,7 +174,7 @@ export class FoveaScp extends Scp {
     });
   }
 
-  private async handleStore(request: DimseCStoreRequest): Promise<{ status: number; comment: string }> {
+  private async handleStore(request: DimseCStoreRequest): Promise<audit.StoreResult> {
     const receiver = this.receivers.get(request);
     this.receivers.delete(request);
     const sop = request.getAffectedSopInstanceUid();
@@ -197,7 +200,7 @@ export class FoveaScp extends Scp {
           dataset: outcome.sopInstanceUid,
         });
       }
-      return status;
+      return outcome.status === 'failed' ? { ...status, sop } : { ...status, uids: audit.uidsOf([outcome]) };
     } catch (err) {
       this.ctx.logger.error('dimse.store_error', { peer: this.peerName, sop, error: err });
       return { status: DimseStatus.OutOfResources, comment: 'DIMSE_RECEIVE_IO' };
@@ -233,9 +236,11 @@ export class FoveaScp extends Scp {
     const { elements, ts } = this.identifierOf(request);
     const responses: InstanceType<typeof CFindResponse>[] = [];
     const final = CFindResponse.fromRequest(request);
+    let matched: audit.Uids = {};
     try {
       const mapped = identifierToQuery(elements, { limit: this.ctx.maxFindResults });
       const { result, dropped } = runQuery(this.ctx.store, mapped.query);
+      matched = audit.matchUids(result.items);
       for (const item of result.items) {
         if (this.cancelled.has(request.getMessageId())) break;
         const pending = CFindResponse.fromRequest(request);
@@ -257,6 +262,7 @@ export class FoveaScp extends Scp {
       this.ctx.logger.warn('dimse.find_failed', { peer: this.peerName, status: failure.status, error: err });
     }
     responses.push(final);
+    audit.record(this.ctx.audit, 'C-FIND', this.association, this.tcp, final.getStatus(), matched);
     callback(responses);
   }
 
@@ -276,6 +282,7 @@ export class FoveaScp extends Scp {
       return;
     }
     void this.handleRetrieve(
+      'C-MOVE',
       request,
       callback,
       () => CMoveResponse.fromRequest(request),
@@ -299,6 +306,7 @@ export class FoveaScp extends Scp {
       closed: this.closed,
     };
     void this.handleRetrieve(
+      'C-GET',
       request,
       callback,
       () => CGetResponse.fromRequest(request),
@@ -308,6 +316,7 @@ export class FoveaScp extends Scp {
 
   // PS3.4 C.4.2.3 / C.4.3.3: Pending responses with sub-operation counts, then the final status.
   private async handleRetrieve<R extends InstanceType<typeof CMoveResponse> | InstanceType<typeof CGetResponse>>(
+    op: 'C-MOVE' | 'C-GET',
     request: RetrieveRequest,
     callback: MessageCallback<R>,
     makeResponse: () => R,
@@ -331,8 +340,10 @@ export class FoveaScp extends Scp {
       // The library's callback may be called once: Pending responses go out directly.
       if (status === DimseStatus.Pending) this.sendResponse(request, response);
       else callback([response]);
+      if (status !== DimseStatus.Pending)
+        audit.record(this.ctx.audit, op, this.association, this.tcp, status, audit.uidsOf(instances ?? []));
     };
-    let instances: ReturnType<typeof instancesFor>;
+    let instances: ReturnType<typeof instancesFor> | undefined;
     try {
       instances = instancesFor(
         this.ctx.store,

@@ -16,6 +16,7 @@ import type { InstanceStore } from '../store';
 import type { RetrieveService } from '../retrieve';
 import { AeAccessList, type AeGrants } from './access';
 import { abortPdu, PduGuard } from './pdu-guard';
+import type { AuditSink } from '../audit';
 import { FoveaScp, type ScpContext } from './scp';
 import type { Peer } from './store-scu';
 import { loadTls, refusedClient, type DimseTlsFiles } from './tls';
@@ -50,6 +51,8 @@ export interface DimseDeps {
   maxAssociations?: number;
   /** Most C-FIND matches returned, and most studies/series/images a C-MOVE/C-GET resolves (default 10000). */
   maxFindResults?: number;
+  /** The audit trail (docs/security.md): a record per C-STORE, C-FIND, C-MOVE, C-GET. */
+  audit?: AuditSink;
 }
 
 export interface RunningDimse {
@@ -93,6 +96,7 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
     maxObjectBytes: deps.maxObjectBytes ?? 2 * 1024 ** 3,
     maxFindResults: deps.maxFindResults ?? 10_000,
     timeoutMs: deps.timeoutMs ?? 60_000,
+    ...(deps.audit === undefined ? {} : { audit: deps.audit }),
   };
   const maxAssociations = deps.maxAssociations ?? 32;
   const sockets = new Set<net.Socket>();

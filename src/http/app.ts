@@ -13,6 +13,8 @@ import type { Ingestor } from '../ingest';
 import { createLogger, type Logger } from '../log';
 import type { RetrieveService } from '../retrieve';
 import type { InstanceStore } from '../store';
+import type { AuditSink } from '../audit';
+import { auditMiddleware } from './audit';
 import { authenticate, needs, type HttpAuthOptions } from './auth';
 import { corsMiddleware } from './cors';
 import { createDicomwebRouter, type DicomwebLimits } from './dicomweb/router';
@@ -41,6 +43,8 @@ export interface AppDeps {
   auth?: HttpAuthOptions;
   /** Issues study-scoped links (POST /api/links); absent = the route is not served. */
   links?: { issuer: LinkIssuer; defaultTtlSeconds: number; maxTtlSeconds: number };
+  /** The audit trail (docs/security.md): one record per access; absent = none written. */
+  audit?: AuditSink;
 }
 
 export const DICOMWEB_PATH = '/dicomweb';
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
+  if (deps.audit !== undefined) app.use(auditMiddleware({ sink: deps.audit, store: deps.store }));
   app.use(corsMiddleware({ origins: deps.corsOrigins ?? ['*'] }));
   app.use(authenticate(deps.auth ?? { authenticator: undefined, required: false }));
   app.use(express.json({ limit: deps.jsonLimitBytes ?? 1024 * 1024, type: ['application/json'] }));

@@ -145,6 +145,9 @@ export interface ErrorMiddlewareOptions {
   format: ErrorBodyFormat;
 }
 
+/** res.locals key holding the stable code of the error a response answered with. */
+export const ERROR_CODE_KEY = 'foveaErrorCode';
+
 /** Express error middleware: maps with mapError, logs (500s with their cause chain), writes the body. */
 export function errorMiddleware(options: ErrorMiddlewareOptions): ErrorRequestHandler {
   const { logger, format } = options;
@@ -152,6 +155,7 @@ export function errorMiddleware(options: ErrorMiddlewareOptions): ErrorRequestHa
     const requestId = typeof res.locals['requestId'] === 'string' ? res.locals['requestId'] : undefined;
     const unsupported = res.locals[UNSUPPORTED_STATUS_KEY] === 501 ? 501 : 400;
     const mapped = mapError(err, { unsupportedStatus: unsupported });
+    res.locals[ERROR_CODE_KEY] = mapped.code; // for the audit record (src/http/audit.ts)
     if (mapped.status >= 500 && mapped.status !== 501 && mapped.status !== 503) {
       logger.error('request_failed', {
         requestId,

@@ -9,6 +9,7 @@
 
 import { Router, type Request, type Response } from 'express';
 import { JpipPrefRefusedError, type JpipResponse, type JpipService } from '../jpip-service';
+import { noteJpipView, sessionTarget } from './audit-jpip';
 import { needs, principalOf } from './auth';
 import { useNotImplementedForUnsupported } from './error-map';
 import { MethodNotAllowedError } from './http-errors';
@@ -36,9 +37,11 @@ export function createJpipRouter(deps: JpipRouterDeps): Router {
     const call = await readJpipRequest(req);
     useNotImplementedForUnsupported(res); // from here on an UnsupportedError is 501 (15444-9 D.1)
     let response: JpipResponse;
+    const owner = principalOf(res)?.id ?? 'anonymous';
+    const target = call.target ?? sessionTarget(deps.service, call.request.cid, owner);
     try {
       // A channel belongs to the principal that opened it (docs/security.md).
-      response = await deps.service.respond({ ...call, owner: principalOf(res)?.id ?? 'anonymous' });
+      response = await deps.service.respond({ ...call, owner });
     } catch (e) {
       if (e instanceof JpipPrefRefusedError) for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v); // D.2.18
       throw e;
@@ -58,6 +61,7 @@ export function createJpipRouter(deps: JpipRouterDeps): Router {
       headers['Content-Length'] = String(response.length);
       res.strictContentLength = true; // Node refuses to write more or end with less than declared
     }
+    noteJpipView(res, call.request, target, response.headers['JPIP-cnew'], response.length ?? 0); // before 'finish'
     const done = finished(res);
     let delivered = false;
     try {

@@ -7,6 +7,7 @@ import type { RequestHandler } from 'express';
 import { parseTtl, type IssuedLink } from '../auth';
 import { BadRequestError, NotFoundError } from '../errors';
 import type { InstanceStore } from '../store';
+import { noteAudit } from './audit';
 
 export type LinkKind = 'wado' | 'viewer';
 
@@ -65,6 +66,7 @@ export function linksHandler(deps: LinksDeps): RequestHandler {
     if (deps.store.listInstances({ studyInstanceUid: study }).length === 0)
       throw new NotFoundError('DICOMWEB_STUDY_NOT_FOUND', 'no such study');
     const link = deps.issuer.issueLink(study, ttl);
+    noteAudit(res, { studies: [study], link: { id: link.id, expires: new Date(link.expires).toISOString() } });
     res.status(201).json({
       url: linkUrl(deps.publicUrl, kindRaw, study, link.token),
       token: link.token,

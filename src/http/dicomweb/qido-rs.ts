@@ -8,6 +8,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { InstanceStore, QidoLevel } from '../../store';
 import { negotiateMetadata, parseAccept } from '../accept';
+import { noteQidoResult } from '../audit';
 import { parseQidoParams } from '../qido-params';
 import { sendDicomJson } from '../send';
 import { attr, firstString, uidParam, withAttribute, type DicomwebUrls } from './urls';
@@ -50,6 +51,7 @@ export function qidoHandler(deps: QidoDeps, level: QidoLevel): RequestHandler {
     }
     if (warnings.length > 0)
       res.setHeader('Warning', warnings.map((w) => `299 fovea "${w.replace(/"/g, "'")}"`).join(', '));
+    noteQidoResult(res, items); // the audit record lists the studies returned
     sendDicomJson(res, 200, items, mediaType);
   };
 }

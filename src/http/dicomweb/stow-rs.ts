@@ -20,6 +20,7 @@ import type { DicomJsonObject } from '../../dicom';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors';
 import { failedPart, FailureReason, partOutcomeOf, type Ingestor, type PartOutcome } from '../../ingest';
 import type { Logger } from '../../log';
+import { noteStored } from '../audit';
 import { stowStatus } from '../error-map';
 import { parseMediaType } from '../media-type';
 import { readMultipart, validateBoundary, type MultipartLimits } from '../multipart-reader';
@@ -209,6 +210,7 @@ export function stowHandler(deps: StowDeps): RequestHandler {
     } finally {
       // Instances received completely before a body error are still stored (and reported in logs).
       await Promise.all(inflight);
+      noteStored(res, outcomes); // the audit record lists what was stored
     }
     if (outcomes.length === 0) throw new BadRequestError('STOW_NO_PARTS', 'the multipart body contains no parts');
     const summary = {
