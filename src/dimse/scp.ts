@@ -4,7 +4,6 @@
 // The bytes of a received data set go to a temporary Part 10 file; nothing is ingested unless the
 // whole data set arrived, so a dropped association leaves the store unchanged.
 
-import * as fs from 'node:fs';
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../dicom';
@@ -37,8 +36,9 @@ import * as audit from './audit-events';
 import { identifierToQuery, matchToIdentifier, type Naturalized } from './identifier';
 import { instancesFor, runQuery } from './find-matches';
 import { ReceivedObject } from './received-object';
+import { storeReceived } from './store-received';
 import { negotiateContext } from './sop-classes';
-import { DimseStatus, queryFailureStatusFor, retrieveFinalStatus, storeStatusFor } from './status';
+import { DimseStatus, queryFailureStatusFor, retrieveFinalStatus } from './status';
 import { openStoreAssociation, type Peer } from './store-scu';
 import { runSubOperations, type StoreChannel, type SubOperationCounts } from './sub-operations';
 
@@ -177,36 +177,7 @@ export class FoveaScp extends Scp {
   private async handleStore(request: DimseCStoreRequest): Promise<audit.StoreResult> {
     const receiver = this.receivers.get(request);
     this.receivers.delete(request);
-    const sop = request.getAffectedSopInstanceUid();
-    if (receiver === undefined) return { status: DimseStatus.ProcessingFailure, comment: 'DIMSE_RECEIVE_FAILED' };
-    try {
-      const file = await receiver.done;
-      if (file.overflow) return { status: DimseStatus.OutOfResources, comment: 'DIMSE_OBJECT_TOO_LARGE' };
-      const outcome = await this.ctx.ingestor.ingestFile(file.path);
-      const status = storeStatusFor(outcome);
-      if (outcome.status === 'failed')
-        this.ctx.logger.warn('dimse.store_failed', {
-          peer: this.peerName,
-          sop,
-          status: status.status,
-          error: outcome.error,
-        });
-      else this.ctx.logger.info('dimse.stored', { peer: this.peerName, sop, outcome: outcome.status });
-      if (outcome.status !== 'failed' && outcome.sopInstanceUid !== sop) {
-        // PS3.4 B.2.3 lets the SCP store it; the data set's own UID is what was stored.
-        this.ctx.logger.warn('dimse.affected_uid_mismatch', {
-          peer: this.peerName,
-          command: sop,
-          dataset: outcome.sopInstanceUid,
-        });
-      }
-      return outcome.status === 'failed' ? { ...status, sop } : { ...status, uids: audit.uidsOf([outcome]) };
-    } catch (err) {
-      this.ctx.logger.error('dimse.store_error', { peer: this.peerName, sop, error: err });
-      return { status: DimseStatus.OutOfResources, comment: 'DIMSE_RECEIVE_IO' };
-    } finally {
-      await fs.promises.rm(receiver.path, { force: true });
-    }
+    return storeReceived(this.ctx, this.peerName, request.getAffectedSopInstanceUid(), receiver);
   }
 
   /** 0124H Refused: Not authorized (PS3.7 Annex C.5): outside the peer's rights (access.ts). */
