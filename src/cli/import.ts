@@ -6,7 +6,6 @@
 // STORE_DUPLICATE_SOP_INSTANCE. Exit code 0 only if nothing failed.
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { AuditSink } from '../audit';
@@ -15,6 +14,7 @@ import { buildGateway } from '../server';
 import { createLogger } from '../log';
 import type { IngestOutcome } from '../ingest';
 import { parseCommandArgs, stringOpt } from './args';
+import { cliPrincipal } from './cli-principal';
 import { EXIT, UsageError } from './exit-codes';
 import { commandUsage } from './usage';
 
@@ -42,14 +42,6 @@ interface Summary {
   asReceived: { file: string; reason: string }[];
 }
 
-function cliUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** One audit record per DICOM file (docs/security.md): action import (PS3.15 A.5 110107), by "cli:<OS user>". */
 function auditImport(audit: AuditSink, outcome: IngestOutcome): void {
   if (outcome.status === 'failed' && NOT_DICOM_CODES.has(outcome.error.code)) return;
@@ -57,7 +49,7 @@ function auditImport(audit: AuditSink, outcome: IngestOutcome): void {
   audit.record({
     time: Date.now(),
     action: 'import',
-    principal: { id: `cli:${cliUser()}`, kind: 'cli' },
+    principal: cliPrincipal(),
     address: '',
     transport: 'cli',
     operation: 'fovea import',

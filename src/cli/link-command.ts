@@ -3,11 +3,14 @@
 // with the data folder's link secret (or FOVEA_LINK_SECRET), the same the server checks.
 // docs/security.md.
 
+import { AuditTrail } from '../audit';
 import { parseTtl } from '../auth';
 import { readConfig } from '../config';
 import { buildAuthenticator } from '../server';
+import { createLogger } from '../log';
 import { openStore } from '../store';
 import { parseCommandArgs, stringOpt } from './args';
+import { cliPrincipal } from './cli-principal';
 import { EXIT, UsageError } from './exit-codes';
 import { commandUsage } from './usage';
 
@@ -62,6 +65,24 @@ export async function runLink(argv: string[]): Promise<number> {
       return EXIT.failures;
     }
     const link = buildAuthenticator(config, store).issueLink(study, ttl);
+    // Audited like POST /api/links: who issued a link to which study (the token is never recorded).
+    const audit = await AuditTrail.open({
+      logPath: config.audit.logPath,
+      syslog: config.audit.syslog,
+      logger: createLogger('silent'),
+    });
+    audit.record({
+      time: Date.now(),
+      action: 'link-issued',
+      principal: cliPrincipal(),
+      address: '',
+      transport: 'cli',
+      operation: 'fovea link',
+      studies: [study],
+      outcome: { success: true },
+      link: { id: link.id, expires: new Date(link.expires).toISOString() },
+    });
+    await audit.close();
     const base = config.publicUrl;
     const t = encodeURIComponent(link.token);
     const url =

@@ -112,6 +112,20 @@ test('key create prints the key once, stores only its hash; list and revoke; the
     expect(link.url.startsWith(`${url}/dicomweb/studies/${study}?token=fovea_l_`)).toBe(true);
     expect(Math.abs(Date.parse(link.expires) - Date.now() - 15 * 60_000)).toBeLessThan(5_000);
     expect((await call(link.url)).status).toBe(200);
+    // Audited as link-issued by the OS user (the token itself is never written to the audit log).
+    const auditLog = fs.readFileSync(path.join(dataDir, 'audit.log'), 'utf8');
+    const issued = auditLog
+      .split('\n')
+      .filter((l) => l.includes('"link-issued"'))
+      .map((l) => JSON.parse(l) as { principal: { id: string }; studies: string[]; link: { id: string } });
+    expect(issued).toEqual([
+      expect.objectContaining({
+        principal: expect.objectContaining({ id: expect.stringMatching(/^cli:/) as unknown }) as unknown,
+        studies: [study],
+        link: expect.objectContaining({ id: link.id }) as unknown,
+      }),
+    ]);
+    expect(auditLog).not.toContain(link.url.split('token=')[1] ?? 'no-token');
     expect((await cli('link', 'revoke', link.id, '--data', dataDir)).code).toBe(0);
     expect((await call(link.url)).status).toBe(401);
     expect((await cli('link', '--study', '1.2.3.999', '--data', dataDir)).code).toBe(1);
