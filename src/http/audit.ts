@@ -107,9 +107,13 @@ function record(deps: HttpAuditDeps, time: number, req: Request, res: Response, 
   const url = req.originalUrl;
   const q = url.indexOf('?');
   const query = Object.fromEntries(new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
-  const route = auditedRoute(req.method, q < 0 ? url : url.slice(0, q), query);
-  if (route === undefined) return;
   const status = res.statusCode;
+  // A 401 is a login failure (PS3.15 A.5.3.11, 110114) on whatever it was sent to, even a method no
+  // route serves; anything else is recorded only where it accessed data.
+  const route =
+    auditedRoute(req.method, q < 0 ? url : url.slice(0, q), query) ??
+    (status === 401 ? { action: 'login-failure' as const, service: 'http' } : undefined);
+  if (route === undefined) return;
   const code: unknown = res.locals[ERROR_CODE_KEY];
   if (code === 'HTTP_NO_ROUTE') return; // not a resource: nothing was accessed
   const note = (res.locals[NOTE_KEY] as HttpAuditNote | undefined) ?? {};
