@@ -203,6 +203,10 @@ test('metadata and QIDO list them without JPIP attributes; Pixel Data keeps a Bu
   for (const s of sent) {
     const item = items.find((i) => i['00080018']?.Value?.[0] === s.sop);
     expect([s.name, item !== undefined, item?.['00287FE0']]).toEqual([s.name, true, undefined]);
+    // Available Transfer Syntax UID (0008,3002): what it can be retrieved in, no JPIP syntax.
+    const available = (item?.['00083002']?.Value ?? []) as string[];
+    expect([s.name, available[0]]).toEqual([s.name, s.ts]);
+    expect(available.filter((u) => /^1\.2\.840\.10008\.1\.2\.4\.(94|95|204|205)$/.test(u))).toEqual([]);
   }
   const edge = await get(`${server.url}/dicomweb/studies/${EDGE_STUDY}/instances`, 'application/dicom+json');
   expect(edge.status).toBe(200);

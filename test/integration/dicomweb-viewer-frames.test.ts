@@ -133,6 +133,21 @@ describe.each(['RG1_J2KI.dcm', '693_J2KR.dcm', 'HTJ2K'])('%s', (name) => {
   });
 });
 
+test('QIDO instance results list the syntaxes each can be retrieved in (0008,3002), JPIP Referenced included', async () => {
+  const res = await request(server.url).get('/dicomweb/instances').set('Accept', 'application/dicom+json');
+  expect(res.status).toBe(200);
+  const items = res.body as Record<string, { Value?: unknown[] }>[];
+  for (const [name, jpip] of [
+    ['RG1_J2KI.dcm', '1.2.840.10008.1.2.4.94'],
+    ['HTJ2K', '1.2.840.10008.1.2.4.204'],
+  ] as const) {
+    const s = samples[name] as Sample;
+    const item = items.find((i) => i['00080018']?.Value?.[0] === s.sop);
+    const available = (item?.['00083002']?.Value ?? []) as string[];
+    expect([name, available[0], available.includes(jpip)]).toEqual([name, s.ts, true]);
+  }
+});
+
 test('octet-stream naming the stored HTJ2K syntax (.201) gives the HTJ2K codestream, single part too', async () => {
   const s = samples['HTJ2K'] as Sample;
   expect(s.ts).toBe(HTJ2K_LOSSLESS);

@@ -16,6 +16,11 @@ import { attr, firstString, uidParam, withAttribute, type DicomwebUrls } from '.
 export interface QidoDeps {
   store: InstanceStore;
   urls: DicomwebUrls;
+  /** The syntaxes an instance can be retrieved in (stored first): instance results list them as
+   *  Available Transfer Syntax UID (0008,3002), so a client sees which instances JPIP serves (the
+   *  JPIP Referenced syntaxes are listed) and which are kept as received (only what they can be
+   *  produced in). */
+  transferSyntaxesFor?: (sopInstanceUid: string) => string[];
 }
 
 /** Handler for a QIDO-RS resource at `level`; path parameters `study` / `series` scope it. */
@@ -40,7 +45,9 @@ export function qidoHandler(deps: QidoDeps, level: QidoLevel): RequestHandler {
       else if (level === 'series' && study !== undefined && series !== undefined) url = deps.urls.series(study, series);
       else if (level === 'instance' && study !== undefined && series !== undefined && sop !== undefined)
         url = deps.urls.instance(study, series, sop);
-      return url === undefined ? item : withAttribute(item, '00081190', attr('UR', url));
+      const withUrl = url === undefined ? item : withAttribute(item, '00081190', attr('UR', url));
+      if (level !== 'instance' || sop === undefined || deps.transferSyntaxesFor === undefined) return withUrl;
+      return withAttribute(withUrl, '00083002', attr('UI', ...deps.transferSyntaxesFor(sop)));
     });
     // The store reports total = null when it stopped at the limit without counting the rest.
     const more = result.total === null ? items.length >= query.limit : result.total > query.offset + items.length;

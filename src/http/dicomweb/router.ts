@@ -54,7 +54,11 @@ export function createDicomwebRouter(deps: DicomwebDeps): Router {
     maxBoundaryLength: deps.limits.maxBoundaryLength ?? DEFAULT_MULTIPART_LIMITS.maxBoundaryLength,
   };
   const wado = { store: deps.store, retrieve: deps.retrieve, urls };
-  const qido = { store: deps.store, urls };
+  const qido = {
+    store: deps.store,
+    urls,
+    transferSyntaxesFor: (sop: string) => deps.retrieve.transferSyntaxesFor(sop),
+  };
   const stow = stowHandler({
     ingestor: deps.ingestor,
     tmpDir: deps.tmpDir,
