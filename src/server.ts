@@ -3,6 +3,8 @@
 
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import * as tls from 'node:tls';
 import * as path from 'node:path';
 import {
   Authenticator,
@@ -13,7 +15,15 @@ import {
   type JWK,
   type OidcVerifier,
 } from './auth';
-import { checkExposure, ConfigError, defaultPublicUrl, type Config, type OidcConfig } from './config';
+import {
+  checkExposure,
+  ConfigError,
+  defaultPublicUrl,
+  isLoopbackHost,
+  type Config,
+  type HttpTlsConfig,
+  type OidcConfig,
+} from './config';
 import { createLogger, type Logger } from './log';
 import { openStore, type OpenedStore } from './store';
 import { loadCodecs } from './codec';
@@ -140,6 +150,14 @@ export async function buildGateway(
       defaultTtlSeconds: config.auth.linkTtlSeconds,
       maxTtlSeconds: config.auth.linkMaxTtlSeconds,
     },
+    hostGuard: {
+      publicUrl: config.publicUrl,
+      allowedHosts: config.allowedHosts,
+      loopback: isLoopbackHost(config.host) ? { host: config.host, port: config.port } : undefined,
+    },
+    ...(config.tls !== null && config.tls.hstsMaxAgeSeconds > 0
+      ? { strictTransportSecurity: `max-age=${config.tls.hstsMaxAgeSeconds}` }
+      : {}),
   });
   return {
     config,
@@ -155,9 +173,33 @@ export async function buildGateway(
   };
 }
 
+/** HTTPS options from the PEM files: TLS 1.2 or later; an unreadable file or a key that does not
+ *  match the certificate is a ConfigError (CLI exit code 2) at start. */
+export function loadHttpsOptions(files: HttpTlsConfig): https.ServerOptions {
+  let cert: Buffer;
+  let key: Buffer;
+  try {
+    cert = fs.readFileSync(files.certFile);
+    key = fs.readFileSync(files.keyFile);
+  } catch (cause) {
+    throw new ConfigError('CONFIG_HTTP_TLS', `FOVEA_TLS_CERT / FOVEA_TLS_KEY cannot be read: ${String(cause)}`, {
+      cause,
+    });
+  }
+  const options: https.ServerOptions = { cert, key, minVersion: 'TLSv1.2' };
+  try {
+    tls.createSecureContext(options); // throws for a key that does not match, or a PEM that is not one
+  } catch (cause) {
+    throw new ConfigError('CONFIG_HTTP_TLS', `FOVEA_TLS_CERT / FOVEA_TLS_KEY cannot be used: ${String(cause)}`, {
+      cause,
+    });
+  }
+  return options;
+}
+
 export interface RunningServer {
   gateway: Gateway;
-  server: http.Server;
+  server: http.Server | https.Server;
   /** The port actually bound (useful with port 0). */
   port: number;
   /** The DICOM (DIMSE) listener, or null when disabled (port 0). */
@@ -174,7 +216,9 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
     res.setHeader('retry-after', '1');
     res.end('starting');
   };
-  const server = http.createServer((req, res) => handler(req, res));
+  const listener: http.RequestListener = (req, res) => handler(req, res);
+  const server =
+    config.tls === null ? http.createServer(listener) : https.createServer(loadHttpsOptions(config.tls), listener);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -182,10 +226,14 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
   });
   const bound = server.address();
   const boundPort = typeof bound === 'object' && bound !== null ? bound.port : config.port;
-  const effective =
-    config.publicUrlExplicit || boundPort === config.port
-      ? config
-      : Object.freeze({ ...config, publicUrl: defaultPublicUrl(config.host, boundPort) });
+  // The bound port (port 0 asked for an ephemeral one) goes into the default public URL and the Host guard.
+  const effective = Object.freeze({
+    ...config,
+    port: boundPort,
+    publicUrl: config.publicUrlExplicit
+      ? config.publicUrl
+      : defaultPublicUrl(config.host, boundPort, config.tls !== null),
+  });
   let gateway: Gateway;
   try {
     gateway = await buildGateway(effective, logger);
@@ -225,6 +273,7 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
     auth: config.auth.mode,
     host: config.host,
     port: boundPort,
+    https: config.tls !== null,
     dataDir: config.dataDir,
     publicUrl: effective.publicUrl,
   });
