@@ -32,7 +32,7 @@ import { createRetrieveService } from './retrieve';
 import { FrameModelCache, FrameRenderer } from './frames';
 import { JpipService } from './jpip-service';
 import { createApp, createJpipRouter } from './http';
-import { startDimse, type RunningDimse } from './dimse';
+import { BCP195_CIPHERS, startDimse, TLS_MIN_VERSION, type RunningDimse } from './dimse';
 import type { Ingestor } from './ingest';
 import type { RetrieveService } from './retrieve';
 
@@ -173,8 +173,9 @@ export async function buildGateway(
   };
 }
 
-/** HTTPS options from the PEM files: TLS 1.2 or later; an unreadable file or a key that does not
- *  match the certificate is a ConfigError (CLI exit code 2) at start. */
+/** HTTPS options from the PEM files: TLS 1.2 or later with the BCP 195 (RFC 9325 §4.2) AEAD suites
+ *  with forward secrecy, as DICOM TLS; an unreadable file or a key that does not match the
+ *  certificate is a ConfigError (CLI exit code 2) at start. */
 export function loadHttpsOptions(files: HttpTlsConfig): https.ServerOptions {
   let cert: Buffer;
   let key: Buffer;
@@ -186,7 +187,13 @@ export function loadHttpsOptions(files: HttpTlsConfig): https.ServerOptions {
       cause,
     });
   }
-  const options: https.ServerOptions = { cert, key, minVersion: 'TLSv1.2' };
+  const options: https.ServerOptions = {
+    cert,
+    key,
+    minVersion: TLS_MIN_VERSION,
+    ciphers: BCP195_CIPHERS,
+    honorCipherOrder: true,
+  };
   try {
     tls.createSecureContext(options); // throws for a key that does not match, or a PEM that is not one
   } catch (cause) {

@@ -1,7 +1,7 @@
 // HTTPS served directly (FOVEA_TLS_CERT / FOVEA_TLS_KEY, docs/security.md "HTTPS"): certificates are
 // made by `openssl` in the test; a real TLS client (node https, trusting only the test CA) gets
 // /healthz and a QIDO-RS answer, HSTS is on every response, the default public URL is https://,
-// TLS 1.1 and plain HTTP to the port fail, and an unusable key or certificate stops `fovea serve`
+// TLS 1.1, a CBC suite and plain HTTP to the port fail, and an unusable key or certificate stops `fovea serve`
 // with CONFIG_HTTP_TLS (exit code 2). Skipped when openssl is not installed.
 
 import * as fs from 'node:fs';
@@ -80,9 +80,17 @@ d('fovea serve over HTTPS', () => {
     await expect(get(`${base}/healthz`)).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
   });
 
-  test('TLS 1.1 and plain HTTP to the HTTPS port fail', async () => {
+  test('TLS 1.2 with an AEAD suite and TLS 1.3 work; TLS 1.1, a CBC suite and plain HTTP fail', async () => {
     const ca = fs.readFileSync(pki.ca);
-    await expect(get(`${base}/healthz`, { ca, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' })).rejects.toThrow();
+    const tls12 = { ca, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' } as const;
+    expect((await get(`${base}/healthz`, tls12)).status).toBe(200);
+    expect((await get(`${base}/healthz`, { ca, minVersion: 'TLSv1.3' })).status).toBe(200);
+    await expect(
+      get(`${base}/healthz`, { ca, maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' }),
+    ).rejects.toThrow();
+    await expect(
+      get(`${base}/healthz`, { ca, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0' }),
+    ).rejects.toThrow(/handshake failure|no shared cipher/i);
     const plain = new Promise<number>((resolve, reject) => {
       const req = http.get(`http://127.0.0.1:${running.port}/healthz`, (res) => resolve(res.statusCode ?? 0));
       req.on('error', reject);
