@@ -17,6 +17,7 @@ import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as dicomParser from 'dicom-parser';
+import { generateApiKey, hashApiKey } from '../../src/auth';
 import { readConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { startServer, type RunningServer } from '../../src/server';
@@ -64,6 +65,7 @@ d('nginx reverse-proxy recipe (deploy/nginx/fovea.conf)', () => {
   let fovea: RunningServer;
   let publicUrl = '';
   let ca: Buffer;
+  let apiKey = '';
   // pacs-gw.example resolves to the loopback address nginx listens on.
   const lookup: net.LookupFunction = (hostname, options, callback) =>
     dns.lookup(hostname === NAME ? '127.0.0.1' : hostname, options, callback);
@@ -71,11 +73,15 @@ d('nginx reverse-proxy recipe (deploy/nginx/fovea.conf)', () => {
   /** A request through nginx (the URL must be under the public URL): TLS verified against the test CA. */
   function viaProxy(url: string, options: { method?: string; headers?: http.OutgoingHttpHeaders; body?: Buffer } = {}) {
     expect(url.startsWith(`${publicUrl}/`)).toBe(true);
-    return send(https, url, { ...options, ca, lookup });
+    // The key by default; `authorization: ''` sends none.
+    const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${apiKey}`, ...options.headers };
+    if (headers['authorization'] === '') delete headers['authorization'];
+    return send(https, url, { ...options, headers, ca, lookup });
   }
   /** The same request straight to Fovea on loopback. */
   function direct(url: string, headers: http.OutgoingHttpHeaders = {}): Promise<Reply> {
-    return send(http, url.replace(publicUrl, `http://127.0.0.1:${fovea.port}`), { headers });
+    const auth = { authorization: `Bearer ${apiKey}`, ...headers };
+    return send(http, url.replace(publicUrl, `http://127.0.0.1:${fovea.port}`), { headers: auth });
   }
 
   beforeAll(async () => {
@@ -87,10 +93,20 @@ d('nginx reverse-proxy recipe (deploy/nginx/fovea.conf)', () => {
     fovea = await startServer(
       readConfig(
         { port: '0', host: '127.0.0.1', data: path.join(work, 'data'), logLevel: 'silent' },
-        { FOVEA_DIMSE_PORT: '0', FOVEA_PUBLIC_URL: publicUrl },
+        { FOVEA_DIMSE_PORT: '0', FOVEA_PUBLIC_URL: publicUrl, FOVEA_AUTH: 'on' },
       ),
       createLogger('silent'),
     );
+    // An API key (as `fovea key create --scope read,write`): the Authorization header must pass nginx.
+    apiKey = generateApiKey();
+    fovea.gateway.store.credentials.addApiKey({
+      name: 'proxy-test',
+      keyHash: hashApiKey(apiKey),
+      permissions: ['read', 'write'],
+      createdAt: Date.now(),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     const prefix = path.join(work, 'nginx');
     for (const dir of ['', 'body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
       fs.mkdirSync(path.join(prefix, dir), { recursive: true });
@@ -222,6 +238,23 @@ d('nginx reverse-proxy recipe (deploy/nginx/fovea.conf)', () => {
     const session = await viaProxy(`${provider}&fsiz=64,64&type=jpp-stream&cnew=http`);
     expect(session.status).toBe(200);
     expect(session.headers['jpip-cnew']).toMatch(/cid=/);
+    // A study-scoped link issued through nginx is a public URL that works through nginx without the key.
+    const link = await viaProxy(`${publicUrl}/api/links`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ study, ttl: '5m', kind: 'wado' })),
+    });
+    expect(link.status).toBe(201);
+    const linkUrl = (JSON.parse(link.body.toString()) as { url: string }).url;
+    expect(linkUrl.startsWith(`${publicUrl}/dicomweb/studies/${study}?token=`)).toBe(true);
+    const byLink = await viaProxy(linkUrl.replace(`/studies/${study}?`, `/studies/${study}/metadata?`), {
+      headers: { authorization: '', accept: 'application/dicom+json' },
+    });
+    expect(byLink.status).toBe(200);
+    const anonymous = await viaProxy(`${publicUrl}/dicomweb/studies`, { headers: { authorization: '' } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="fovea"');
+
     // It all went through nginx: its access log has the requests.
     const access = fs.readFileSync(path.join(work, 'nginx', 'access.log'), 'utf8');
     for (const line of ['"POST /dicomweb/studies HTTP/1.1" 200', `/frames/1 HTTP/1.1" 200`, '"GET /jpip?target='])
