@@ -3,10 +3,11 @@
 // listen port, upstream port and PEM paths substituted) in Debian's nginx (package nginx-light,
 // .ci/run), TLS terminated by nginx with a certificate made by `openssl` here, Fovea on loopback
 // with FOVEA_PUBLIC_URL=https://pacs-gw.example:<nginx port> and FOVEA_AUTH=on. Through nginx over
-// HTTPS, with an API key and the client's Host passed through to Fovea's Host guard: STOW-RS, QIDO-RS, WADO-RS metadata, a frame
-// and bulk data, a JPIP Referenced instance and the JPIP request its Pixel Data Provider URL names;
-// every URL Fovea hands out is the public https one, and frame and JPIP bytes equal what Fovea
-// sends directly; a link issued through nginx works through it. Skipped with a message when nginx or openssl is not installed.
+// HTTPS, with an API key and the client's Host passed through to Fovea's Host guard: STOW-RS,
+// QIDO-RS, WADO-RS metadata, a frame and bulk data, a JPIP Referenced instance and the JPIP request
+// its Pixel Data Provider URL names; every URL Fovea hands out is the public https one, frame and
+// JPIP bytes equal what Fovea sends directly, and a link issued through nginx works through it.
+// Skipped with a message when nginx or openssl is not installed.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as dns from 'node:dns';
