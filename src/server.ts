@@ -77,6 +77,8 @@ function oidcVerifier(oidc: OidcConfig | undefined, clockToleranceSeconds: numbe
   });
 }
 
+const WILDCARD = new Set(['0.0.0.0', '::']);
+
 /** The credential verifier of a data folder (server and CLI key/link commands). */
 export function buildAuthenticator(config: Readonly<Config>, store: OpenedStore): Authenticator {
   return new Authenticator({
@@ -153,7 +155,12 @@ export async function buildGateway(
     hostGuard: {
       publicUrl: config.publicUrl,
       allowedHosts: config.allowedHosts,
-      loopback: isLoopbackHost(config.host) ? { host: config.host, port: config.port } : undefined,
+      // A wildcard listener is reachable on loopback too (a port published by Docker is reached as localhost).
+      loopback: isLoopbackHost(config.host)
+        ? { host: config.host, port: config.port }
+        : WILDCARD.has(config.host)
+          ? { host: '127.0.0.1', port: config.port }
+          : undefined,
     },
     ...(config.tls !== null && config.tls.hstsMaxAgeSeconds > 0
       ? { strictTransportSecurity: `max-age=${config.tls.hstsMaxAgeSeconds}` }

@@ -1,10 +1,12 @@
 // The DNS-rebinding guard (docs/security.md "Host header guard"): a page on an attacker's domain
 // whose name is re-pointed at this server's address still sends its own name in `Host`
-// (RFC 9110 §7.2), so a request is served only when Host names this server — the public URL's
-// host and port, a configured FOVEA_ALLOWED_HOSTS entry, or (listening on loopback) a loopback
-// name with the bound port. Anything else is MisdirectedRequestError, which error-map.ts turns into
-// 421 Misdirected Request (RFC 9110 §15.5.20). /healthz and /readyz answer whatever the Host: a
-// load balancer probes by IP address.
+// (RFC 9110 §7.2), so a request is served only when Host names this server: the public URL's
+// host and port, a configured FOVEA_ALLOWED_HOSTS entry, or (listening on loopback or the
+// wildcard address) a loopback name with the bound port; a browser sends a loopback name only for
+// a page that is itself on loopback, never for a rebound foreign name. Anything else is
+// MisdirectedRequestError, which error-map.ts turns into 421 Misdirected Request
+// (RFC 9110 §15.5.20). /healthz and /readyz answer whatever the Host: a load balancer probes by
+// IP address.
 
 import type { RequestHandler } from 'express';
 import { MisdirectedRequestError } from './http-errors';
@@ -20,8 +22,8 @@ export interface HostGuardOptions {
   publicUrl: string;
   /** FOVEA_ALLOWED_HOSTS. */
   allowedHosts: readonly HostRule[];
-  /** Set when the server listens on a loopback address: localhost, 127.0.0.1, [::1] (and that
-   *  address) with this port are accepted. */
+  /** Set when the server listens on a loopback (or the wildcard) address: localhost, 127.0.0.1,
+   *  [::1] (and that address) with this port are accepted. */
   loopback?: { host: string; port: number } | undefined;
 }
 

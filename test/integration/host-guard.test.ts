@@ -1,9 +1,15 @@
 // The DNS-rebinding guard on a running gateway (docs/security.md "Host header guard"): a request
-// whose Host is not the public URL's, a FOVEA_ALLOWED_HOSTS entry or (on loopback) a loopback name
+// whose Host is not the public URL's, a FOVEA_ALLOWED_HOSTS entry or (on loopback or 0.0.0.0) a loopback name
 // with the bound port gets 421 Misdirected Request (RFC 9110 §15.5.20) with a JSON error — before
 // authentication, CORS or any route — while /healthz answers any Host (load-balancer probes).
 
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import request from 'supertest';
+import { readConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { startServer } from '../../src/server';
 import { startTestServer, type TestServer } from './harness';
 
 describe('Host header guard', () => {
@@ -55,4 +61,28 @@ describe('Host header guard', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ status: 'ok' });
   });
+});
+
+test('a wildcard listener also accepts loopback names with its port; a specific address does not', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-host-'));
+  const running = await startServer(
+    readConfig(
+      { port: '0', host: '0.0.0.0', data: dataDir, logLevel: 'silent' },
+      { FOVEA_DIMSE_PORT: '0', FOVEA_AUTH: 'off', FOVEA_PUBLIC_URL: 'https://pacs.example' },
+    ),
+    createLogger('silent'),
+  );
+  try {
+    const url = `http://127.0.0.1:${running.port}`;
+    const status = async (host: string): Promise<number> =>
+      (await request(url).get('/dicomweb/studies').set('Host', host)).status;
+    expect(await status(`localhost:${running.port}`)).not.toBe(421);
+    expect(await status(`127.0.0.1:${running.port}`)).not.toBe(421);
+    expect(await status('pacs.example')).not.toBe(421);
+    expect(await status(`0.0.0.0:${running.port}`)).toBe(421);
+    expect(await status(`attacker.example:${running.port}`)).toBe(421);
+  } finally {
+    await running.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });
