@@ -1,7 +1,8 @@
 // The DNS-rebinding guard on a running gateway (docs/security.md "Host header guard"): a request
-// whose Host is not the public URL's, a FOVEA_ALLOWED_HOSTS entry or (on loopback or 0.0.0.0) a loopback name
-// with the bound port gets 421 Misdirected Request (RFC 9110 §15.5.20) with a JSON error — before
-// authentication, CORS or any route — while /healthz answers any Host (load-balancer probes).
+// whose Host is not the public URL's, a FOVEA_ALLOWED_HOSTS entry or (listening on loopback or
+// 0.0.0.0) a loopback name with the bound port gets 421 Misdirected Request (RFC 9110 §15.5.20)
+// with a JSON error — before authentication, CORS or any route — while /healthz answers any Host
+// (load-balancer probes).
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
