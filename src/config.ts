@@ -4,10 +4,12 @@
 
 import * as path from 'node:path';
 import { readDimse, type DimseConfig } from './config-dimse';
+import { readAllowedHosts, readHttpTls, type AllowedHost, type HttpTlsConfig } from './config-http';
 import { ConfigError, integer, type ConfigInput } from './config-values';
 import type { OverwritePolicy } from './store';
 
 export { ConfigError, type ConfigInput } from './config-values';
+export type { AllowedHost, HttpTlsConfig } from './config-http';
 export type { DimseAeGrant, DimseAeGrants, DimseConfig, DimsePeerConfig, DimseTlsConfig } from './config-dimse';
 
 export interface Limits {
@@ -39,6 +41,10 @@ export interface Config {
   overwrite: OverwritePolicy;
   auth: AuthConfig;
   audit: AuditConfig;
+  /** HTTPS on the HTTP port (FOVEA_TLS_CERT/KEY), or null for plain HTTP. */
+  tls: HttpTlsConfig | null;
+  /** FOVEA_ALLOWED_HOSTS: Host values accepted besides the public URL's (the DNS-rebinding guard). */
+  allowedHosts: readonly AllowedHost[];
 }
 
 /** The audit trail (docs/security.md "Audit trail"). */
@@ -212,10 +218,10 @@ export function checkExposure(config: Readonly<Config>): string | undefined {
   return undefined;
 }
 
-/** http://host:port, with IPv6 literals bracketed and the wildcard address replaced by loopback. */
-export function defaultPublicUrl(host: string, port: number): string {
+/** http(s)://host:port, with IPv6 literals bracketed and the wildcard address replaced by loopback. */
+export function defaultPublicUrl(host: string, port: number, https = false): string {
   const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+  return `${https ? 'https' : 'http'}://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -227,8 +233,9 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
   const host = flags.host ?? env['FOVEA_HOST'] ?? '127.0.0.1';
   if (host.length === 0) throw new ConfigError('CONFIG_BAD_HOST', 'host must not be empty');
   const dataDir = path.resolve(flags.data ?? env['FOVEA_DATA'] ?? './data');
+  const tls = readHttpTls(env);
   const explicitUrl = flags.publicUrl ?? env['FOVEA_PUBLIC_URL'];
-  const rawUrl = explicitUrl ?? defaultPublicUrl(host, port);
+  const rawUrl = explicitUrl ?? defaultPublicUrl(host, port, tls !== null);
   let publicUrl: string;
   try {
     const u = new URL(rawUrl);
@@ -293,5 +300,7 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv): Readonly
     jpip,
     overwrite,
     auth,
+    tls,
+    allowedHosts: readAllowedHosts(env),
   });
 }

@@ -3,6 +3,8 @@
 
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import * as tls from 'node:tls';
 import * as path from 'node:path';
 import {
   Authenticator,
@@ -14,7 +16,15 @@ import {
   type OidcVerifier,
 } from './auth';
 import { AuditTrail } from './audit';
-import { checkExposure, ConfigError, defaultPublicUrl, type Config, type OidcConfig } from './config';
+import {
+  checkExposure,
+  ConfigError,
+  defaultPublicUrl,
+  isLoopbackHost,
+  type Config,
+  type HttpTlsConfig,
+  type OidcConfig,
+} from './config';
 import { createLogger, type Logger } from './log';
 import { openStore, type OpenedStore } from './store';
 import { loadCodecs } from './codec';
@@ -23,7 +33,7 @@ import { createRetrieveService } from './retrieve';
 import { FrameModelCache, FrameRenderer } from './frames';
 import { JpipService } from './jpip-service';
 import { createApp, createJpipRouter } from './http';
-import { startDimse, type RunningDimse } from './dimse';
+import { BCP195_CIPHERS, startDimse, TLS_MIN_VERSION, type RunningDimse } from './dimse';
 import type { Ingestor } from './ingest';
 import type { RetrieveService } from './retrieve';
 
@@ -69,6 +79,8 @@ function oidcVerifier(oidc: OidcConfig | undefined, clockToleranceSeconds: numbe
     scopes: oidc.scopes,
   });
 }
+
+const WILDCARD = new Set(['0.0.0.0', '::']);
 
 /** The credential verifier of a data folder (server and CLI key/link commands). */
 export function buildAuthenticator(config: Readonly<Config>, store: OpenedStore): Authenticator {
@@ -151,6 +163,19 @@ export async function buildGateway(
       maxTtlSeconds: config.auth.linkMaxTtlSeconds,
     },
     audit,
+    hostGuard: {
+      publicUrl: config.publicUrl,
+      allowedHosts: config.allowedHosts,
+      // A wildcard listener is reachable on loopback too (a port published by Docker is reached as localhost).
+      loopback: isLoopbackHost(config.host)
+        ? { host: config.host, port: config.port }
+        : WILDCARD.has(config.host)
+          ? { host: '127.0.0.1', port: config.port }
+          : undefined,
+    },
+    ...(config.tls !== null && config.tls.hstsMaxAgeSeconds > 0
+      ? { strictTransportSecurity: `max-age=${config.tls.hstsMaxAgeSeconds}` }
+      : {}),
   });
   return {
     config,
@@ -168,9 +193,40 @@ export async function buildGateway(
   };
 }
 
+/** HTTPS options from the PEM files: TLS 1.2 or later with the BCP 195 (RFC 9325 §4.2) AEAD suites
+ *  with forward secrecy, as DICOM TLS; an unreadable file or a key that does not match the
+ *  certificate is a ConfigError (CLI exit code 2) at start. */
+export function loadHttpsOptions(files: HttpTlsConfig): https.ServerOptions {
+  let cert: Buffer;
+  let key: Buffer;
+  try {
+    cert = fs.readFileSync(files.certFile);
+    key = fs.readFileSync(files.keyFile);
+  } catch (cause) {
+    throw new ConfigError('CONFIG_HTTP_TLS', `FOVEA_TLS_CERT / FOVEA_TLS_KEY cannot be read: ${String(cause)}`, {
+      cause,
+    });
+  }
+  const options: https.ServerOptions = {
+    cert,
+    key,
+    minVersion: TLS_MIN_VERSION,
+    ciphers: BCP195_CIPHERS,
+    honorCipherOrder: true,
+  };
+  try {
+    tls.createSecureContext(options); // throws for a key that does not match, or a PEM that is not one
+  } catch (cause) {
+    throw new ConfigError('CONFIG_HTTP_TLS', `FOVEA_TLS_CERT / FOVEA_TLS_KEY cannot be used: ${String(cause)}`, {
+      cause,
+    });
+  }
+  return options;
+}
+
 export interface RunningServer {
   gateway: Gateway;
-  server: http.Server;
+  server: http.Server | https.Server;
   /** The port actually bound (useful with port 0). */
   port: number;
   /** The DICOM (DIMSE) listener, or null when disabled (port 0). */
@@ -187,7 +243,9 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
     res.setHeader('retry-after', '1');
     res.end('starting');
   };
-  const server = http.createServer((req, res) => handler(req, res));
+  const listener: http.RequestListener = (req, res) => handler(req, res);
+  const server =
+    config.tls === null ? http.createServer(listener) : https.createServer(loadHttpsOptions(config.tls), listener);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -195,10 +253,14 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
   });
   const bound = server.address();
   const boundPort = typeof bound === 'object' && bound !== null ? bound.port : config.port;
-  const effective =
-    config.publicUrlExplicit || boundPort === config.port
-      ? config
-      : Object.freeze({ ...config, publicUrl: defaultPublicUrl(config.host, boundPort) });
+  // The bound port (port 0 asked for an ephemeral one) goes into the default public URL and the Host guard.
+  const effective = Object.freeze({
+    ...config,
+    port: boundPort,
+    publicUrl: config.publicUrlExplicit
+      ? config.publicUrl
+      : defaultPublicUrl(config.host, boundPort, config.tls !== null),
+  });
   let gateway: Gateway;
   try {
     gateway = await buildGateway(effective, logger);
@@ -239,6 +301,7 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
     auth: config.auth.mode,
     host: config.host,
     port: boundPort,
+    https: config.tls !== null,
     dataDir: config.dataDir,
     publicUrl: effective.publicUrl,
   });

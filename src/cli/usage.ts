@@ -8,7 +8,7 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
       --port N          (FOVEA_PORT, default 8080)
       --host H          (FOVEA_HOST, default 127.0.0.1)
       --data DIR        (FOVEA_DATA, default ./data)
-      --public-url URL  (FOVEA_PUBLIC_URL, default http://HOST:PORT)
+      --public-url URL  (FOVEA_PUBLIC_URL, default http://HOST:PORT, https:// with FOVEA_TLS_CERT)
       --cors-origins A,B  (FOVEA_CORS_ORIGINS, default *)
       --log-level L     (FOVEA_LOG_LEVEL: debug, info, warn, error, silent; default info)
       --dimse-port N    (FOVEA_DIMSE_PORT, default 11112; 0 disables DICOM networking)
@@ -22,6 +22,8 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
       access control: FOVEA_AUTH=on|off, FOVEA_OIDC_ISSUER, FOVEA_OIDC_AUDIENCE, FOVEA_OIDC_JWKS ...
       (docs/security.md); without them only a loopback --host is served
                         DICOM TLS: FOVEA_DIMSE_TLS_CERT, FOVEA_DIMSE_TLS_KEY, FOVEA_DIMSE_TLS_CA
+      HTTPS: FOVEA_TLS_CERT, FOVEA_TLS_KEY (PEM), FOVEA_HSTS_MAX_AGE_S (default 31536000)
+      Host guard: FOVEA_ALLOWED_HOSTS=name,name:port (besides the public URL's host; others get 421)
 `,
   import: `  import PATH...        store DICOM files and folders (recursive) into --data DIR
       [--data DIR] [--public-url URL] [--overwrite never|always] [--quiet]

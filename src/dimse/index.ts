@@ -5,3 +5,5 @@ export type { Peer } from './store-scu';
 export { DimseStatus, storeStatusFor, queryFailureStatusFor, retrieveFinalStatus } from './status';
 export { identifierToQuery, matchToIdentifier, type MappedIdentifier, type QueryRetrieveLevel } from './identifier';
 export { STORAGE_SYNTAXES, isStorageSopClass, chooseTransferSyntax } from './sop-classes';
+/** The BCP 195 (RFC 9325 §4.2) TLS policy, also used by HTTPS (server.ts). */
+export { BCP195_CIPHERS, TLS_MIN_VERSION } from './tls';

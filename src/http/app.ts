@@ -2,7 +2,8 @@
 // PS3.18 §8.2), /jpip (ISO/IEC 15444-9, router supplied by the JPIP module), /api/links, /healthz.
 // Every route states the permission it needs with needs() (auth.ts, docs/security.md); the
 // authenticate() middleware resolves the principal first.
-// Cross-cutting: request ids (X-Request-Id, echoed), access log, CORS, a JSON body limit, a JSON
+// Cross-cutting: request ids (X-Request-Id, echoed), access log, HSTS under HTTPS, the Host guard
+// (host-guard.ts), CORS, a JSON body limit, a JSON
 // 404 for unknown routes and the error middleware (error-map.ts) — text/plain under /jpip.
 
 import { randomUUID } from 'node:crypto';
@@ -20,6 +21,7 @@ import { corsMiddleware } from './cors';
 import { createDicomwebRouter, type DicomwebLimits } from './dicomweb/router';
 import { wadoUriHandler } from './dicomweb/wado-uri';
 import { errorMiddleware } from './error-map';
+import { hostGuard, type HostGuardOptions } from './host-guard';
 import { linksHandler, type LinkIssuer } from './links';
 
 export interface AppDeps {
@@ -45,6 +47,10 @@ export interface AppDeps {
   links?: { issuer: LinkIssuer; defaultTtlSeconds: number; maxTtlSeconds: number };
   /** The audit trail (docs/security.md): one record per access; absent = none written. */
   audit?: AuditSink;
+  /** The DNS-rebinding guard (host-guard.ts); absent = any Host is served. */
+  hostGuard?: HostGuardOptions;
+  /** Strict-Transport-Security value on every response (RFC 6797; HTTPS served directly). */
+  strictTransportSecurity?: string;
 }
 
 export const DICOMWEB_PATH = '/dicomweb';
@@ -73,6 +79,13 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
+  const hsts = deps.strictTransportSecurity;
+  if (hsts !== undefined)
+    app.use((_req, res, next) => {
+      res.setHeader('Strict-Transport-Security', hsts);
+      next();
+    });
+  if (deps.hostGuard !== undefined) app.use(hostGuard(deps.hostGuard));
   if (deps.audit !== undefined) app.use(auditMiddleware({ sink: deps.audit, store: deps.store }));
   app.use(corsMiddleware({ origins: deps.corsOrigins ?? ['*'] }));
   app.use(authenticate(deps.auth ?? { authenticator: undefined, required: false }));

@@ -18,7 +18,7 @@ import {
 import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../bytes';
 import { ForbiddenError, UnauthenticatedError } from '../auth';
 import type { Logger } from '../log';
-import { MethodNotAllowedError, RangeNotSatisfiableError } from './http-errors';
+import { MethodNotAllowedError, MisdirectedRequestError, RangeNotSatisfiableError } from './http-errors';
 
 export type ErrorBodyFormat = 'json' | 'text';
 
@@ -104,6 +104,9 @@ export function mapError(err: unknown, options: MapOptions = {}): MappedError {
   if (err instanceof UnavailableError) return known(503, err, { 'Retry-After': '5' });
   if (err instanceof RangeNotSatisfiableError) return known(416, err, { 'Content-Range': `bytes */${err.size}` });
   if (err instanceof MethodNotAllowedError) return known(405, err, { Allow: err.allow.join(', ') });
+  // RFC 9110 §15.5.20: 421 Misdirected Request, "not able to produce a response" for this
+  // authority; a client may retry with another connection (unlike 400, which blames the request).
+  if (err instanceof MisdirectedRequestError) return known(421, err);
   const tp = thirdParty(err);
   if (tp !== undefined) return tp;
   return { status: 500, code: 'INTERNAL_ERROR', message: 'internal server error', headers: {} };

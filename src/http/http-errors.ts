@@ -1,5 +1,5 @@
 // HTTP-only error types that have no counterpart in src/errors.ts. They carry data, not a status:
-// src/http/error-map.ts alone turns them into 416 (RFC 9110 §15.5.17) and 405.
+// src/http/error-map.ts alone turns them into 416 (RFC 9110 §15.5.17), 405 and 421 (§15.5.20).
 
 import { FoveaError, type FoveaErrorOptions } from '../errors';
 
@@ -20,3 +20,6 @@ export class MethodNotAllowedError extends FoveaError {
     this.allow = allow;
   }
 }
+
+/** The request's Host is not a name this server answers for (the DNS-rebinding guard, host-guard.ts). */
+export class MisdirectedRequestError extends FoveaError {}

@@ -11,3 +11,4 @@ export {
 } from './error-map';
 export { corsMiddleware, EXPOSED_HEADERS, type CorsOptions } from './cors';
 export { createJpipRouter, type JpipRouterDeps } from './jpip';
+export { hostAllowed, hostGuard, hostRules, type HostGuardOptions, type HostRule } from './host-guard';

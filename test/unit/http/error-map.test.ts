@@ -1,7 +1,7 @@
 // error-map: the one status table, the STOW-RS status rule, and single-range parsing.
 import { mapError, stowStatus } from '../../../src/http/error-map';
 import { parseRange } from '../../../src/http/send';
-import { RangeNotSatisfiableError } from '../../../src/http/http-errors';
+import { MisdirectedRequestError, RangeNotSatisfiableError } from '../../../src/http/http-errors';
 import {
   BadRequestError,
   ConflictError,
@@ -26,6 +26,7 @@ describe('mapError', () => {
       [new BadRequestError('A', 'm'), 400],
       [new UnavailableError('A', 'm'), 503],
       [new RangeNotSatisfiableError('A', 'm', 10), 416],
+      [new MisdirectedRequestError('A', 'm'), 421],
       [new Error('secret internals'), 500],
       ['a string', 500],
       [Object.assign(new Error('x'), { type: 'entity.too.large' }), 413],
