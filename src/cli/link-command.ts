@@ -1,4 +1,4 @@
-// `fovea link --study UID [--ttl 15m] [--viewer|--wado]`: issues a study-scoped link token and
+// `fovea link --study UID [--ttl 15m]`: issues a study-scoped link token and
 // prints its URL (the token is in ?token=); `fovea link revoke ID` revokes one. The link is signed
 // with the data folder's link secret (or FOVEA_LINK_SECRET), the same the server checks.
 // docs/security.md.
@@ -24,7 +24,6 @@ export async function runLink(argv: string[]): Promise<number> {
       'public-url': { type: 'string' },
       study: { type: 'string' },
       ttl: { type: 'string' },
-      viewer: { type: 'boolean' },
       wado: { type: 'boolean' },
       json: { type: 'boolean' },
     },
@@ -54,7 +53,6 @@ export async function runLink(argv: string[]): Promise<number> {
     const study = stringOpt(values, 'study');
     if (study === undefined || study.length > 64 || !UID.test(study))
       throw new UsageError('link needs --study <StudyInstanceUID>');
-    if (values['viewer'] === true && values['wado'] === true) throw new UsageError('give --viewer or --wado, not both');
     const ttlRaw = stringOpt(values, 'ttl');
     const ttl = ttlRaw === undefined ? config.auth.linkTtlSeconds : parseTtl(ttlRaw);
     if (ttl === undefined) throw new UsageError('--ttl must be seconds or like 15m, 2h, 1d');
@@ -83,12 +81,7 @@ export async function runLink(argv: string[]): Promise<number> {
       link: { id: link.id, expires: new Date(link.expires).toISOString() },
     });
     await audit.close();
-    const base = config.publicUrl;
-    const t = encodeURIComponent(link.token);
-    const url =
-      values['viewer'] === true
-        ? `${base}/viewer/?study=${encodeURIComponent(study)}&token=${t}`
-        : `${base}/dicomweb/studies/${encodeURIComponent(study)}?token=${t}`;
+    const url = `${config.publicUrl}/dicomweb/studies/${encodeURIComponent(study)}?token=${encodeURIComponent(link.token)}`;
     const expires = new Date(link.expires).toISOString();
     if (values['json'] === true)
       process.stdout.write(`${JSON.stringify({ url, token: link.token, expires, id: link.id })}\n`);

@@ -46,7 +46,7 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
       [--data DIR]
 `,
   link: `  link --study UID     print a study-scoped link URL (read of that study only)
-      [--ttl 15m] [--viewer|--wado] [--json] [--data DIR] [--public-url URL]
+      [--ttl 15m] [--wado] [--json] [--data DIR] [--public-url URL]
   link revoke ID        revoke a link
 `,
 };

@@ -1,7 +1,8 @@
 // POST /api/links (docs/security.md): an EHR (or any principal with write or admin) asks for a
 // study-scoped link. Body (application/json): {"study": "<StudyInstanceUID>", "ttl": "15m" |
-// seconds, "kind": "wado" | "viewer"}. Answer 201 {url, token, expires (ISO 8601), id}. The study
-// must exist (else 404, like any read of it); the link grants read of that study only.
+// seconds, "kind": "wado"}. Answer 201 {url, token, expires (ISO 8601), id}. The study
+// must exist (else 404, like any read of it); the link grants read of that study only. The only
+// kind is "wado" (the WADO-RS study URL) until Fovea serves a viewer page: a link must open.
 
 import type { RequestHandler } from 'express';
 import { parseTtl, type IssuedLink } from '../auth';
@@ -9,7 +10,7 @@ import { BadRequestError, NotFoundError } from '../errors';
 import type { InstanceStore } from '../store';
 import { noteAudit } from './audit';
 
-export type LinkKind = 'wado' | 'viewer';
+export type LinkKind = 'wado';
 
 export interface LinkIssuer {
   issueLink(study: string, ttlSeconds: number): IssuedLink;
@@ -25,13 +26,10 @@ export interface LinksDeps {
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
 
-/** The URL a link opens: the WADO-RS study resource, or the viewer page, carrying ?token=. */
-export function linkUrl(publicUrl: string, kind: LinkKind, study: string, token: string): string {
+/** The URL a link opens: the WADO-RS study resource, carrying ?token=. */
+export function linkUrl(publicUrl: string, _kind: LinkKind, study: string, token: string): string {
   const base = publicUrl.replace(/\/+$/, '');
-  const t = encodeURIComponent(token);
-  return kind === 'viewer'
-    ? `${base}/viewer/?study=${encodeURIComponent(study)}&token=${t}`
-    : `${base}/dicomweb/studies/${encodeURIComponent(study)}?token=${t}`;
+  return `${base}/dicomweb/studies/${encodeURIComponent(study)}?token=${encodeURIComponent(token)}`;
 }
 
 export function linksHandler(deps: LinksDeps): RequestHandler {
@@ -61,8 +59,8 @@ export function linksHandler(deps: LinksDeps): RequestHandler {
       ttl = parsed;
     }
     const kindRaw = o['kind'] ?? 'wado';
-    if (kindRaw !== 'wado' && kindRaw !== 'viewer')
-      throw new BadRequestError('LINK_BAD_KIND', '"kind" must be "wado" or "viewer"');
+    if (kindRaw !== 'wado')
+      throw new BadRequestError('LINK_BAD_KIND', '"kind" must be "wado" (no viewer page is served yet)');
     if (deps.store.listInstances({ studyInstanceUid: study }).length === 0)
       throw new NotFoundError('DICOMWEB_STUDY_NOT_FOUND', 'no such study');
     const link = deps.issuer.issueLink(study, ttl);
