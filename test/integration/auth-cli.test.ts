@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/run';
 import { errorLine, exitCodeFor } from '../../src/cli/exit-codes';
 import { checkExposure, readConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
@@ -14,31 +13,9 @@ import { startServer } from '../../src/server';
 import { call } from './auth-helpers';
 import { stowBody } from './harness';
 import { generateJ2kDicom } from './jpip-helpers';
+import { runCliCaptured } from '../cli-capture';
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...argv: string[]): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await runCli(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = runCliCaptured;
 
 let dataDir: string;
 

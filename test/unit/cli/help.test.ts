@@ -4,38 +4,14 @@
 // errors (exit 2). Run in process: runCli is what the compiled entry point calls.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli } from '../../../src/cli/run';
 import { EXIT, exitCodeFor, UsageError } from '../../../src/cli/exit-codes';
+import { runCliCaptured } from '../../cli-capture';
 
 const PACKAGE = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
   version: string;
 };
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...argv: string[]): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await runCli(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = runCliCaptured;
 
 /** One option each command's usage must list. */
 const COMMANDS: [string, string][] = [
