@@ -14,6 +14,8 @@ export interface RetrieveContext {
   codecs: Codecs;
   /** Public base URL, for the Pixel Data Provider URL of JPIP Referenced objects. */
   publicUrl: string;
+  /** Pixel Representation (0028,0103) per stored version, read once (retrieve-service.ts). */
+  pixelRepresentations: Map<string, number | undefined>;
 }
 
 export function instanceOrThrow(ctx: RetrieveContext, sop: string): InstanceRecord {

@@ -69,16 +69,32 @@ async function retrieveFrame(
   };
 }
 
-/** Does the stored codestream's sign (SIZ Ssiz, 15444-1 A.5.1) contradict the header's Pixel
- *  Representation (0028,0103)? Read from the instance's DICOM JSON, not the stored data set file. */
-function signContradictsHeader(ctx: RetrieveContext, rec: InstanceRecord, f: FrameRecord): boolean {
+/** Pixel Representation (0028,0103) of each stored version, read once: the check below runs on every
+ *  OHIF frame request and an instance's DICOM JSON can be megabytes (per-frame functional groups).
+ *  A version's header never changes, so the cache needs no invalidation, only a bound. */
+const MAX_CACHED_VERSIONS = 4096;
+
+function headerPixelRepresentation(ctx: RetrieveContext, rec: InstanceRecord): number | undefined {
+  if (ctx.pixelRepresentations.has(rec.versionKey)) return ctx.pixelRepresentations.get(rec.versionKey);
   const [json] = ctx.instances.metadata({
     studyInstanceUid: rec.studyInstanceUid,
     seriesInstanceUid: rec.seriesInstanceUid,
     sopInstanceUid: rec.sopInstanceUid,
   });
-  const pr = json?.[PIXEL_REPRESENTATION]?.Value?.[0];
-  return (pr === 1) !== f.summary.signed;
+  const value = json?.[PIXEL_REPRESENTATION]?.Value?.[0];
+  const pr = typeof value === 'number' ? value : undefined;
+  if (ctx.pixelRepresentations.size >= MAX_CACHED_VERSIONS) {
+    const oldest = ctx.pixelRepresentations.keys().next();
+    if (oldest.done !== true) ctx.pixelRepresentations.delete(oldest.value);
+  }
+  ctx.pixelRepresentations.set(rec.versionKey, pr);
+  return pr;
+}
+
+/** Does the stored codestream's sign (SIZ Ssiz, 15444-1 A.5.1) contradict the header's Pixel
+ *  Representation (0028,0103)? */
+function signContradictsHeader(ctx: RetrieveContext, rec: InstanceRecord, f: FrameRecord): boolean {
+  return (headerPixelRepresentation(ctx, rec) === 1) !== f.summary.signed;
 }
 
 /** Bulk data of one attribute; Pixel Data (7FE0,0010) is served decoded to native samples. */
@@ -111,6 +127,7 @@ export function createRetrieveService(deps: RetrieveDeps): RetrieveService {
     blobs: deps.store.blobs,
     codecs: deps.codecs,
     publicUrl: deps.publicUrl,
+    pixelRepresentations: new Map(),
   };
   return {
     transferSyntaxesFor: (sop) => {
