@@ -2,15 +2,8 @@
 // frameLocations/readFrame on corpus files too large to copy into test/fixtures: every frame of
 // the larger encapsulated JPEG 2000 files is a codestream, fragments join into one frame, and
 // Basic Offset Table frames of a 30-frame JPEG file (frames.test.ts covers the small files).
-import {
-  frameLocations,
-  parseDicom,
-  pixelDescription,
-  readExtendedOffsetTable,
-  readFrame,
-  type PixelDataLayout,
-} from '../../../src/dicom';
-import { corpusSource } from './helpers';
+import { frameLocations, parseDicom, type PixelDataLayout } from '../../../src/dicom';
+import { corpusSource, encapsulatedFrames } from './helpers';
 
 const J2K_FILES = [
   '966_fixed.dcm',
@@ -26,15 +19,7 @@ const J2K_FILES = [
   'explicit_VR-UN.dcm',
 ];
 
-function frames(file: string): Uint8Array[] {
-  const src = corpusSource(file);
-  const p = parseDicom(src);
-  if (p.pixelData === null) throw new Error('no pixel data');
-  const desc = pixelDescription(p.dataset);
-  return frameLocations(p.pixelData, desc, p.source, readExtendedOffsetTable(p.dataset)).map((l) =>
-    readFrame(p.source, l),
-  );
-}
+const frames = (file: string): Uint8Array[] => encapsulatedFrames(corpusSource(file));
 
 describe('encapsulated frames', () => {
   it.each(J2K_FILES)('%s: every frame is a codestream FF4F FF51 ... FFD9', (file) => {

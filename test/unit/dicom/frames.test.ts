@@ -2,15 +2,8 @@
 // (Basic/Extended Offset Tables, fragment walk, padding, 1-bit packing across frames). Real files
 // are the small copies in test/fixtures/corpus/dicom; larger ones are in frames-corpus.test.ts.
 import { bufferSource, MalformedError } from '../../../src/bytes';
-import {
-  frameLocations,
-  parseDicom,
-  pixelDescription,
-  readExtendedOffsetTable,
-  readFrame,
-  type PixelDataLayout,
-} from '../../../src/dicom';
-import { source } from './helpers';
+import { frameLocations, readFrame, type PixelDataLayout } from '../../../src/dicom';
+import { source, encapsulatedFrames } from './helpers';
 
 const J2K_FILES = [
   '693_J2KR.dcm',
@@ -26,15 +19,7 @@ const J2K_FILES = [
 ];
 const JP2_FILES = ['ELSCINT1_JP2vsJ2K.dcm', 'GDCMJ2K_TextGBR.dcm', 'MAROTECH_CT_JP2Lossy.dcm'];
 
-function frames(file: string): Uint8Array[] {
-  const src = source(file);
-  const p = parseDicom(src);
-  if (p.pixelData === null) throw new Error('no pixel data');
-  const desc = pixelDescription(p.dataset);
-  return frameLocations(p.pixelData, desc, p.source, readExtendedOffsetTable(p.dataset)).map((l) =>
-    readFrame(p.source, l),
-  );
-}
+const frames = (file: string): Uint8Array[] => encapsulatedFrames(source(file));
 
 describe('encapsulated frames', () => {
   it.each(J2K_FILES)('%s: every frame is a codestream FF4F FF51 ... FFD9', (file) => {

@@ -5,7 +5,15 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bufferSource, ParseError, type RandomAccessSource } from '../../../src/bytes';
-import { padEven, type DicomDataset } from '../../../src/dicom';
+import {
+  frameLocations,
+  padEven,
+  parseDicom,
+  pixelDescription,
+  readExtendedOffsetTable,
+  readFrame,
+  type DicomDataset,
+} from '../../../src/dicom';
 import { corpusPath, fixturePath } from '../../corpus';
 
 export const DICOM_DIR = corpusPath('dicom');
@@ -24,6 +32,16 @@ export function loadCorpus(name: string): Uint8Array {
 }
 export function corpusSource(name: string): RandomAccessSource {
   return bufferSource(loadCorpus(name));
+}
+
+/** Every frame of an encapsulated object, as the frame locator splits its fragments. */
+export function encapsulatedFrames(src: RandomAccessSource): Uint8Array[] {
+  const p = parseDicom(src);
+  if (p.pixelData === null) throw new Error('no pixel data');
+  const desc = pixelDescription(p.dataset);
+  return frameLocations(p.pixelData, desc, p.source, readExtendedOffsetTable(p.dataset)).map((l) =>
+    readFrame(p.source, l),
+  );
 }
 
 export function dcmdumpPath(): string | undefined {
