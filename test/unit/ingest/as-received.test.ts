@@ -4,13 +4,11 @@
 // that are not codec limits (a truncated object, pixels in an unknown syntax) stay refusals.
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadCodecs } from '../../../src/codec';
-import { createIngestor, type IngestOutcome, type Ingestor } from '../../../src/ingest';
-import { createLogger } from '../../../src/log';
-import { objectBlobKey, openStore, type OpenedStore } from '../../../src/store';
+import type { IngestOutcome, Ingestor } from '../../../src/ingest';
+import { objectBlobKey, type OpenedStore } from '../../../src/store';
 import { edgeObjects } from '../../fixtures/make/edge-objects';
+import { openTempIngestor } from './temp-ingestor';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 const fixture = (...p: string[]): string => path.join(FIXTURES, ...p);
@@ -19,21 +17,12 @@ let dir: string;
 let store: OpenedStore;
 let ingestor: Ingestor;
 
+let close: () => void;
+
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-as-received-'));
-  store = openStore({ dataDir: dir });
-  ingestor = createIngestor({
-    store,
-    codecs: await loadCodecs(),
-    publicUrl: 'http://127.0.0.1:1',
-    logger: createLogger('silent'),
-    maxObjectBytes: 1 << 30,
-  });
+  ({ dir, store, ingestor, close } = await openTempIngestor('fovea-as-received-'));
 });
-afterAll(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => close());
 
 async function expectKept(outcome: IngestOutcome, reason: string, sent: Uint8Array): Promise<void> {
   if (outcome.status === 'failed') throw new Error(`refused: ${outcome.error.code}`);

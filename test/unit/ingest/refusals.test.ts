@@ -3,15 +3,13 @@
 // a typed failure with its DICOM Failure Reason, and nothing left in the store or on disk.
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { bufferSource } from '../../../src/bytes';
-import { loadCodecs } from '../../../src/codec';
 import { parseDicom, encodePart10, Tags } from '../../../src/dicom';
-import { createIngestor, FailureReason, type IngestFailure, type Ingestor } from '../../../src/ingest';
-import { createLogger } from '../../../src/log';
-import { openStore, type OpenedStore } from '../../../src/store';
+import { FailureReason, type IngestFailure, type Ingestor } from '../../../src/ingest';
+import type { OpenedStore } from '../../../src/store';
 import { fixturePath } from '../../corpus';
+import { openTempIngestor } from './temp-ingestor';
 
 const CT_SMALL = fixturePath('dicom', 'CT_small.dcm');
 
@@ -19,21 +17,12 @@ let dir: string;
 let store: OpenedStore;
 let ingestor: Ingestor;
 
+let close: () => void;
+
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-ingest-'));
-  store = openStore({ dataDir: dir });
-  ingestor = createIngestor({
-    store,
-    codecs: await loadCodecs(),
-    publicUrl: 'http://127.0.0.1:1',
-    logger: createLogger('silent'),
-    maxObjectBytes: 1 << 30,
-  });
+  ({ dir, store, ingestor, close } = await openTempIngestor('fovea-ingest-'));
 });
-afterAll(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => close());
 
 function variant(edit: (ds: ReturnType<typeof parseDicom>['dataset']) => void, ts?: string): Uint8Array {
   const parsed = parseDicom(bufferSource(new Uint8Array(fs.readFileSync(CT_SMALL))));
