@@ -46,6 +46,14 @@ export interface DimseConfig {
   tls: DimseTlsConfig | null;
   /** Known peers, destinations of C-MOVE. */
   peers: DimsePeerConfig[];
+  /** Concurrent TCP connections to the DIMSE port, associated or not. */
+  maxAssociations: number;
+  /** Of those, from one remote address. */
+  maxAssociationsPerAddress: number;
+  /** ARTIM (PS3.8 §9.1.5): TCP accept to A-ASSOCIATE-RQ, and the close linger. */
+  artimMs: number;
+  /** An association with no traffic either way for this long is aborted. */
+  idleMs: number;
 }
 
 const AE_TITLE = /^[\x20-\x5b\x5d-\x7e]{1,16}$/;
@@ -98,7 +106,9 @@ function dimseTls(env: NodeJS.ProcessEnv): DimseTlsConfig | null {
 /** DIMSE settings: FOVEA_DIMSE_PORT (default 11112, 0 = off), FOVEA_AE_TITLE (FOVEA),
  *  FOVEA_DIMSE_CALLING_AETS (grants, default any), FOVEA_DIMSE_STORE_AETS / FOVEA_DIMSE_QUERY_AETS
  *  (default: every accepted calling AE), FOVEA_DIMSE_TLS_CERT/KEY/CA, and
- *  FOVEA_DIMSE_PEERS ("AE@host:port[/tls],..."). */
+ *  FOVEA_DIMSE_PEERS ("AE@host:port[/tls],..."), and the abuse limits FOVEA_DIMSE_MAX_ASSOCIATIONS
+ *  (32), FOVEA_DIMSE_MAX_ASSOCIATIONS_PER_ADDRESS (8, at most the former), FOVEA_DIMSE_ARTIM_S (10)
+ *  and FOVEA_DIMSE_IDLE_S (60). */
 export function readDimse(flags: ConfigInput, env: NodeJS.ProcessEnv): DimseConfig {
   const port = integer('DIMSE port', flags.dimsePort ?? env['FOVEA_DIMSE_PORT'], 11112, 0, 65535);
   const ae = aeTitle('AE title', flags.aeTitle ?? env['FOVEA_AE_TITLE'] ?? 'FOVEA');
@@ -125,7 +135,19 @@ export function readDimse(flags: ConfigInput, env: NodeJS.ProcessEnv): DimseConf
       tls: m[4] !== undefined,
     });
   }
+  const maxAssociations = integer('DIMSE max associations', env['FOVEA_DIMSE_MAX_ASSOCIATIONS'], 32, 1, 100_000);
+  const perAddress = integer(
+    'DIMSE max associations per address',
+    env['FOVEA_DIMSE_MAX_ASSOCIATIONS_PER_ADDRESS'],
+    Math.min(8, maxAssociations),
+    1,
+    maxAssociations,
+  );
   return Object.freeze({
+    maxAssociations,
+    maxAssociationsPerAddress: perAddress,
+    artimMs: integer('DIMSE ARTIM seconds', env['FOVEA_DIMSE_ARTIM_S'], 10, 1, 3600) * 1000,
+    idleMs: integer('DIMSE idle seconds', env['FOVEA_DIMSE_IDLE_S'], 60, 1, 7 * 24 * 3600) * 1000,
     port,
     aeTitle: ae,
     acceptedCallingAeTitles: calling,

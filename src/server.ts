@@ -287,6 +287,10 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
         peers: config.dimse.peers,
         tmpDir: path.join(config.dataDir, 'tmp', 'dimse'),
         maxObjectBytes: config.limits.maxPartBytes,
+        maxAssociations: config.dimse.maxAssociations,
+        maxAssociationsPerAddress: config.dimse.maxAssociationsPerAddress,
+        artimMs: config.dimse.artimMs,
+        idleMs: config.dimse.idleMs,
         audit: gateway.audit,
       });
       // startDimse logs dimse.listening (host, port, AE title) itself: once per listener.

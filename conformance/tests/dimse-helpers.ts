@@ -23,7 +23,19 @@ export interface DimseGateway {
 }
 
 export type GatewayOptions = Partial<
-  Pick<DimseDeps, 'peers' | 'acceptedCallingAeTitles' | 'storeAeTitles' | 'queryAeTitles' | 'tls' | 'timeoutMs'>
+  Pick<
+    DimseDeps,
+    | 'peers'
+    | 'acceptedCallingAeTitles'
+    | 'storeAeTitles'
+    | 'queryAeTitles'
+    | 'tls'
+    | 'timeoutMs'
+    | 'artimMs'
+    | 'idleMs'
+    | 'maxAssociations'
+    | 'maxAssociationsPerAddress'
+  >
 > & {
   /** Collects the DIMSE listener's JSON log lines (level debug). */
   logLines?: string[];
@@ -51,6 +63,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<DimseG
     peers: options.peers ?? [],
     tmpDir,
     timeoutMs: options.timeoutMs ?? 10_000,
+    artimMs: options.artimMs,
+    idleMs: options.idleMs,
+    maxAssociations: options.maxAssociations,
+    maxAssociationsPerAddress: options.maxAssociationsPerAddress,
   }).catch(async (err: unknown) => {
     await http.stop(); // a listener that fails to start (bad TLS files) leaves nothing running
     throw err;

@@ -22,6 +22,8 @@ export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
       access control: FOVEA_AUTH=on|off, FOVEA_OIDC_ISSUER, FOVEA_OIDC_AUDIENCE, FOVEA_OIDC_JWKS ...
       (docs/security.md); without them only a loopback --host is served
                         DICOM TLS: FOVEA_DIMSE_TLS_CERT, FOVEA_DIMSE_TLS_KEY, FOVEA_DIMSE_TLS_CA
+                        DIMSE limits: FOVEA_DIMSE_MAX_ASSOCIATIONS (32), FOVEA_DIMSE_MAX_ASSOCIATIONS_PER_ADDRESS (8),
+                        FOVEA_DIMSE_ARTIM_S (10), FOVEA_DIMSE_IDLE_S (60)
       HTTPS: FOVEA_TLS_CERT, FOVEA_TLS_KEY (PEM), FOVEA_HSTS_MAX_AGE_S (default 31536000)
       Host guard: FOVEA_ALLOWED_HOSTS=name,name:port (besides the public URL's host; others get 421)
 `,

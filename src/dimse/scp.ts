@@ -31,6 +31,7 @@ import {
   type DimseCStoreRequest,
   type DimsePresentationContext,
 } from './dcmjs-dimse';
+import { closeOrderly } from './connection';
 import { rightsOf, type AssociationRights, type DimseAccessPolicy } from './access';
 import * as audit from './audit-events';
 import { identifierToQuery, matchToIdentifier, type Naturalized } from './identifier';
@@ -54,8 +55,14 @@ export interface ScpContext {
   maxObjectBytes: number;
   maxFindResults: number;
   timeoutMs: number;
+  /** No traffic either way for this long aborts the association (connection.ts). */
+  idleMs: number;
+  /** ARTIM: how long a closing association waits for the peer to close the connection. */
+  artimMs: number;
   audit?: audit.AuditSink; // one record per C-STORE, C-FIND, C-MOVE, C-GET (audit-events.ts)
 }
+
+const LIBRARY_TIMER_OFF = 2 ** 31 - 1;
 
 type MessageCallback<R> = (responses: R[]) => void;
 type RetrieveRequest = DimseCMoveRequest | DimseCGetRequest;
@@ -71,7 +78,10 @@ export class FoveaScp extends Scp {
   private readonly peerName: string;
 
   constructor(socket: Socket, ctx: ScpContext) {
-    super(socket, { connectTimeout: ctx.timeoutMs, associationTimeout: ctx.timeoutMs, pduTimeout: ctx.timeoutMs });
+    // The library's socket timeout is the idle timer (handled first by connection.ts); its own
+    // association/PDU timers are off: ARTIM and idle are connection.ts's, and a peer that waits
+    // silently for a long C-MOVE is not idle while Pending responses go out.
+    super(socket, { connectTimeout: ctx.idleMs, associationTimeout: LIBRARY_TIMER_OFF, pduTimeout: LIBRARY_TIMER_OFF });
     this.tcp = socket;
     this.ctx = ctx;
     this.peerName = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
@@ -88,12 +98,14 @@ export class FoveaScp extends Scp {
     if (called !== this.ctx.aeTitle) {
       this.ctx.logger.warn('dimse.association_rejected', { ...log, reason: 'called AE title not recognized' });
       this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeNotRecognized);
+      closeOrderly(this.tcp, this.ctx.artimMs); // PS3.8 §9.2 AE-8: ARTIM, then close (Sta13)
       return;
     }
     // PS3.8 9.3.4: an unlisted AE title, or a listed one from another address (access.ts).
     if (!this.ctx.access.calling.allows(calling, this.tcp.remoteAddress)) {
       this.ctx.logger.warn('dimse.association_rejected', { ...log, reason: 'calling AE title not recognized' });
       this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeNotRecognized);
+      closeOrderly(this.tcp, this.ctx.artimMs);
       return;
     }
     this.rights = rightsOf(this.ctx.access, calling, this.tcp.remoteAddress);
@@ -111,6 +123,7 @@ export class FoveaScp extends Scp {
 
   override associationReleaseRequested(): void {
     this.sendAssociationReleaseResponse();
+    closeOrderly(this.tcp, this.ctx.artimMs); // PS3.8 §9.2 AR-4: ARTIM, the requestor closes
   }
 
   override abort(): void {

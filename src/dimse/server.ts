@@ -1,7 +1,8 @@
 // The DIMSE listener: a node:net server (node:tls under DICOM TLS, see tls.ts) bound to the
 // configured host and port (dcmjs-dimse's own Server, TLS-capable too, binds every interface and
 // cannot report an ephemeral port), one FoveaScp per connection, a PDU framing guard in front of
-// the library, a cap on concurrent associations, the association acceptance policy (access.ts),
+// the library, the ARTIM and idle timers and the orderly close (connection.ts), caps on concurrent
+// TCP connections, global and per address (connection-slots.ts), the acceptance policy (access.ts),
 // and a close that ends every association. Temporary files of received data sets live in `tmpDir`.
 
 import * as fs from 'node:fs';
@@ -15,7 +16,16 @@ import type { Logger } from '../log';
 import type { InstanceStore } from '../store';
 import type { RetrieveService } from '../retrieve';
 import { AeAccessList, type AeGrants } from './access';
-import { abortPdu, PduGuard } from './pdu-guard';
+import { abortPdu } from './pdu-guard';
+import {
+  closeOrderly,
+  isClosing,
+  refuseOverLimit,
+  startArtim,
+  watchAssociation,
+  type ConnectionTimers,
+} from './connection';
+import { ConnectionSlots, slotAddress } from './connection-slots';
 import type { AuditSink } from '../audit';
 import { FoveaScp, type ScpContext } from './scp';
 import type { Peer } from './store-scu';
@@ -45,10 +55,16 @@ export interface DimseDeps {
   tmpDir?: string;
   /** Largest data set accepted by C-STORE (default 2 GiB); larger ones get 0xA700. */
   maxObjectBytes?: number;
-  /** ARTIM / PDU / sub-operation response timeout (default 60 s). */
+  /** Sub-operation response timeout and outgoing association timeouts (default 60 s). */
   timeoutMs?: number;
-  /** Concurrent associations (default 32); more connections are closed at once. */
-  maxAssociations?: number;
+  /** ARTIM (PS3.8 §9.1.5): TCP accept to A-ASSOCIATE-RQ (TLS handshake included), close linger (default 10 s). */
+  artimMs?: number | undefined;
+  /** An association with no traffic either way for this long is aborted (default 60 s). */
+  idleMs?: number | undefined;
+  /** Concurrent TCP connections, associated or not (default 32); more get A-ASSOCIATE-RJ local-limit-exceeded. */
+  maxAssociations?: number | undefined;
+  /** Of those, from one remote address (default 8). */
+  maxAssociationsPerAddress?: number | undefined;
   /** Most C-FIND matches returned, and most studies/series/images a C-MOVE/C-GET resolves (default 10000). */
   maxFindResults?: number;
   /** The audit trail (docs/security.md): a record per C-STORE, C-FIND, C-MOVE, C-GET. */
@@ -72,7 +88,9 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
     if (!AE_TITLE.test(title) || title.trim() === '')
       throw new BadRequestError('DIMSE_BAD_AE_TITLE', `invalid AE title "${title}"`, { context: title });
   }
-  const secure = deps.tls === undefined || deps.tls === null ? null : loadTls(deps.tls, deps.timeoutMs ?? 60_000);
+  const artimMs = deps.artimMs ?? 10_000;
+  // The handshake is part of what must happen within ARTIM.
+  const secure = deps.tls === undefined || deps.tls === null ? null : loadTls(deps.tls, artimMs);
   const ownTmp = deps.tmpDir === undefined;
   const tmpDir = deps.tmpDir ?? (await fs.promises.mkdtemp(path.join(os.tmpdir(), 'fovea-dimse-')));
   await fs.promises.mkdir(tmpDir, { recursive: true });
@@ -96,57 +114,82 @@ export async function startDimse(deps: DimseDeps): Promise<RunningDimse> {
     maxObjectBytes: deps.maxObjectBytes ?? 2 * 1024 ** 3,
     maxFindResults: deps.maxFindResults ?? 10_000,
     timeoutMs: deps.timeoutMs ?? 60_000,
+    idleMs: deps.idleMs ?? 60_000,
+    artimMs,
     ...(deps.audit === undefined ? {} : { audit: deps.audit }),
   };
   const maxAssociations = deps.maxAssociations ?? 32;
+  const slots = new ConnectionSlots(maxAssociations, deps.maxAssociationsPerAddress ?? 8);
+  const timers: ConnectionTimers = { artimMs, idleMs: deps.idleMs ?? 60_000, maxPduBytes: MAX_INCOMING_PDU };
   const sockets = new Set<net.Socket>();
+  const refusing = new Set<net.Socket>();
+  // Under TLS the association runs on the TLSSocket; its TCP connection's ARTIM is found by address:port.
+  const artimOf = new Map<string, { clear(): void }>();
+  const key = (s: net.Socket): string => `${s.remoteAddress ?? ''}|${s.remotePort ?? 0}`;
 
-  const onConnection = (socket: net.Socket): void => {
-    const refused = socket instanceof tls.TLSSocket && secure !== null ? refusedClient(socket, secure.mutual) : null;
-    if (refused !== null) {
-      deps.logger.warn('dimse.tls_refused', { remote: socket.remoteAddress, reason: refused });
-      socket.destroy();
-      return;
-    }
-    if (sockets.size >= maxAssociations) {
-      deps.logger.warn('dimse.too_many_associations', { remote: socket.remoteAddress });
-      socket.destroy();
-      return;
-    }
+  const startAssociation = (socket: net.Socket, artim: { clear(): void }): void => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    const guard = new PduGuard(MAX_INCOMING_PDU);
-    // Registered before the library's listener, so a bad header is caught before it is buffered.
-    socket.on('data', (chunk: Buffer) => {
-      if (socket.destroyed) return;
-      try {
-        guard.feed(chunk);
-      } catch (err) {
-        deps.logger.warn('dimse.protocol_violation', { remote: socket.remoteAddress, error: err });
-        socket.end(abortPdu(1));
-        socket.destroy();
-      }
-    });
+    watchAssociation(socket, timers, deps.logger, artim); // before the library's listeners
     const scp = new FoveaScp(socket, ctx);
     // dcmjs-dimse 'connected' is set by the socket 'connect' event, which a server socket never emits.
     Object.assign(scp, { connected: true, connectedTime: Date.now() });
+    // Socket errors and timeouts are handled in watchAssociation; what is left is a PDU or DIMSE
+    // message the library cannot read: A-ABORT invalid-PDU-parameter value (PS3.8 §9.2 AA-8), close.
     scp.on('networkError', (err: unknown) => {
-      deps.logger.warn('dimse.network_error', { remote: socket.remoteAddress, error: err });
-      socket.destroy();
+      if (isClosing(socket)) return;
+      deps.logger.warn('dimse.protocol_violation', { remote: socket.remoteAddress, error: err });
+      closeOrderly(socket, artimMs, abortPdu(6));
     });
   };
+
+  // Every accepted TCP connection takes a slot at once (before TLS or A-ASSOCIATE-RQ) and starts ARTIM.
+  const onTcpConnection = (raw: net.Socket): void => {
+    const remote = slotAddress(raw.remoteAddress);
+    const artim = startArtim(raw, artimMs, deps.logger, remote);
+    const refusal = slots.acquire(remote);
+    if (refusal !== null) {
+      deps.logger.warn('dimse.association_limit', { remote, limit: refusal, inUse: slots.inUse });
+      // Under TLS no PDU can be sent before the handshake; and refusals are bounded too.
+      if (secure !== null || refusing.size >= maxAssociations) {
+        raw.destroy();
+        return;
+      }
+      refusing.add(raw);
+      raw.once('close', () => refusing.delete(raw));
+      refuseOverLimit(raw, timers, artim);
+      return;
+    }
+    raw.once('close', () => slots.release(remote));
+    if (secure === null) return startAssociation(raw, artim);
+    const k = key(raw);
+    artimOf.set(k, artim);
+    raw.once('close', () => artimOf.delete(k));
+  };
+  const onSecureConnection = (socket: tls.TLSSocket): void => {
+    const artim = artimOf.get(key(socket));
+    const refused = secure === null ? null : refusedClient(socket, secure.mutual);
+    if (artim === undefined || refused !== null) {
+      deps.logger.warn('dimse.tls_refused', { remote: socket.remoteAddress, reason: refused ?? 'connection gone' });
+      socket.destroy();
+      return;
+    }
+    startAssociation(socket, artim);
+  };
   // Under TLS the handler runs after a completed handshake; plain TCP or a bad certificate never reaches it.
-  const server = secure === null ? net.createServer(onConnection) : tls.createServer(secure.server, onConnection);
+  const server = secure === null ? net.createServer() : tls.createServer(secure.server, onSecureConnection);
   if (secure !== null)
     server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) =>
       deps.logger.warn('dimse.tls_refused', { remote: socket.remoteAddress, reason: err.code ?? err.message }),
     );
+  // Slots + bounded refusals; beyond that the kernel-accepted connection is closed by Node at once.
   server.maxConnections = maxAssociations * 2;
   // Every TCP connection, TLS handshakes in progress included, so that close() ends them all.
   const connections = new Set<net.Socket>();
   server.on('connection', (raw: net.Socket) => {
     connections.add(raw);
     raw.once('close', () => connections.delete(raw));
+    onTcpConnection(raw);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

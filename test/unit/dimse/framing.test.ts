@@ -14,7 +14,7 @@ describe('PduGuard', () => {
   };
 
   test('accepts well-framed PDUs split at any byte', () => {
-    const stream = new Uint8Array([...pdu(1, 20), ...pdu(4, 100), ...pdu(5, 4)]);
+    const stream = new Uint8Array([...pdu(1, 20), ...pdu(2, 100), ...pdu(5, 4)]); // P-DATA bodies: limits.test.ts
     for (let cut = 1; cut < stream.length; cut += 7) {
       const g = new PduGuard(1000);
       expect(() => {
@@ -32,7 +32,7 @@ describe('PduGuard', () => {
       expect.objectContaining({ code: 'DIMSE_PDU_TOO_LONG' }),
     );
     const g = new PduGuard(1000);
-    g.feed(pdu(4, 10));
+    g.feed(pdu(2, 10));
     expect(() => g.feed(new Uint8Array([0x09, 0, 0, 0, 0, 0]))).toThrow(
       expect.objectContaining({ code: 'DIMSE_UNKNOWN_PDU' }),
     );
