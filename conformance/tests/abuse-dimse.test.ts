@@ -6,11 +6,15 @@
 // the server closes the connection. Attackers bind 127.0.0.2.. (Linux routes 127/8 to lo).
 // Skipped when DCMTK is not installed (CI installs it). Bounded: small caps, 1 s ARTIM, 2 s idle.
 
-import { AE, hasCommand, run, startGateway, type DimseGateway } from './dimse-helpers';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AE, DICOM_DIR, hasCommand, run, startGateway, type DimseGateway } from './dimse-helpers';
 import { associateRq, connectRaw, type RawConnection } from './dimse-raw';
 import { startProbe } from './abuse-probe';
 
-const HAVE_DCMTK = hasCommand('echoscu');
+const HAVE_DCMTK = ['echoscu', 'storescu'].every(hasCommand);
 if (!HAVE_DCMTK) console.warn('DCMTK not installed: DIMSE abuse tests skipped');
 const d = HAVE_DCMTK ? describe : describe.skip;
 
@@ -66,6 +70,8 @@ d('DIMSE abuse: association slots, ARTIM, idle, orderly close', () => {
       expect(e.code).toBe(0);
       expect(e.ms).toBeLessThan(3000);
     }
+    const stored = await run('storescu', ['-aec', AE, '127.0.0.1', String(port), path.join(DICOM_DIR, 'CT_small.dcm')]);
+    expect(stored.code).toBe(0);
     expect(await halfOpen.closed).toBeLessThan(ARTIM_MS + 1500);
     const health = await probe.stop();
     expect(health.failures).toBe(0);
@@ -134,4 +140,56 @@ d('DIMSE abuse: association slots, ARTIM, idle, orderly close', () => {
     },
     20_000,
   );
+});
+
+const HAVE_OPENSSL = HAVE_DCMTK && hasCommand('openssl');
+(HAVE_OPENSSL ? describe : describe.skip)('DIMSE abuse under DICOM TLS', () => {
+  let gw: DimseGateway;
+  let dir: string;
+  let cert: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fovea-abuse-tls-'));
+    const [key, pem] = [path.join(dir, 'k.pem'), path.join(dir, 'c.pem')];
+    // A self-signed server certificate (its own CA for echoscu +cf).
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key].concat([
+        '-out',
+        pem,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ]),
+      { stdio: 'ignore', timeout: 20_000 },
+    );
+    cert = pem;
+    gw = await startGateway({
+      tls: { certFile: pem, keyFile: key },
+      artimMs: ARTIM_MS,
+      idleMs: IDLE_MS,
+      maxAssociations: 4,
+      maxAssociationsPerAddress: 2,
+    });
+  });
+  afterAll(async () => {
+    await gw.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('TCP connections that never start the handshake hold slots only for ARTIM; over the cap they are closed', async () => {
+    const port = gw.dimse.port;
+    const silent = [await connectRaw(port, '127.0.0.9'), await connectRaw(port, '127.0.0.9')];
+    const over = await connectRaw(port, '127.0.0.9');
+    expect(await over.closed).toBeLessThan(500); // per-address cap: closed at accept (no PDU before TLS)
+    const ok = await run('echoscu', ['+tla', '+cf', cert, '-aec', AE, '127.0.0.1', String(port)], 15_000);
+    expect(ok.code).toBe(0);
+    for (const t of await Promise.all(silent.map((c) => c.closed))) {
+      expect(t).toBeGreaterThanOrEqual(ARTIM_MS - 100);
+      expect(t).toBeLessThan(ARTIM_MS + 1500);
+    }
+  }, 20_000);
 });
